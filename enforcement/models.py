@@ -1,0 +1,262 @@
+"""The case core: courts and their staff, cases, parties and the case timeline."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+court_code_validator = RegexValidator(
+    # A province abbreviation (one character) plus 2 digits (intermediate court) or 4 digits (basic
+    # court) of the administrative division code, e.g. 蒙03 or 蒙0302; 最高法 is the Supreme People's Court.
+    regex=r"^(最高法|[\u4e00-\u9fff](\d{2}|\d{4})?)$",
+    message=_("A court code is a province abbreviation followed by 2 or 4 digits, e.g. 蒙0302."),
+)
+
+
+class Court(models.Model):
+    class Level(models.TextChoices):
+        SUPREME = "supreme", _("Supreme People's Court")
+        HIGH = "high", _("High court")
+        INTERMEDIATE = "intermediate", _("Intermediate court")
+        BASIC = "basic", _("Basic court")
+
+    code = models.CharField(_("court code"), max_length=8, unique=True, validators=[court_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent court"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    division_code = models.CharField(
+        _("administrative division code"), max_length=6, blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("Six digits, e.g. 150302."))],
+    )
+    service_phone = models.CharField(_("service phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("court")
+        verbose_name_plural = _("courts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class CourtMembership(models.Model):
+    """A staff member works at a court; a city-wide bureau's staff may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="court_memberships"
+    )
+    court = models.ForeignKey(Court, verbose_name=_("court"), on_delete=models.CASCADE, related_name="memberships")
+    is_primary = models.BooleanField(_("primary court"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("court membership")
+        verbose_name_plural = _("court memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "court"], name="unique_court_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.court.code}"
+
+
+class CaseType(models.Model):
+    """Type codes of enforcement case numbers (执, 执恢, ...): data, because only two are confirmed."""
+
+    code = models.CharField(_("type code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("case type")
+        verbose_name_plural = _("case types")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+FIRST_ENFORCEMENT = "执"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed")
+        CLOSED = "closed", _("Closed")
+
+    class TitleKind(models.TextChoices):
+        JUDGMENT = "judgment", _("Judgment")
+        RULING = "ruling", _("Ruling")
+        MEDIATION = "mediation", _("Mediation statement")
+        PAYMENT_ORDER = "payment_order", _("Payment order")
+        ARBITRATION = "arbitration", _("Arbitral award")
+        NOTARIAL = "notarial", _("Notarised debt instrument")
+        ADMINISTRATIVE = "administrative", _("Administrative decision")
+        OTHER = "other", _("Other")
+
+    class ClaimKind(models.TextChoices):
+        MONEY = "money", _("Payment of money")
+        ACT = "act", _("Performance of an act")
+        PROPERTY = "property", _("Delivery of property")
+
+    NON_LITIGATION_TITLES = frozenset({TitleKind.ARBITRATION, TitleKind.NOTARIAL, TitleKind.ADMINISTRATIVE})
+
+    court = models.ForeignKey(Court, verbose_name=_("court"), on_delete=models.PROTECT, related_name="cases")
+    case_type = models.ForeignKey(CaseType, verbose_name=_("case type"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FILED)
+
+    received_on = models.DateField(_("application received on"))
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    title_court_name = models.CharField(_("issuing court or body"), max_length=100)
+    title_case_number = models.CharField(_("case number of the title"), max_length=60)
+    # The title's number with brackets and spaces normalised, so the duplicate check is not fooled
+    # by "(2024)" against "（2024）".
+    title_case_number_key = models.CharField(max_length=60, editable=False, db_index=True)
+    title_kind = models.CharField(
+        _("kind of title"), max_length=16, choices=TitleKind.choices, default=TitleKind.JUDGMENT
+    )
+    title_effective_date = models.DateField(_("date the title took effect"))
+
+    claim_kind = models.CharField(_("claim"), max_length=16, choices=ClaimKind.choices)
+    claim_amount = models.DecimalField(
+        _("amount claimed"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    claim_description = models.TextField(_("claim description"), blank=True)
+
+    preservation_in_place = models.BooleanField(_("preservation already in place"), default=False)
+    preservation_amount = models.DecimalField(
+        _("amount preserved"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    preservation_detail = models.TextField(_("preservation details"), blank=True)
+
+    # Only a keyed hash of the parties' query code is kept; the code itself is shown once.
+    query_code_hash = models.CharField(max_length=64, editable=False)
+    query_code_issued_at = models.DateTimeField(null=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["query_code_hash"])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "case_type", "year", "seq"], name="unique_case_sequence"),
+            models.CheckConstraint(
+                condition=~Q(claim_kind="money") | Q(claim_amount__isnull=False), name="money_claim_has_amount"
+            ),
+            models.CheckConstraint(
+                condition=Q(claim_amount__isnull=True) | Q(claim_amount__gt=0), name="claim_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(preservation_amount__isnull=True) | Q(preservation_amount__gt=0),
+                name="preservation_amount_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_non_litigation(self) -> bool:
+        return self.title_kind in self.NON_LITIGATION_TITLES
+
+    def applicants(self) -> list["Party"]:
+        return [p for p in self.parties.all() if p.role == Party.Role.APPLICANT]
+
+    def respondents(self) -> list["Party"]:
+        return [p for p in self.parties.all() if p.role == Party.Role.RESPONDENT]
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        RESPONDENT = "respondent", _("Respondent")
+        THIRD_PARTY = "third_party", _("Third party")
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Natural person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident identity card")
+        USCC = "uscc", _("Unified social credit code")
+        OTHER = "other", _("Other document (passport, permit, ...)")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    id_type = models.CharField(_("identity document"), max_length=16, choices=IdType.choices)
+    id_number = models.CharField(_("identity number"), max_length=50, blank=True, db_index=True)
+    # Why a clerk accepted a social credit code whose check character fails (some real codes do).
+    id_warning_override = models.TextField(_("reason for accepting a failed check"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    agent_name = models.CharField(_("agent"), max_length=100, blank=True)
+    agent_phone = models.CharField(_("agent's phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case_id", "role", "position", "id"]
+        indexes = [models.Index(fields=["name"], name="party_name")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class CaseEvent(models.Model):
+    """One entry of the case timeline. Append-only: corrections are new events."""
+
+    class Kind(models.TextChoices):
+        CASE_FILED = "case_filed", _("Case filed")
+        NOTICE_DELIVERED = "notice_delivered", _("Notice delivered")
+        INTERVIEW_RECORDED = "interview_recorded", _("First interview recorded")
+        INTERVIEW_LOCKED = "interview_locked", _("First interview record locked")
+        QUERY_CODE_REISSUED = "query_code_reissued", _("Query code reissued")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    public = models.BooleanField(_("visible to parties"), default=False)
+    detail = models.TextField(_("detail"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,57 @@
+"""Role groups and the checks every view, API class and service uses to decide who may do what.
+
+Roles are Django groups, named by the slugs below; a user's courts come from CourtMembership.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+CLERK = "clerk"
+JUDGE = "judge"
+ASSISTANT = "assistant"
+TEAM_LEAD = "team_lead"
+SUPERVISOR = "supervisor"
+FINANCE = "finance"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    CLERK: _("Window clerk"),
+    JUDGE: _("Judge"),
+    ASSISTANT: _("Judge's assistant"),
+    TEAM_LEAD: _("Team lead"),
+    SUPERVISOR: _("Supervisor"),
+    FINANCE: _("Finance officer"),
+    ADMINISTRATOR: _("Administrator"),
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+
+# Roles that may file cases at the window.
+FILING_ROLES = frozenset({CLERK, ADMINISTRATOR})
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: AnyUser) -> frozenset[str]:
+    """The user's role slugs, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        user._role_cache = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AnyUser, *roles: str) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def court_ids_of(user: AnyUser) -> frozenset[int]:
+    """Ids of the courts the user is a member of, cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_court_cache", None)
+    if cached is None:
+        cached = frozenset(user.court_memberships.values_list("court_id", flat=True))  # type: ignore[union-attr]
+        user._court_cache = cached  # type: ignore[union-attr]
+    return cached

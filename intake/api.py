@@ -1,0 +1,291 @@
+"""The intake API: ``/api/v1/cases/`` (list, file) and ``/api/v1/cases/{id}/``."""
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from enforcement.api.errors import error_body
+from enforcement.api.serializers import StrictSerializer
+from enforcement.models import Case, Court, Party
+from enforcement.selectors import case_list, get_case_for_user
+
+from . import services
+from .models import ReceivedMaterial
+from .validation import check_identity, normalize_phone, parse_amount
+
+# --- Input ----------------------------------------------------------------------------------------------
+
+
+class PhoneField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_blank=True, max_length=30, default="", **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return normalize_phone(super().to_internal_value(data))
+
+
+class AmountField(serializers.Field):
+    """A positive amount of yuan, sent as a decimal string ("12500.00"); floats are refused."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            raise serializers.ValidationError(_("Send amounts as decimal strings, e.g. \"12500.00\"."))
+        return parse_amount(data)
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:.2f}"
+
+
+class PartyInput(StrictSerializer):
+    id_required = True
+    kind = serializers.ChoiceField(choices=Party.Kind.choices)
+    name = serializers.CharField(max_length=100)
+    id_type = serializers.ChoiceField(choices=Party.IdType.choices, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    id_override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    phone = PhoneField()
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agent_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agent_phone = PhoneField()
+
+    def validate(self, attrs: dict[str, Any]) -> services.PartyInput:
+        checked = check_identity(
+            kind=attrs["kind"], id_type=attrs["id_type"], id_number=attrs["id_number"],
+            override_reason=attrs["id_override_reason"], required=self.id_required,
+        )
+        return services.PartyInput(
+            kind=attrs["kind"], name=attrs["name"], id_type=checked.id_type, id_number=checked.id_number,
+            id_warning_override=checked.override_reason, phone=attrs["phone"], address=attrs["address"],
+            legal_representative=attrs["legal_representative"], agent_name=attrs["agent_name"],
+            agent_phone=attrs["agent_phone"],
+        )
+
+
+class RespondentInput(PartyInput):
+    # The respondent's number is often unknown to the applicant; the judge completes it later.
+    id_required = False
+
+
+class TitleInput(StrictSerializer):
+    court_name = serializers.CharField(max_length=100)
+    case_number = serializers.CharField(max_length=60)
+    effective_date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=Case.TitleKind.choices, required=False, default=Case.TitleKind.JUDGMENT)
+
+
+class ClaimInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=Case.ClaimKind.choices)
+    amount = AmountField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PreservationInput(StrictSerializer):
+    in_place = serializers.BooleanField()
+    amount = AmountField(required=False, allow_null=True, default=None)
+    detail = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CaseFileInput(StrictSerializer):
+    court = serializers.CharField(max_length=8, help_text="Code of the receiving court, e.g. 蒙0302.")
+    applicants = PartyInput(many=True, allow_empty=False, max_length=50)
+    respondents = RespondentInput(many=True, allow_empty=False, max_length=50)
+    title = TitleInput()
+    claim = ClaimInput()
+    preservation = PreservationInput(required=False)
+    materials = serializers.ListField(
+        child=serializers.ChoiceField(choices=ReceivedMaterial.Kind.choices), required=False, default=list
+    )
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    allow_duplicate_title = serializers.BooleanField(required=False, default=False)
+
+    def validate_court(self, code: str) -> Court:
+        try:
+            return Court.objects.get(code=code.strip(), is_active=True)
+        except Court.DoesNotExist:
+            raise serializers.ValidationError(_("There is no court with this code.")) from None
+
+    def to_application(self) -> services.ApplicationInput:
+        data = self.validated_data
+        title, claim = data["title"], data["claim"]
+        preservation = data.get("preservation") or {"in_place": False, "amount": None, "detail": ""}
+        return services.ApplicationInput(
+            court=data["court"], applicants=data["applicants"], respondents=data["respondents"],
+            title_court_name=title["court_name"], title_case_number=title["case_number"],
+            title_effective_date=title["effective_date"], title_kind=title["kind"],
+            claim_kind=claim["kind"], claim_amount=claim["amount"], claim_description=claim["description"],
+            preservation_in_place=preservation["in_place"], preservation_amount=preservation["amount"],
+            preservation_detail=preservation["detail"], materials=data["materials"],
+            received_on=data["received_on"], allow_duplicate_title=data["allow_duplicate_title"],
+        )
+
+
+# Where the service's field errors belong in the nested input.
+_SERVICE_ERROR_PATHS = {
+    "claim_amount": ("claim", "amount"),
+    "claim_description": ("claim", "description"),
+    "preservation_amount": ("preservation", "amount"),
+    "title_effective_date": ("title", "effective_date"),
+}
+
+
+def _nest_service_errors(error: DjangoValidationError) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for name, messages in error.message_dict.items():
+        path = _SERVICE_ERROR_PATHS.get(name, (name,))
+        target = nested
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = messages
+    return nested
+
+
+# --- Output ---------------------------------------------------------------------------------------------
+
+
+class PartyOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = [
+            "id", "role", "kind", "name", "id_type", "id_number", "id_warning_override", "phone", "address",
+            "legal_representative", "agent_name", "agent_phone",
+        ]
+
+
+class CaseListOutput(serializers.ModelSerializer):
+    court = serializers.CharField(source="court.code")
+    court_name = serializers.CharField(source="court.name")
+    status_display = serializers.CharField(source="get_status_display")
+    applicants = serializers.SerializerMethodField()
+    respondents = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "court", "court_name", "status", "status_display", "received_on", "filed_at",
+            "claim_kind", "claim_amount", "applicants", "respondents", "url",
+        ]
+
+    def get_applicants(self, case: Case) -> list[str]:
+        return [p.name for p in case.applicants()]
+
+    def get_respondents(self, case: Case) -> list[str]:
+        return [p.name for p in case.respondents()]
+
+    def get_url(self, case: Case) -> str:
+        return reverse("api-case-detail", args=[case.pk])
+
+
+class CaseDetailOutput(CaseListOutput):
+    parties = PartyOutput(many=True)
+    title = serializers.SerializerMethodField()
+    preservation = serializers.SerializerMethodField()
+    materials = serializers.SerializerMethodField()
+
+    class Meta(CaseListOutput.Meta):
+        fields = [*CaseListOutput.Meta.fields, "claim_description", "parties", "title", "preservation", "materials"]
+
+    def get_title(self, case: Case) -> dict[str, Any]:
+        return {
+            "court_name": case.title_court_name, "case_number": case.title_case_number,
+            "kind": case.title_kind, "effective_date": case.title_effective_date.isoformat(),
+        }
+
+    def get_preservation(self, case: Case) -> dict[str, Any]:
+        amount = case.preservation_amount
+        return {
+            "in_place": case.preservation_in_place, "amount": None if amount is None else f"{amount:.2f}",
+            "detail": case.preservation_detail,
+        }
+
+    def get_materials(self, case: Case) -> list[str]:
+        return [m.kind for m in case.materials.all()]
+
+
+class FiledCaseOutput(CaseDetailOutput):
+    query_code = serializers.CharField(help_text="Shown only in this answer; stored only as a hash.")
+
+    class Meta(CaseDetailOutput.Meta):
+        fields = [*CaseDetailOutput.Meta.fields, "query_code"]
+
+
+# --- Views ----------------------------------------------------------------------------------------------
+
+
+class CaseFilter(django_filters.FilterSet):
+    court = django_filters.CharFilter(field_name="court__code")
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices)
+    claim_kind = django_filters.ChoiceFilter(choices=Case.ClaimKind.choices)
+    year = django_filters.NumberFilter()
+    filed_after = django_filters.DateFilter(field_name="filed_at", lookup_expr="date__gte")
+    filed_before = django_filters.DateFilter(field_name="filed_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Case
+        fields = ["court", "status", "claim_kind", "year"]
+
+
+class CaseListCreateApi(generics.GenericAPIView):
+    """List the cases you may see, or file an application as a new case."""
+
+    filterset_class = CaseFilter
+    serializer_class = CaseListOutput
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return case_list(self.request.user, search=self.request.query_params.get("q", ""))
+
+    @extend_schema(responses=CaseListOutput(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(CaseListOutput(page, many=True).data)
+
+    @extend_schema(
+        request=CaseFileInput,
+        responses={
+            201: FiledCaseOutput,
+            400: OpenApiResponse(description="Invalid input; per-field errors."),
+            403: OpenApiResponse(description="Not a clerk of this court."),
+            409: OpenApiResponse(description="The title was already filed in this court."),
+            413: OpenApiResponse(description="Body too large."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        incoming = CaseFileInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            filed = services.file_case(actor=request.user, application=incoming.to_application())
+        except services.DuplicateTitle as duplicate:
+            return Response(_duplicate_body(duplicate), status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_nest_service_errors(error)) from None
+        case = get_case_for_user(request.user, filed.case.pk)
+        case.query_code = filed.query_code  # type: ignore[attr-defined]
+        return Response(FiledCaseOutput(case).data, status=status.HTTP_201_CREATED)
+
+
+def _duplicate_body(duplicate: services.DuplicateTitle) -> dict[str, Any]:
+    numbers = "、".join(c.number for c in duplicate.cases)
+    message = _(
+        "This title was already filed in this court as %(numbers)s. Send allow_duplicate_title: true to "
+        "file it again."
+    ) % {"numbers": numbers}
+    links = [f"{c.number} {reverse('case-detail', args=[c.pk])}" for c in duplicate.cases]
+    return error_body(message, "duplicate_title", {"title": {"case_number": links}})
+
+
+class CaseDetailApi(generics.GenericAPIView):
+    """One case with its parties, title, claim and materials."""
+
+    serializer_class = CaseDetailOutput
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CaseDetailOutput(get_case_for_user(request.user, pk)).data)

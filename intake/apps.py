@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    name = "intake"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401, PLC0415 - registers the case-page panel

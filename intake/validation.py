@@ -1,0 +1,114 @@
+"""Field checks shared by the intake page and the API, so both refuse and warn alike."""
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.models import Party
+
+from . import identity
+
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+@dataclass(frozen=True)
+class CheckedIdentity:
+    id_type: str
+    id_number: str
+    override_reason: str
+
+
+def check_identity(
+    *, kind: str, id_type: str, id_number: str, override_reason: str = "", required: bool = True
+) -> CheckedIdentity:
+    """Normalise and check a party's identity number.
+
+    A resident identity number that fails GB 11643 is refused. A unified social credit code that fails
+    the GB 32100 check character is accepted only with the clerk's reason, because some codes in
+    circulation fail it. Errors are raised as ``ValidationError`` keyed by the field they belong to.
+    """
+    id_type = id_type or (Party.IdType.RESIDENT_ID if kind == Party.Kind.PERSON else Party.IdType.USCC)
+    # NFKC turns the full-width digits and letters Chinese input methods produce into ASCII ones.
+    number = unicodedata.normalize("NFKC", id_number).strip()
+    reason = override_reason.strip()
+    if not number:
+        if required:
+            raise ValidationError({"id_number": _("The identity number is required.")})
+        return CheckedIdentity(id_type, "", "")
+    if id_type == Party.IdType.RESIDENT_ID and kind != Party.Kind.PERSON:
+        raise ValidationError({"id_type": _("An organisation has no resident identity card.")})
+    if id_type == Party.IdType.USCC and kind != Party.Kind.ORGANISATION:
+        raise ValidationError({"id_type": _("A natural person has no unified social credit code.")})
+    try:
+        if id_type == Party.IdType.RESIDENT_ID:
+            return CheckedIdentity(id_type, identity.normalize_resident_id(number, today=timezone.localdate()), "")
+        if id_type == Party.IdType.USCC:
+            return _checked_uscc(number, reason)
+    except identity.IdentityError as error:
+        raise ValidationError({"id_number": error.message}, code=error.code) from None
+    if len(number) > 50:
+        raise ValidationError({"id_number": _("An identity number has at most 50 characters.")})
+    return CheckedIdentity(id_type, number, "")
+
+
+def _checked_uscc(number: str, reason: str) -> CheckedIdentity:
+    result = identity.check_uscc(number)
+    if result.checksum_ok:
+        return CheckedIdentity(Party.IdType.USCC, result.number, "")
+    if not reason:
+        raise ValidationError(
+            {
+                "id_override_reason": _(
+                    "The check character of this unified social credit code does not match. Check the "
+                    "number; if it is right as printed on the licence, give the reason for accepting it."
+                )
+            },
+            code="uscc_checksum",
+        )
+    return CheckedIdentity(Party.IdType.USCC, result.number, reason)
+
+
+def normalize_phone(raw: str) -> str:
+    """A mainland mobile or landline number in a canonical form; raises ValidationError otherwise."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            _("Enter a valid phone number: an 11-digit mobile number or a landline with its area code."),
+            code="phone",
+        )
+    if parsed.country_code == 86:
+        national = str(parsed.national_number)
+        if national.startswith("1"):
+            return national
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_amount(raw: object) -> Decimal:
+    """A positive amount of yuan with at most two decimal places; never goes through float."""
+    if isinstance(raw, float):
+        raise ValidationError(_("Send amounts as decimal strings, e.g. \"12500.00\"."), code="amount_type")
+    try:
+        amount = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter an amount in yuan, e.g. 12500.00."), code="amount") from None
+    if not amount.is_finite():
+        raise ValidationError(_("Enter an amount in yuan, e.g. 12500.00."), code="amount")
+    if amount <= 0:
+        raise ValidationError(_("The amount must be greater than zero."), code="amount_positive")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError(_("An amount has at most two decimal places."), code="amount_places")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("The amount is too large."), code="amount_max")
+    return amount.quantize(Decimal("0.01"))

@@ -1,0 +1,209 @@
+"""The window clerk's pages: new application, the filed page with the notices, first interview."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enforcement.models import Case
+from enforcement.selectors import filing_courts, get_case_for_user
+
+from . import pdf, services
+from .forms import (
+    ApplicantFormSet,
+    ApplicationForm,
+    FirstInterviewForm,
+    NoticeDeliveryForm,
+    PropertyLeadFormSet,
+    RespondentFormSet,
+)
+from .models import FirstInterview, NoticeDelivery
+from .selectors import notice_context
+
+# The query code stays readable on the filing clerk's session only until the acceptance notice is
+# handed over, and at most this long: it is stored nowhere else in clear.
+QUERY_CODE_SESSION_SECONDS = 2 * 60 * 60
+
+
+@login_required
+def new_application(request: HttpRequest) -> HttpResponse:
+    courts = filing_courts(request.user)
+    if not courts.exists():
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None, courts=courts)
+    applicants = ApplicantFormSet(request.POST or None, prefix="applicants")
+    respondents = RespondentFormSet(request.POST or None, prefix="respondents")
+    duplicates: list[Case] = []
+    if request.method == "POST" and all([form.is_valid(), applicants.is_valid(), respondents.is_valid()]):
+        application = form.to_input([f.to_input() for f in applicants], [f.to_input() for f in respondents])
+        try:
+            filed = services.file_case(actor=request.user, application=application)
+        except services.DuplicateTitle as duplicate:
+            duplicates = duplicate.cases
+        except PermissionDenied as denied:
+            form.add_error("court", str(denied))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            remember_query_code(request, filed.case.pk, filed.query_code)
+            messages.success(request, _("Case %(number)s filed.") % {"number": filed.case.number})
+            return redirect("intake:filed", pk=filed.case.pk)
+    context = {"form": form, "applicants": applicants, "respondents": respondents, "duplicates": duplicates}
+    return render(request, "intake/new_application.html", context, status=200 if not form.errors else 400)
+
+
+def _add_service_errors(form: ApplicationForm, error: ValidationError) -> None:
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def remember_query_code(request: HttpRequest, case_id: int, code: str) -> None:
+    request.session[f"query_code:{case_id}"] = [code, timezone.now().timestamp()]
+
+
+def recall_query_code(request: HttpRequest, case_id: int) -> str | None:
+    stored = request.session.get(f"query_code:{case_id}")
+    if not stored:
+        return None
+    code, issued = stored
+    if timezone.now().timestamp() - issued > QUERY_CODE_SESSION_SECONDS:
+        forget_query_code(request, case_id)
+        return None
+    return str(code)
+
+
+def forget_query_code(request: HttpRequest, case_id: int) -> None:
+    request.session.pop(f"query_code:{case_id}", None)
+
+
+@login_required
+def filed(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    context = {
+        "case": case,
+        "query_code": recall_query_code(request, case.pk),
+        "delivery_form": NoticeDeliveryForm(case=case),
+    }
+    return render(request, "intake/filed.html", context)
+
+
+NOTICE_TEMPLATES = {
+    NoticeDelivery.Kind.ACCEPTANCE: "intake/notices/acceptance.html",
+    NoticeDelivery.Kind.RIGHTS: "intake/notices/rights.html",
+}
+
+
+def _notice(request: HttpRequest, pk: int, kind: str) -> tuple[Case, str, dict[str, Any]]:
+    if kind not in NOTICE_TEMPLATES:
+        raise Http404
+    case = get_case_for_user(request.user, pk)
+    context = notice_context(case) | {"query_code": recall_query_code(request, case.pk)}
+    return case, NOTICE_TEMPLATES[kind], context
+
+
+@login_required
+def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    _case, template, context = _notice(request, pk, kind)
+    return render(request, template, context | {"printable": True})
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    case, template, context = _notice(request, pk, kind)
+    html = render_to_string(template, context | {"for_pdf": True}, request=request)
+    try:
+        content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except pdf.PdfUnavailable:
+        return render(request, "intake/pdf_unavailable.html", {"case": case}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{kind}-{case.year}-{case.court.code}-{case.seq}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+@require_POST
+def record_delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    form = NoticeDeliveryForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("The delivery was not recorded: %(errors)s") % {"errors": _errors_text(form)})
+        return redirect("intake:filed", pk=case.pk)
+    try:
+        services.record_notice_delivery(actor=request.user, case=case, **form.cleaned_data)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _message_of(error))
+        return redirect("intake:filed", pk=case.pk)
+    if form.cleaned_data["kind"] == NoticeDelivery.Kind.ACCEPTANCE:
+        forget_query_code(request, case.pk)  # handed over: it leaves the clerk's screen for good
+    messages.success(request, _("Delivery recorded on the timeline."))
+    return redirect("intake:filed", pk=case.pk)
+
+
+@login_required
+@require_POST
+def reissue_query_code(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    try:
+        code = services.reissue_query_code(actor=request.user, case=case)
+    except PermissionDenied as denied:
+        messages.error(request, _message_of(denied))
+        return redirect("case-detail", pk=case.pk)
+    remember_query_code(request, case.pk, code)
+    messages.success(request, _("A new query code was issued; the old one no longer works."))
+    return redirect("intake:filed", pk=case.pk)
+
+
+@login_required
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    existing = FirstInterview.objects.filter(case=case).prefetch_related("leads").first()
+    if existing is not None and existing.is_locked:
+        return render(request, "intake/interview.html", {"case": case, "interview": existing, "locked": True})
+    if request.method == "POST" and request.POST.get("action") == "lock":
+        return _lock_interview(request, case)
+    form = FirstInterviewForm(request.POST or None, instance=existing)
+    initial_leads = [{"kind": lead.kind, "detail": lead.detail} for lead in existing.leads.all()] if existing else []
+    leads = PropertyLeadFormSet(request.POST or None, prefix="leads", initial=initial_leads)
+    if request.method == "POST" and form.is_valid() and leads.is_valid():
+        lead_inputs = [
+            services.LeadInput(kind=f.cleaned_data["kind"], detail=f.cleaned_data.get("detail", ""))
+            for f in leads if f.cleaned_data
+        ]
+        values = {name: form.cleaned_data[name] for name in services.INTERVIEW_FIELDS}
+        try:
+            services.save_first_interview(actor=request.user, case=case, values=values, leads=lead_inputs)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(request, _("First-interview record saved."))
+            return redirect("intake:interview", pk=case.pk)
+    context = {"case": case, "interview": existing, "form": form, "leads": leads, "locked": False}
+    return render(request, "intake/interview.html", context, status=400 if form.errors or leads.errors else 200)
+
+
+def _lock_interview(request: HttpRequest, case: Case) -> HttpResponse:
+    try:
+        services.lock_first_interview(actor=request.user, case=case)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _message_of(error))
+    else:
+        messages.success(request, _("The first-interview record is locked."))
+    return redirect("intake:interview", pk=case.pk)
+
+
+def _message_of(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error.args[0]) if error.args else _("You may not do this.")
+
+
+def _errors_text(form: NoticeDeliveryForm) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the project's settings with test-only defaults.
+
+The environment still decides the database and the broker (CI points them at PostgreSQL and Redis).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123456789")
+os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+
+from enforcement.settings import *  # noqa: E402,F403
+
+# Plain storage: pages rendered by the live server in browser tests need no collectstatic.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Fast hashing: tests create many users; production keeps Django's default PBKDF2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
