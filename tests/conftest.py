@@ -1,0 +1,116 @@
+"""Fixtures shared by the whole suite: personas by role, and the rules for tests that need services.
+
+Tests marked ``postgres``, ``redis``, ``browser`` or ``pdf`` are skipped with a reason on a machine that
+lacks the service, and fail in CI (``CI`` set), where every one of them must run.
+"""
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+
+from .factories import CourtFactory, UserFactory
+
+
+def _postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _redis() -> bool:
+    return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+
+def _browser() -> bool:
+    return os.path.exists("/usr/bin/chromium")
+
+
+def _pdf() -> bool:
+    try:
+        import weasyprint  # noqa: F401, PLC0415
+    except (ImportError, OSError):
+        return False
+    if not shutil.which("fc-list"):
+        return False
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)  # noqa: S607
+    return "Noto Sans CJK" in fonts.stdout
+
+
+REQUIREMENTS: dict[str, tuple[Callable[[], bool], str]] = {
+    "postgres": (_postgres, "PostgreSQL (DATABASE_URL=postgres://...)"),
+    "redis": (_redis, "Redis (CELERY_BROKER_URL=redis://...)"),
+    "browser": (_browser, "Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    "pdf": (_pdf, "WeasyPrint with the Noto CJK font (apt-get install fonts-noto-cjk)"),
+}
+_available: dict[str, bool] = {}
+_skipped: Counter[str] = Counter()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for name, (check, what) in REQUIREMENTS.items():
+        if item.get_closest_marker(name) is None:
+            continue
+        if name not in _available:
+            _available[name] = check()
+        if _available[name]:
+            continue
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is required in CI, and this machine does not have it", pytrace=False)
+        _skipped[name] += 1
+        pytest.skip(f"needs {what}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _skipped:
+        return
+    terminalreporter.section("skipped on this machine")
+    for name, count in sorted(_skipped.items()):
+        terminalreporter.write_line(f"{count} test(s) need {REQUIREMENTS[name][1]}")
+
+
+# --- Personas ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def court(db):  # type: ignore[no-untyped-def]
+    return CourtFactory(code="蒙0302", name="乌海市海勃湾区人民法院")
+
+
+@pytest.fixture
+def other_court(db):  # type: ignore[no-untyped-def]
+    return CourtFactory(code="蒙0303", name="乌海市海南区人民法院")
+
+
+@pytest.fixture
+def clerk(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="clerk", roles=["clerk"], courts=[court])
+
+
+@pytest.fixture
+def judge(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="judge", roles=["judge"], courts=[court])
+
+
+@pytest.fixture
+def supervisor(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="supervisor", roles=["supervisor"], courts=[court])
+
+
+@pytest.fixture
+def finance(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="finance", roles=["finance"], courts=[court])
+
+
+@pytest.fixture
+def outsider(other_court):  # type: ignore[no-untyped-def]
+    """A clerk of another court: authenticated, with a role, but none of this court's business."""
+    return UserFactory(username="outsider", roles=["clerk"], courts=[other_court])
+
+
+@pytest.fixture
+def stranger(db):  # type: ignore[no-untyped-def]
+    """An account with no role and no court."""
+    return UserFactory(username="stranger", roles=[], courts=[])
