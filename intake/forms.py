@@ -26,9 +26,9 @@ class AmountField(forms.CharField):
         super().__init__(max_length=20, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "placeholder": "0.00"})
 
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return parse_amount(value) if value else None
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)  # the text checks (required, length) run on the text
+        return parse_amount(text) if text else None
 
 
 class PhoneField(forms.CharField):

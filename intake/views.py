@@ -56,7 +56,8 @@ def new_application(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Case %(number)s filed.") % {"number": filed.case.number})
             return redirect("intake:filed", pk=filed.case.pk)
     context = {"form": form, "applicants": applicants, "respondents": respondents, "duplicates": duplicates}
-    return render(request, "intake/new_application.html", context, status=200 if not form.errors else 400)
+    invalid = bool(form.errors) or any(fs.is_bound and fs.total_error_count() for fs in (applicants, respondents))
+    return render(request, "intake/new_application.html", context, status=400 if invalid else 200)
 
 
 def _add_service_errors(form: ApplicationForm, error: ValidationError) -> None:
