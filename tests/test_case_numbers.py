@@ -103,7 +103,7 @@ def _file_concurrently(court, clerk, count: int) -> list[BaseException]:  # type
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_clerks_filing_at_once_get_unique_consecutive_numbers():
     court = CourtFactory(code="蒙0302")
     clerk = UserFactory(roles=["clerk"], courts=[court])
@@ -116,7 +116,7 @@ def test_fifty_clerks_filing_at_once_get_unique_consecutive_numbers():
     assert len(numbers) == 50
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_clerks_filing_at_once_on_sqlite_also_get_consecutive_numbers():
     if connection.vendor != "sqlite":
         pytest.skip("the PostgreSQL variant above covers this database")
