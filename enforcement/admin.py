@@ -29,11 +29,11 @@ class CaseTypeAdmin(admin.ModelAdmin):
 class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
-    fields = ["role", "kind", "name", "id_type", "id_number", "phone"]
+    fields = ("role", "kind", "name", "id_type", "id_number", "phone")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -47,7 +47,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     inlines = [PartyInline]
     readonly_fields = [f.name for f in Case._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -58,8 +58,8 @@ class CaseEventAdmin(admin.ModelAdmin):
     search_fields = ["case__number"]
     readonly_fields = ["case", "kind", "occurred_at", "actor", "public", "detail", "data"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False

@@ -29,11 +29,17 @@ class Court(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent court"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent court"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     division_code = models.CharField(
-        _("administrative division code"), max_length=6, blank=True,
+        _("administrative division code"),
+        max_length=6,
+        blank=True,
         validators=[RegexValidator(r"^\d{6}$", _("Six digits, e.g. 150302."))],
     )
     service_phone = models.CharField(_("service phone"), max_length=30, blank=True)
@@ -54,9 +60,14 @@ class CourtMembership(models.Model):
     """A staff member works at a court; a city-wide bureau's staff may belong to several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="court_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="court_memberships",
     )
-    court = models.ForeignKey(Court, verbose_name=_("court"), on_delete=models.CASCADE, related_name="memberships")
+    court = models.ForeignKey(
+        Court, verbose_name=_("court"), on_delete=models.CASCADE, related_name="memberships"
+    )
     is_primary = models.BooleanField(_("primary court"), default=True)
     history = HistoricalRecords()
 
@@ -121,7 +132,10 @@ class Case(models.Model):
     received_on = models.DateField(_("application received on"))
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), null=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -137,14 +151,22 @@ class Case(models.Model):
 
     claim_kind = models.CharField(_("claim"), max_length=16, choices=ClaimKind.choices)
     claim_amount = models.DecimalField(
-        _("amount claimed"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("amount claimed"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     claim_description = models.TextField(_("claim description"), blank=True)
 
     preservation_in_place = models.BooleanField(_("preservation already in place"), default=False)
     preservation_amount = models.DecimalField(
-        _("amount preserved"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("amount preserved"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     preservation_detail = models.TextField(_("preservation details"), blank=True)
@@ -162,9 +184,12 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-filed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["court", "case_type", "year", "seq"], name="unique_case_sequence"),
+            models.UniqueConstraint(
+                fields=["court", "case_type", "year", "seq"], name="unique_case_sequence"
+            ),
             models.CheckConstraint(
-                condition=~Q(claim_kind="money") | Q(claim_amount__isnull=False), name="money_claim_has_amount"
+                condition=~Q(claim_kind="money") | Q(claim_amount__isnull=False),
+                name="money_claim_has_amount",
             ),
             models.CheckConstraint(
                 condition=Q(claim_amount__isnull=True) | Q(claim_amount__gt=0), name="claim_amount_positive"
@@ -245,7 +270,11 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     public = models.BooleanField(_("visible to parties"), default=False)

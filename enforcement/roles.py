@@ -3,7 +3,8 @@
 Roles are Django groups, named by the slugs below; a user's courts come from CourtMembership.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 CLERK = "clerk"
@@ -28,7 +29,7 @@ ALL_ROLES = tuple(ROLE_LABELS)
 # Roles that may file cases at the window.
 FILING_ROLES = frozenset({CLERK, ADMINISTRATOR})
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def roles_of(user: AnyUser) -> frozenset[str]:
@@ -37,8 +38,8 @@ def roles_of(user: AnyUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._role_cache = cached  # type: ignore[union-attr]
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, "_role_cache", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 
@@ -52,6 +53,13 @@ def court_ids_of(user: AnyUser) -> frozenset[int]:
         return frozenset()
     cached: frozenset[int] | None = getattr(user, "_court_cache", None)
     if cached is None:
-        cached = frozenset(user.court_memberships.values_list("court_id", flat=True))  # type: ignore[union-attr]
-        user._court_cache = cached  # type: ignore[union-attr]
+        cached = frozenset(user.court_memberships.values_list("court_id", flat=True))
+        setattr(user, "_court_cache", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
+
+
+def acting_user(user: AnyUser) -> User:
+    """The signed-in user who acts; views call this after login is required, so others never get here."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

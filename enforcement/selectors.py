@@ -15,7 +15,7 @@ def cases_visible_to(user: roles.AnyUser) -> QuerySet[Case]:
     """
     if not user.is_authenticated:
         return Case.objects.none()
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         return Case.objects.all()
     if not roles.roles_of(user):
         return Case.objects.none()
@@ -51,7 +51,7 @@ def filing_courts(user: roles.AnyUser) -> QuerySet[Court]:
     """Courts this user may file cases for: every court he is a member of, if his role files cases."""
     if not user.is_authenticated:
         return Court.objects.none()
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         return Court.objects.filter(is_active=True)
     if not roles.has_role(user, *roles.FILING_ROLES):
         return Court.objects.none()

@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enforcement service center API",
-    "DESCRIPTION": "Case intake, progress and enforcement operations of the court's enforcement service center.",
+    "DESCRIPTION": "Intake, progress and enforcement operations of a court's enforcement service center.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -30,4 +30,3 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/<path:rest>", views.api_not_found),
 ]
-

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import panels, selectors
-from .celery import app as celery_app
 from .api.errors import api_not_found as _api_not_found
+from .celery import app as celery_app
 
 
 @login_required
@@ -41,7 +41,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Readiness for load balancers and compose: the database and the Celery broker answer."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "degraded", **{k: "ok" if v else "down" for k, v in checks.items()}}
+    body = {
+        "status": "ok" if healthy else "degraded",
+        **{k: "ok" if v else "down" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -12,7 +12,7 @@ class CaseNumberCounterAdmin(admin.ModelAdmin):
     list_filter = ["court", "year"]
     readonly_fields = ["court", "case_type", "year", "last_seq"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

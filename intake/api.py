@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from enforcement.api.errors import error_body
 from enforcement.api.serializers import StrictSerializer
 from enforcement.models import Case, Court, Party
+from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 
 from . import services
@@ -37,7 +38,7 @@ class AmountField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, str | int | float):
-            raise serializers.ValidationError(_("Send amounts as decimal strings, e.g. \"12500.00\"."))
+            raise serializers.ValidationError(_('Send amounts as decimal strings, e.g. "12500.00".'))
         return parse_amount(data)
 
     def to_representation(self, value: Any) -> str:
@@ -48,7 +49,9 @@ class PartyInput(StrictSerializer):
     id_required = True
     kind = serializers.ChoiceField(choices=Party.Kind.choices)
     name = serializers.CharField(max_length=100)
-    id_type = serializers.ChoiceField(choices=Party.IdType.choices, required=False, allow_blank=True, default="")
+    id_type = serializers.ChoiceField(
+        choices=Party.IdType.choices, required=False, allow_blank=True, default=""
+    )
     id_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     id_override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     phone = PhoneField()
@@ -59,13 +62,22 @@ class PartyInput(StrictSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> services.PartyInput:
         checked = check_identity(
-            kind=attrs["kind"], id_type=attrs["id_type"], id_number=attrs["id_number"],
-            override_reason=attrs["id_override_reason"], required=self.id_required,
+            kind=attrs["kind"],
+            id_type=attrs["id_type"],
+            id_number=attrs["id_number"],
+            override_reason=attrs["id_override_reason"],
+            required=self.id_required,
         )
         return services.PartyInput(
-            kind=attrs["kind"], name=attrs["name"], id_type=checked.id_type, id_number=checked.id_number,
-            id_warning_override=checked.override_reason, phone=attrs["phone"], address=attrs["address"],
-            legal_representative=attrs["legal_representative"], agent_name=attrs["agent_name"],
+            kind=attrs["kind"],
+            name=attrs["name"],
+            id_type=checked.id_type,
+            id_number=checked.id_number,
+            id_warning_override=checked.override_reason,
+            phone=attrs["phone"],
+            address=attrs["address"],
+            legal_representative=attrs["legal_representative"],
+            agent_name=attrs["agent_name"],
             agent_phone=attrs["agent_phone"],
         )
 
@@ -79,7 +91,9 @@ class TitleInput(StrictSerializer):
     court_name = serializers.CharField(max_length=100)
     case_number = serializers.CharField(max_length=60)
     effective_date = serializers.DateField()
-    kind = serializers.ChoiceField(choices=Case.TitleKind.choices, required=False, default=Case.TitleKind.JUDGMENT)
+    kind = serializers.ChoiceField(
+        choices=Case.TitleKind.choices, required=False, default=Case.TitleKind.JUDGMENT
+    )
 
 
 class ClaimInput(StrictSerializer):
@@ -96,8 +110,12 @@ class PreservationInput(StrictSerializer):
 
 class CaseFileInput(StrictSerializer):
     court = serializers.CharField(max_length=8, help_text="Code of the receiving court, e.g. 蒙0302.")
-    applicants = PartyInput(many=True, allow_empty=False, max_length=50)
-    respondents = RespondentInput(many=True, allow_empty=False, max_length=50)
+    applicants: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=PartyInput(), allow_empty=False, max_length=50
+    )
+    respondents: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=RespondentInput(), allow_empty=False, max_length=50
+    )
     title = TitleInput()
     claim = ClaimInput()
     preservation = PreservationInput(required=False)
@@ -118,13 +136,22 @@ class CaseFileInput(StrictSerializer):
         title, claim = data["title"], data["claim"]
         preservation = data.get("preservation") or {"in_place": False, "amount": None, "detail": ""}
         return services.ApplicationInput(
-            court=data["court"], applicants=data["applicants"], respondents=data["respondents"],
-            title_court_name=title["court_name"], title_case_number=title["case_number"],
-            title_effective_date=title["effective_date"], title_kind=title["kind"],
-            claim_kind=claim["kind"], claim_amount=claim["amount"], claim_description=claim["description"],
-            preservation_in_place=preservation["in_place"], preservation_amount=preservation["amount"],
-            preservation_detail=preservation["detail"], materials=data["materials"],
-            received_on=data["received_on"], allow_duplicate_title=data["allow_duplicate_title"],
+            court=data["court"],
+            applicants=data["applicants"],
+            respondents=data["respondents"],
+            title_court_name=title["court_name"],
+            title_case_number=title["case_number"],
+            title_effective_date=title["effective_date"],
+            title_kind=title["kind"],
+            claim_kind=claim["kind"],
+            claim_amount=claim["amount"],
+            claim_description=claim["description"],
+            preservation_in_place=preservation["in_place"],
+            preservation_amount=preservation["amount"],
+            preservation_detail=preservation["detail"],
+            materials=data["materials"],
+            received_on=data["received_on"],
+            allow_duplicate_title=data["allow_duplicate_title"],
         )
 
 
@@ -155,8 +182,18 @@ class PartyOutput(serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = [
-            "id", "role", "kind", "name", "id_type", "id_number", "id_warning_override", "phone", "address",
-            "legal_representative", "agent_name", "agent_phone",
+            "id",
+            "role",
+            "kind",
+            "name",
+            "id_type",
+            "id_number",
+            "id_warning_override",
+            "phone",
+            "address",
+            "legal_representative",
+            "agent_name",
+            "agent_phone",
         ]
 
 
@@ -171,8 +208,19 @@ class CaseListOutput(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "court", "court_name", "status", "status_display", "received_on", "filed_at",
-            "claim_kind", "claim_amount", "applicants", "respondents", "url",
+            "id",
+            "number",
+            "court",
+            "court_name",
+            "status",
+            "status_display",
+            "received_on",
+            "filed_at",
+            "claim_kind",
+            "claim_amount",
+            "applicants",
+            "respondents",
+            "url",
         ]
 
     def get_applicants(self, case: Case) -> list[str]:
@@ -192,18 +240,28 @@ class CaseDetailOutput(CaseListOutput):
     materials = serializers.SerializerMethodField()
 
     class Meta(CaseListOutput.Meta):
-        fields = [*CaseListOutput.Meta.fields, "claim_description", "parties", "title", "preservation", "materials"]
+        fields = [
+            *CaseListOutput.Meta.fields,
+            "claim_description",
+            "parties",
+            "title",
+            "preservation",
+            "materials",
+        ]
 
     def get_title(self, case: Case) -> dict[str, Any]:
         return {
-            "court_name": case.title_court_name, "case_number": case.title_case_number,
-            "kind": case.title_kind, "effective_date": case.title_effective_date.isoformat(),
+            "court_name": case.title_court_name,
+            "case_number": case.title_case_number,
+            "kind": case.title_kind,
+            "effective_date": case.title_effective_date.isoformat(),
         }
 
     def get_preservation(self, case: Case) -> dict[str, Any]:
         amount = case.preservation_amount
         return {
-            "in_place": case.preservation_in_place, "amount": None if amount is None else f"{amount:.2f}",
+            "in_place": case.preservation_in_place,
+            "amount": None if amount is None else f"{amount:.2f}",
             "detail": case.preservation_detail,
         }
 
@@ -262,7 +320,7 @@ class CaseListCreateApi(generics.GenericAPIView):
         incoming = CaseFileInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            filed = services.file_case(actor=request.user, application=incoming.to_application())
+            filed = services.file_case(actor=acting_user(request.user), application=incoming.to_application())
         except services.DuplicateTitle as duplicate:
             return Response(_duplicate_body(duplicate), status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:

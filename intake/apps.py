@@ -8,4 +8,4 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401, PLC0415 - registers the case-page panel
+        from . import panels  # noqa: F401 - registers the case-page panel

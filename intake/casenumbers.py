@@ -1,4 +1,4 @@
-"""Case numbers (法〔2015〕137号): ``（YEAR）COURT TYPE SEQ号``, allocated gaplessly per court, type and year."""
+"""Case numbers (法〔2015〕137号): ``（YEAR）COURT TYPE SEQ号``, gapless per court, type and year."""
 
 import re
 
@@ -12,7 +12,9 @@ from .models import CaseNumberCounter
 _OPENING = "(（〔[［【"
 _CLOSING = ")）〕]］】"
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_NUMBER_RE = re.compile(r"^（(?P<year>\d{4})）(?P<court>最高法|[\u4e00-\u9fff]\d{0,4})(?P<type>\D+?)(?P<seq>\d+)号$")
+_NUMBER_RE = re.compile(
+    r"^（(?P<year>\d{4})）(?P<court>最高法|[\u4e00-\u9fff]\d{0,4})(?P<type>\D+?)(?P<seq>\d+)号$"
+)
 
 
 def format_case_number(*, year: int, court_code: str, type_code: str, seq: int) -> str:
@@ -37,7 +39,9 @@ def allocate_case_number(*, court: Court, case_type: CaseType, year: int) -> tup
     counter = _locked_counter(court=court, case_type=case_type, year=year)
     counter.last_seq += 1
     counter.save(update_fields=["last_seq"])
-    number = format_case_number(year=year, court_code=court.code, type_code=case_type.code, seq=counter.last_seq)
+    number = format_case_number(
+        year=year, court_code=court.code, type_code=case_type.code, seq=counter.last_seq
+    )
     return counter.last_seq, number
 
 

@@ -1,6 +1,6 @@
 """Forms of the window clerk's pages. They check input and build the service's input; the service writes."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,12 +50,15 @@ class PartyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
     name = forms.CharField(label=_("Name"), max_length=100)
     id_type = forms.ChoiceField(
-        label=_("Identity document"), choices=[("", _("By kind (ID card / credit code)")), *Party.IdType.choices],
+        label=_("Identity document"),
+        choices=[("", _("By kind (ID card / credit code)")), *Party.IdType.choices],
         required=False,
     )
     id_number = forms.CharField(label=_("Identity number"), max_length=50, required=False)
     id_override_reason = forms.CharField(
-        label=_("Reason to accept a credit code that fails the check"), max_length=500, required=False,
+        label=_("Reason to accept a credit code that fails the check"),
+        max_length=500,
+        required=False,
         help_text=_("Only when the code is right as printed on the licence but fails the check character."),
     )
     phone = PhoneField(label=_("Phone"))
@@ -69,18 +72,30 @@ class PartyForm(forms.Form):
         if self.errors:
             return data
         checked = check_identity(
-            kind=data["kind"], id_type=data.get("id_type", ""), id_number=data.get("id_number", ""),
-            override_reason=data.get("id_override_reason", ""), required=self.id_required,
+            kind=data["kind"],
+            id_type=data.get("id_type", ""),
+            id_number=data.get("id_number", ""),
+            override_reason=data.get("id_override_reason", ""),
+            required=self.id_required,
         )
-        data.update(id_type=checked.id_type, id_number=checked.id_number, id_override_reason=checked.override_reason)
+        data.update(
+            id_type=checked.id_type, id_number=checked.id_number, id_override_reason=checked.override_reason
+        )
         return data
 
     def to_input(self) -> services.PartyInput:
         d = self.cleaned_data
         return services.PartyInput(
-            kind=d["kind"], name=d["name"], id_type=d["id_type"], id_number=d["id_number"],
-            id_warning_override=d["id_override_reason"], phone=d["phone"], address=d["address"],
-            legal_representative=d["legal_representative"], agent_name=d["agent_name"], agent_phone=d["agent_phone"],
+            kind=d["kind"],
+            name=d["name"],
+            id_type=d["id_type"],
+            id_number=d["id_number"],
+            id_warning_override=d["id_override_reason"],
+            phone=d["phone"],
+            address=d["address"],
+            legal_representative=d["legal_representative"],
+            agent_name=d["agent_name"],
+            agent_phone=d["agent_phone"],
         )
 
 
@@ -88,7 +103,9 @@ class RespondentForm(PartyForm):
     id_required = False
 
 
-ApplicantFormSet = forms.formset_factory(PartyForm, extra=0, min_num=1, validate_min=True, max_num=50, validate_max=True)
+ApplicantFormSet = forms.formset_factory(
+    PartyForm, extra=0, min_num=1, validate_min=True, max_num=50, validate_max=True
+)
 RespondentFormSet = forms.formset_factory(
     RespondentForm, extra=0, min_num=1, validate_min=True, max_num=50, validate_max=True
 )
@@ -99,22 +116,32 @@ class ApplicationForm(forms.Form):
     received_on = forms.DateField(label=_("Application received on"), widget=DateInput)
     title_court_name = forms.CharField(label=_("Issuing court or body"), max_length=100)
     title_case_number = forms.CharField(
-        label=_("Case number of the title"), max_length=60, help_text=_("e.g. （2025）蒙0302民初1234号"),
+        label=_("Case number of the title"),
+        max_length=60,
+        help_text=_("e.g. （2025）蒙0302民初1234号"),
     )
     title_kind = forms.ChoiceField(label=_("Kind of title"), choices=Case.TitleKind.choices)
     title_effective_date = forms.DateField(label=_("Date the title took effect"), widget=DateInput)
     claim_kind = forms.ChoiceField(label=_("Claim"), choices=Case.ClaimKind.choices)
     claim_amount = AmountField(label=_("Amount claimed (yuan)"), required=False)
     claim_description = forms.CharField(
-        label=_("Claim description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Claim description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     preservation_in_place = forms.BooleanField(label=_("Preservation already in place"), required=False)
     preservation_amount = AmountField(label=_("Amount preserved (yuan)"), required=False)
     preservation_detail = forms.CharField(
-        label=_("Preservation details"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Preservation details"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     materials = forms.MultipleChoiceField(
-        label=_("Materials received"), choices=ReceivedMaterial.Kind.choices, required=False,
+        label=_("Materials received"),
+        choices=ReceivedMaterial.Kind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     confirm_duplicate = forms.BooleanField(
@@ -123,8 +150,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, courts: QuerySet[Court], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["court"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["court"])
         field.queryset = courts
         if courts.count() == 1:
             field.initial = courts.first()
@@ -145,13 +171,22 @@ class ApplicationForm(forms.Form):
     def to_input(self, applicants: list[services.PartyInput], respondents: list[services.PartyInput]) -> Any:
         d = self.cleaned_data
         return services.ApplicationInput(
-            court=d["court"], applicants=applicants, respondents=respondents,
-            title_court_name=d["title_court_name"], title_case_number=d["title_case_number"],
-            title_kind=d["title_kind"], title_effective_date=d["title_effective_date"],
-            claim_kind=d["claim_kind"], claim_amount=d["claim_amount"], claim_description=d["claim_description"],
-            preservation_in_place=d["preservation_in_place"], preservation_amount=d["preservation_amount"],
-            preservation_detail=d["preservation_detail"], materials=d["materials"],
-            received_on=d["received_on"], allow_duplicate_title=d["confirm_duplicate"],
+            court=d["court"],
+            applicants=applicants,
+            respondents=respondents,
+            title_court_name=d["title_court_name"],
+            title_case_number=d["title_case_number"],
+            title_kind=d["title_kind"],
+            title_effective_date=d["title_effective_date"],
+            claim_kind=d["claim_kind"],
+            claim_amount=d["claim_amount"],
+            claim_description=d["claim_description"],
+            preservation_in_place=d["preservation_in_place"],
+            preservation_amount=d["preservation_amount"],
+            preservation_detail=d["preservation_detail"],
+            materials=d["materials"],
+            received_on=d["received_on"],
+            allow_duplicate_title=d["confirm_duplicate"],
         )
 
 
@@ -164,8 +199,7 @@ class NoticeDeliveryForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["recipient"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["recipient"])
         field.queryset = case.parties.filter(role=Party.Role.APPLICANT)
         field.initial = field.queryset.first()
 

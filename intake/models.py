@@ -74,7 +74,9 @@ class NoticeDelivery(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notice_deliveries")
     kind = models.CharField(_("notice"), max_length=16, choices=Kind.choices)
-    recipient = models.ForeignKey(Party, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        Party, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.IN_PERSON)
     delivered_at = models.DateTimeField(_("delivered at"), default=timezone.now)
     delivered_by = models.ForeignKey(
@@ -118,7 +120,9 @@ class FirstInterview(models.Model):
     debtor_contacts = models.TextField(_("respondent's contacts"), blank=True)
     debtor_whereabouts = models.TextField(_("respondent's whereabouts"), blank=True)
     willingness = models.CharField(
-        _("respondent's willingness to pay or settle"), max_length=16, choices=Willingness.choices,
+        _("respondent's willingness to pay or settle"),
+        max_length=16,
+        choices=Willingness.choices,
         default=Willingness.UNKNOWN,
     )
     willingness_detail = models.TextField(_("details of willingness"), blank=True)
@@ -130,7 +134,11 @@ class FirstInterview(models.Model):
     risks = models.TextField(_("risks noted"), blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     history = HistoricalRecords()

@@ -11,7 +11,7 @@ class PdfUnavailable(RuntimeError):
 
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     try:
-        from weasyprint import HTML  # noqa: PLC0415 - loading Pango is slow and may fail; only when asked
+        from weasyprint import HTML
     except (ImportError, OSError) as error:
         raise PdfUnavailable(str(error)) from error
     content = HTML(string=html, base_url=base_url).write_pdf()

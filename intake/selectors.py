@@ -22,6 +22,8 @@ def intake_summary(case: Case) -> dict[str, Any]:
     """Materials, notices handed over and the first interview, for the case page."""
     return {
         "materials": list(ReceivedMaterial.objects.filter(case=case)),
-        "deliveries": list(NoticeDelivery.objects.filter(case=case).select_related("recipient", "delivered_by")),
+        "deliveries": list(
+            NoticeDelivery.objects.filter(case=case).select_related("recipient", "delivered_by")
+        ),
         "interview": FirstInterview.objects.filter(case=case).prefetch_related("leads").first(),
     }

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -75,7 +75,7 @@ def cases_with_same_title(*, court: Court, title_case_number: str) -> list[Case]
 
 
 @transaction.atomic
-def file_case(*, actor: AbstractBaseUser, application: ApplicationInput) -> FiledCase:
+def file_case(*, actor: User, application: ApplicationInput) -> FiledCase:
     """File an application as a first-enforcement case, in one transaction.
 
     The number is allocated under a row lock on the court's counter, so it is unique and gapless even
@@ -84,9 +84,9 @@ def file_case(*, actor: AbstractBaseUser, application: ApplicationInput) -> File
     app = application
     _check_may_file(actor, app.court)
     _check_application(app)
-    if not app.allow_duplicate_title and (same := cases_with_same_title(
-        court=app.court, title_case_number=app.title_case_number
-    )):
+    if not app.allow_duplicate_title and (
+        same := cases_with_same_title(court=app.court, title_case_number=app.title_case_number)
+    ):
         raise DuplicateTitle(same)
 
     received_on = app.received_on or timezone.localdate()
@@ -119,15 +119,25 @@ def file_case(*, actor: AbstractBaseUser, application: ApplicationInput) -> File
     )
     _create_parties(case, Party.Role.APPLICANT, app.applicants)
     _create_parties(case, Party.Role.RESPONDENT, app.respondents)
-    ReceivedMaterial.objects.bulk_create(ReceivedMaterial(case=case, kind=kind) for kind in dict.fromkeys(app.materials))
-    record_event(case=case, kind=CaseEvent.Kind.CASE_FILED, actor=actor, public=True, occurred_at=now,
-                 data={"number": number})
+    ReceivedMaterial.objects.bulk_create(
+        ReceivedMaterial(case=case, kind=kind) for kind in dict.fromkeys(app.materials)
+    )
+    record_event(
+        case=case,
+        kind=CaseEvent.Kind.CASE_FILED,
+        actor=actor,
+        public=True,
+        occurred_at=now,
+        data={"number": number},
+    )
     return FiledCase(case=case, query_code=code)
 
 
-def _check_may_file(actor: AbstractBaseUser, court: Court) -> None:
+def _check_may_file(actor: User, court: Court) -> None:
     if not filing_courts(actor).filter(pk=court.pk).exists():
-        raise PermissionDenied(_("You may file cases only for a court you are a member of, as a window clerk."))
+        raise PermissionDenied(
+            _("You may file cases only for a court you are a member of, as a window clerk.")
+        )
 
 
 def _check_application(app: ApplicationInput) -> None:
@@ -155,10 +165,19 @@ def _check_application(app: ApplicationInput) -> None:
 def _create_parties(case: Case, role: str, parties: Sequence[PartyInput]) -> None:
     Party.objects.bulk_create(
         Party(
-            case=case, role=role, position=position, kind=p.kind, name=p.name.strip(), id_type=p.id_type,
-            id_number=p.id_number, id_warning_override=p.id_warning_override, phone=p.phone,
-            address=p.address.strip(), legal_representative=p.legal_representative.strip(),
-            agent_name=p.agent_name.strip(), agent_phone=p.agent_phone,
+            case=case,
+            role=role,
+            position=position,
+            kind=p.kind,
+            name=p.name.strip(),
+            id_type=p.id_type,
+            id_number=p.id_number,
+            id_warning_override=p.id_warning_override,
+            phone=p.phone,
+            address=p.address.strip(),
+            legal_representative=p.legal_representative.strip(),
+            agent_name=p.agent_name.strip(),
+            agent_phone=p.agent_phone,
         )
         for position, p in enumerate(parties, start=1)
     )
@@ -166,8 +185,9 @@ def _create_parties(case: Case, role: str, parties: Sequence[PartyInput]) -> Non
 
 # --- Query code ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def reissue_query_code(*, actor: AbstractBaseUser, case: Case) -> str:
+def reissue_query_code(*, actor: User, case: Case) -> str:
     """A new query code for a party who lost his; the old one stops working at once."""
     if not roles.has_role(actor, *roles.FILING_ROLES) or case.court_id not in roles.court_ids_of(actor):
         raise PermissionDenied(_("Only a clerk of the case's court may issue a new query code."))
@@ -182,9 +202,16 @@ def reissue_query_code(*, actor: AbstractBaseUser, case: Case) -> str:
 
 # --- Notices ------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def record_notice_delivery(
-    *, actor: AbstractBaseUser, case: Case, kind: str, recipient: Party, method: str, acknowledged: bool,
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    recipient: Party,
+    method: str,
+    acknowledged: bool,
     note: str = "",
 ) -> NoticeDelivery:
     """Record that a notice was handed to a party, and whether he acknowledged it, on the timeline."""
@@ -192,24 +219,33 @@ def record_notice_delivery(
     if recipient.case_id != case.pk:
         raise ValidationError({"recipient": _("The recipient must be a party of this case.")})
     delivery = NoticeDelivery.objects.create(
-        case=case, kind=kind, recipient=recipient, method=method, delivered_by=actor,
-        acknowledged=acknowledged, note=note.strip(),
+        case=case,
+        kind=kind,
+        recipient=recipient,
+        method=method,
+        delivered_by=actor,
+        acknowledged=acknowledged,
+        note=note.strip(),
     )
     record_event(
-        case=case, kind=CaseEvent.Kind.NOTICE_DELIVERED, actor=actor, public=True,
+        case=case,
+        kind=CaseEvent.Kind.NOTICE_DELIVERED,
+        actor=actor,
+        public=True,
         detail=f"{delivery.get_kind_display()} → {recipient.name}",
         data={"notice": kind, "recipient": recipient.pk, "method": method, "acknowledged": acknowledged},
     )
     return delivery
 
 
-def _check_intake_staff(actor: AbstractBaseUser, case: Case) -> None:
+def _check_intake_staff(actor: User, case: Case) -> None:
     allowed = roles.FILING_ROLES | {roles.JUDGE, roles.ASSISTANT}
     if not roles.has_role(actor, *allowed) or case.court_id not in roles.court_ids_of(actor):
         raise PermissionDenied(_("You may not record this for a case of another court."))
 
 
 # --- First interview ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LeadInput:
@@ -218,14 +254,23 @@ class LeadInput:
 
 
 INTERVIEW_FIELDS = (
-    "conducted_at", "place", "attendees", "debtor_contacts", "debtor_whereabouts", "willingness",
-    "willingness_detail", "payout_bank_name", "payout_account_name", "payout_account_number", "risks",
+    "conducted_at",
+    "place",
+    "attendees",
+    "debtor_contacts",
+    "debtor_whereabouts",
+    "willingness",
+    "willingness_detail",
+    "payout_bank_name",
+    "payout_account_name",
+    "payout_account_number",
+    "risks",
 )
 
 
 @transaction.atomic
 def save_first_interview(
-    *, actor: AbstractBaseUser, case: Case, values: dict[str, object], leads: Sequence[LeadInput]
+    *, actor: User, case: Case, values: dict[str, object], leads: Sequence[LeadInput]
 ) -> FirstInterview:
     """Create or update the first-interview record and replace its property leads, unless it is locked."""
     _check_intake_staff(actor, case)
@@ -260,7 +305,7 @@ def _replace_leads(interview: FirstInterview, leads: Sequence[LeadInput]) -> Non
 
 
 @transaction.atomic
-def lock_first_interview(*, actor: AbstractBaseUser, case: Case) -> FirstInterview:
+def lock_first_interview(*, actor: User, case: Case) -> FirstInterview:
     """Lock the record: from now on it is evidence, not a draft. Locking twice is refused."""
     _check_intake_staff(actor, case)
     interview = FirstInterview.objects.select_for_update().filter(case=case).first()

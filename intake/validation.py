@@ -46,7 +46,9 @@ def check_identity(
         raise ValidationError({"id_type": _("A natural person has no unified social credit code.")})
     try:
         if id_type == Party.IdType.RESIDENT_ID:
-            return CheckedIdentity(id_type, identity.normalize_resident_id(number, today=timezone.localdate()), "")
+            return CheckedIdentity(
+                id_type, identity.normalize_resident_id(number, today=timezone.localdate()), ""
+            )
         if id_type == Party.IdType.USCC:
             return _checked_uscc(number, reason)
     except identity.IdentityError as error:
@@ -98,7 +100,7 @@ def normalize_phone(raw: str) -> str:
 def parse_amount(raw: object) -> Decimal:
     """A positive amount of yuan with at most two decimal places; never goes through float."""
     if isinstance(raw, float):
-        raise ValidationError(_("Send amounts as decimal strings, e.g. \"12500.00\"."), code="amount_type")
+        raise ValidationError(_('Send amounts as decimal strings, e.g. "12500.00".'), code="amount_type")
     try:
         amount = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):

@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enforcement.models import Case
+from enforcement.roles import acting_user
 from enforcement.selectors import filing_courts, get_case_for_user
 
 from . import pdf, services
@@ -44,7 +46,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all([form.is_valid(), applicants.is_valid(), respondents.is_valid()]):
         application = form.to_input([f.to_input() for f in applicants], [f.to_input() for f in respondents])
         try:
-            filed = services.file_case(actor=request.user, application=application)
+            filed = services.file_case(actor=acting_user(request.user), application=application)
         except services.DuplicateTitle as duplicate:
             duplicates = duplicate.cases
         except PermissionDenied as denied:
@@ -56,7 +58,9 @@ def new_application(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Case %(number)s filed.") % {"number": filed.case.number})
             return redirect("intake:filed", pk=filed.case.pk)
     context = {"form": form, "applicants": applicants, "respondents": respondents, "duplicates": duplicates}
-    invalid = bool(form.errors) or any(fs.is_bound and fs.total_error_count() for fs in (applicants, respondents))
+    invalid = bool(form.errors) or any(
+        fs.is_bound and fs.total_error_count() for fs in (applicants, respondents)
+    )
     return render(request, "intake/new_application.html", context, status=400 if invalid else 200)
 
 
@@ -95,7 +99,7 @@ def filed(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/filed.html", context)
 
 
-NOTICE_TEMPLATES = {
+NOTICE_TEMPLATES: dict[str, str] = {
     NoticeDelivery.Kind.ACCEPTANCE: "intake/notices/acceptance.html",
     NoticeDelivery.Kind.RIGHTS: "intake/notices/rights.html",
 }
@@ -125,7 +129,7 @@ def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return render(request, "intake/pdf_unavailable.html", {"case": case}, status=503)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{kind}-{case.year}-{case.court.code}-{case.seq}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
     return response
 
 
@@ -135,10 +139,12 @@ def record_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = NoticeDeliveryForm(request.POST, case=case)
     if not form.is_valid():
-        messages.error(request, _("The delivery was not recorded: %(errors)s") % {"errors": _errors_text(form)})
+        messages.error(
+            request, _("The delivery was not recorded: %(errors)s") % {"errors": _errors_text(form)}
+        )
         return redirect("intake:filed", pk=case.pk)
     try:
-        services.record_notice_delivery(actor=request.user, case=case, **form.cleaned_data)
+        services.record_notice_delivery(actor=acting_user(request.user), case=case, **form.cleaned_data)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, _message_of(error))
         return redirect("intake:filed", pk=case.pk)
@@ -153,7 +159,7 @@ def record_delivery(request: HttpRequest, pk: int) -> HttpResponse:
 def reissue_query_code(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     try:
-        code = services.reissue_query_code(actor=request.user, case=case)
+        code = services.reissue_query_code(actor=acting_user(request.user), case=case)
     except PermissionDenied as denied:
         messages.error(request, _message_of(denied))
         return redirect("case-detail", pk=case.pk)
@@ -171,28 +177,33 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "lock":
         return _lock_interview(request, case)
     form = FirstInterviewForm(request.POST or None, instance=existing)
-    initial_leads = [{"kind": lead.kind, "detail": lead.detail} for lead in existing.leads.all()] if existing else []
+    initial_leads = (
+        [{"kind": lead.kind, "detail": lead.detail} for lead in existing.leads.all()] if existing else []
+    )
     leads = PropertyLeadFormSet(request.POST or None, prefix="leads", initial=initial_leads)
     if request.method == "POST" and form.is_valid() and leads.is_valid():
         lead_inputs = [
             services.LeadInput(kind=f.cleaned_data["kind"], detail=f.cleaned_data.get("detail", ""))
-            for f in leads if f.cleaned_data
+            for f in leads
+            if f.cleaned_data
         ]
         values = {name: form.cleaned_data[name] for name in services.INTERVIEW_FIELDS}
         try:
-            services.save_first_interview(actor=request.user, case=case, values=values, leads=lead_inputs)
+            services.save_first_interview(actor=acting_user(request.user), case=case, values=values, leads=lead_inputs)
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, _message_of(error))
         else:
             messages.success(request, _("First-interview record saved."))
             return redirect("intake:interview", pk=case.pk)
     context = {"case": case, "interview": existing, "form": form, "leads": leads, "locked": False}
-    return render(request, "intake/interview.html", context, status=400 if form.errors or leads.errors else 200)
+    return render(
+        request, "intake/interview.html", context, status=400 if form.errors or leads.errors else 200
+    )
 
 
 def _lock_interview(request: HttpRequest, case: Case) -> HttpResponse:
     try:
-        services.lock_first_interview(actor=request.user, case=case)
+        services.lock_first_interview(actor=acting_user(request.user), case=case)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, _message_of(error))
     else:

@@ -30,7 +30,7 @@ def _browser() -> bool:
 
 def _pdf() -> bool:
     try:
-        import weasyprint  # noqa: F401, PLC0415
+        import weasyprint  # noqa: F401
     except (ImportError, OSError):
         return False
     if not shutil.which("fc-list"):

@@ -69,8 +69,13 @@ class TestFiling:
         assert body["query_code"] not in json.dumps(detail)
 
     def test_ascii_brackets_in_the_title_number_are_stored_full_width(self, api):
-        payload = application_payload(title={"court_name": "某法院", "case_number": "(2026)蒙0302民初77号",
-                                             "effective_date": "2026-09-01"})
+        payload = application_payload(
+            title={
+                "court_name": "某法院",
+                "case_number": "(2026)蒙0302民初77号",
+                "effective_date": "2026-09-01",
+            }
+        )
         body = post(api, payload).json()
         assert body["title"]["case_number"] == "（2026）蒙0302民初77号"
 
@@ -84,7 +89,9 @@ class TestFiling:
 
     def test_a_failed_credit_code_check_is_accepted_with_a_reason_that_is_kept(self, api):
         payload = application_payload()
-        bad = payload["respondents"][0]["id_number"][:-1] + ("0" if payload["respondents"][0]["id_number"][-1] != "0" else "1")
+        bad = payload["respondents"][0]["id_number"][:-1] + (
+            "0" if payload["respondents"][0]["id_number"][-1] != "0" else "1"
+        )
         payload["respondents"][0]["id_number"] = bad
         response = post(api, payload)
         assert response.status_code == 400
@@ -131,8 +138,14 @@ class TestBadInput:
     @pytest.mark.parametrize(
         ("change", "path"),
         [
-            (lambda p: p["applicants"][0].update(id_number="110105194912310021"), ("applicants", "0", "id_number")),
-            (lambda p: p["applicants"][0].update(id_number="11010520991231002X"), ("applicants", "0", "id_number")),
+            (
+                lambda p: p["applicants"][0].update(id_number="110105194912310021"),
+                ("applicants", "0", "id_number"),
+            ),
+            (
+                lambda p: p["applicants"][0].update(id_number="11010520991231002X"),
+                ("applicants", "0", "id_number"),
+            ),
             (lambda p: p["applicants"][0].update(phone="12345"), ("applicants", "0", "phone")),
             (lambda p: p["claim"].update(amount="-5.00"), ("claim", "amount")),
             (lambda p: p["claim"].update(amount="10.005"), ("claim", "amount")),
@@ -151,10 +164,24 @@ class TestBadInput:
             (lambda p: p.update(applicants="张三"), ("applicants",)),
         ],
         ids=[
-            "bad-checksum", "future-birth-date", "bad-phone", "negative-amount", "three-decimals", "text-amount",
-            "float-amount", "money-without-amount", "impossible-date", "missing-field", "no-applicants",
-            "no-respondents", "unknown-kind", "unknown-court", "unknown-top-field", "unknown-nested-field",
-            "amount-wrong-type", "list-expected",
+            "bad-checksum",
+            "future-birth-date",
+            "bad-phone",
+            "negative-amount",
+            "three-decimals",
+            "text-amount",
+            "float-amount",
+            "money-without-amount",
+            "impossible-date",
+            "missing-field",
+            "no-applicants",
+            "no-respondents",
+            "unknown-kind",
+            "unknown-court",
+            "unknown-top-field",
+            "unknown-nested-field",
+            "amount-wrong-type",
+            "list-expected",
         ],
     )
     def test_bad_input_gets_a_400_with_the_field_named_and_nothing_saved(self, api, change, path):
@@ -274,7 +301,9 @@ class TestListing:
         assert response.status_code == 400
         assert_error_shape(response)
 
-    def test_the_list_uses_a_constant_number_of_queries(self, client, court, supervisor, django_assert_max_num_queries):
+    def test_the_list_uses_a_constant_number_of_queries(
+        self, client, court, supervisor, django_assert_max_num_queries
+    ):
         for _ in range(30):
             case = CaseFactory(court=court)
             PartyFactory(case=case)

@@ -19,8 +19,14 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     }
 
 
@@ -43,7 +49,9 @@ def fill_party(page: Page, prefix: str, index: int, *, kind: str, name: str, id_
     page.fill(f"#id_{prefix}-{index}-id_number", id_number)
 
 
-def test_a_clerk_files_a_case_with_two_applicants_and_sees_its_number_and_notice(page: Page, live_server, clerk):
+def test_a_clerk_files_a_case_with_two_applicants_and_sees_its_number_and_notice(
+    page: Page, live_server, clerk
+):
     log_in(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/intake/new/")
     fill_party(page, "applicants", 0, kind="person", name="张三", id_number=resident_id(11))

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from enforcement.models import Case, CaseType
 from intake import services
-from intake.casenumbers import allocate_case_number, format_case_number, normalize_case_number, parse_case_number
+from intake.casenumbers import (
+    allocate_case_number,
+    format_case_number,
+    normalize_case_number,
+    parse_case_number,
+)
 from intake.models import CaseNumberCounter
 
 from .factories import CourtFactory, UserFactory, resident_id, uscc
@@ -19,10 +24,14 @@ from .factories import CourtFactory, UserFactory, resident_id, uscc
 def application(court, n: int, **overrides) -> services.ApplicationInput:  # type: ignore[no-untyped-def]
     fields = {
         "court": court,
-        "applicants": [services.PartyInput(kind="person", name=f"申请人{n}", id_type="resident_id",
-                                           id_number=resident_id(n))],
-        "respondents": [services.PartyInput(kind="organisation", name=f"被执行公司{n}", id_type="uscc",
-                                            id_number=uscc(n))],
+        "applicants": [
+            services.PartyInput(
+                kind="person", name=f"申请人{n}", id_type="resident_id", id_number=resident_id(n)
+            )
+        ],
+        "respondents": [
+            services.PartyInput(kind="organisation", name=f"被执行公司{n}", id_type="uscc", id_number=uscc(n))
+        ],
         "title_court_name": "乌海市海勃湾区人民法院",
         "title_case_number": f"（2026）蒙0302民初{n}号",
         "title_effective_date": date(2026, 9, 1),
@@ -34,7 +43,10 @@ def application(court, n: int, **overrides) -> services.ApplicationInput:  # typ
 
 
 def test_a_number_has_the_official_shape():
-    assert format_case_number(year=2021, court_code="云0381", type_code="执", seq=2234) == "（2021）云0381执2234号"
+    assert (
+        format_case_number(year=2021, court_code="云0381", type_code="执", seq=2234)
+        == "（2021）云0381执2234号"
+    )
 
 
 def test_ascii_brackets_and_spaces_are_normalised():
@@ -43,12 +55,21 @@ def test_ascii_brackets_and_spaces_are_normalised():
 
 
 def test_a_number_parses_into_its_parts():
-    assert parse_case_number("(2021)云0381执恢12号") == {"year": "2021", "court": "云0381", "type": "执恢", "seq": "12"}
+    assert parse_case_number("(2021)云0381执恢12号") == {
+        "year": "2021",
+        "court": "云0381",
+        "type": "执恢",
+        "seq": "12",
+    }
     assert parse_case_number("not a number") is None
 
 
-@given(year=st.integers(2000, 2099), seq=st.integers(1, 10**6), court=st.sampled_from(["蒙0302", "云0381", "京01", "最高法"]),
-       type_code=st.sampled_from(["执", "执恢", "执保", "执异"]))
+@given(
+    year=st.integers(2000, 2099),
+    seq=st.integers(1, 10**6),
+    court=st.sampled_from(["蒙0302", "云0381", "京01", "最高法"]),
+    type_code=st.sampled_from(["执", "执恢", "执保", "执异"]),
+)
 def test_formatting_and_parsing_round_trip(year, seq, court, type_code):
     parts = parse_case_number(format_case_number(year=year, court_code=court, type_code=type_code, seq=seq))
     assert parts == {"year": str(year), "court": court, "type": type_code, "seq": str(seq)}
@@ -75,7 +96,9 @@ def test_the_year_is_the_year_the_application_was_received(court, clerk):
 def test_a_filing_that_fails_leaves_no_gap(court, clerk):
     services.file_case(actor=clerk, application=application(court, 1))
     with pytest.raises(Exception):  # noqa: B017, PT011 - any failure inside the transaction
-        services.file_case(actor=clerk, application=application(court, 2, claim_kind="bogus-kind-too-long-for-field"))
+        services.file_case(
+            actor=clerk, application=application(court, 2, claim_kind="bogus-kind-too-long-for-field")
+        )
     filed = services.file_case(actor=clerk, application=application(court, 3))
     assert filed.case.seq == 2
     assert CaseNumberCounter.objects.get(court=court).last_seq == 2
@@ -89,7 +112,7 @@ def _file_concurrently(court, clerk, count: int) -> list[BaseException]:  # type
         try:
             barrier.wait(timeout=30)
             services.file_case(actor=clerk, application=application(court, n))
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

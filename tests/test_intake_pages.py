@@ -16,18 +16,30 @@ def form_data(court, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-unt
     data: dict[str, Any] = {
         "court": court.pk,
         "received_on": "2026-11-20",
-        "applicants-TOTAL_FORMS": "2", "applicants-INITIAL_FORMS": "0",
-        "applicants-MIN_NUM_FORMS": "1", "applicants-MAX_NUM_FORMS": "50",
-        "applicants-0-kind": "person", "applicants-0-name": "张三", "applicants-0-id_number": resident_id(1),
+        "applicants-TOTAL_FORMS": "2",
+        "applicants-INITIAL_FORMS": "0",
+        "applicants-MIN_NUM_FORMS": "1",
+        "applicants-MAX_NUM_FORMS": "50",
+        "applicants-0-kind": "person",
+        "applicants-0-name": "张三",
+        "applicants-0-id_number": resident_id(1),
         "applicants-0-phone": "13800138000",
-        "applicants-1-kind": "person", "applicants-1-name": "李四", "applicants-1-id_number": resident_id(2),
-        "respondents-TOTAL_FORMS": "1", "respondents-INITIAL_FORMS": "0",
-        "respondents-MIN_NUM_FORMS": "1", "respondents-MAX_NUM_FORMS": "50",
-        "respondents-0-kind": "organisation", "respondents-0-name": "某某建材有限公司",
+        "applicants-1-kind": "person",
+        "applicants-1-name": "李四",
+        "applicants-1-id_number": resident_id(2),
+        "respondents-TOTAL_FORMS": "1",
+        "respondents-INITIAL_FORMS": "0",
+        "respondents-MIN_NUM_FORMS": "1",
+        "respondents-MAX_NUM_FORMS": "50",
+        "respondents-0-kind": "organisation",
+        "respondents-0-name": "某某建材有限公司",
         "respondents-0-id_number": uscc(3),
-        "title_court_name": "乌海市海勃湾区人民法院", "title_case_number": "(2026)蒙0302民初88号",
-        "title_kind": "judgment", "title_effective_date": "2026-09-01",
-        "claim_kind": "money", "claim_amount": "50000.00",
+        "title_court_name": "乌海市海勃湾区人民法院",
+        "title_case_number": "(2026)蒙0302民初88号",
+        "title_kind": "judgment",
+        "title_effective_date": "2026-09-01",
+        "claim_kind": "money",
+        "claim_amount": "50000.00",
         "materials": ["application", "title_copy"],
     }
     data.update(overrides)
@@ -57,7 +69,9 @@ def test_the_query_code_leaves_the_screen_once_the_acceptance_notice_is_handed_o
     case = Case.objects.get()
     applicant = case.applicants()[0]
     url = reverse("intake:record-delivery", args=[case.pk])
-    clerk_client.post(url, {"kind": "acceptance", "recipient": applicant.pk, "method": "in_person", "acknowledged": "on"})
+    clerk_client.post(
+        url, {"kind": "acceptance", "recipient": applicant.pk, "method": "in_person", "acknowledged": "on"}
+    )
     page = clerk_client.get(reverse("intake:filed", args=[case.pk]))
     assert page.context["query_code"] is None
     delivery = NoticeDelivery.objects.get()
@@ -84,7 +98,9 @@ def test_an_amount_with_three_decimals_is_refused_on_the_page(clerk_client, cour
 def test_a_title_already_filed_is_flagged_with_a_link_before_saving(clerk_client, court):
     clerk_client.post(reverse("intake:new"), form_data(court))
     existing = Case.objects.get()
-    response = clerk_client.post(reverse("intake:new"), form_data(court, title_case_number="（2026）蒙0302民初88号"))
+    response = clerk_client.post(
+        reverse("intake:new"), form_data(court, title_case_number="（2026）蒙0302民初88号")
+    )
     assert Case.objects.count() == 1
     html = response.content.decode()
     assert 'id="duplicate-warning"' in html
@@ -97,7 +113,11 @@ def test_names_with_html_are_shown_as_text(clerk_client, court):
     evil = "<script>alert(1)</script>"
     clerk_client.post(reverse("intake:new"), form_data(court, **{"applicants-0-name": evil}))
     case = Case.objects.get()
-    for url in (reverse("case-detail", args=[case.pk]), reverse("intake:filed", args=[case.pk]), reverse("case-list")):
+    for url in (
+        reverse("case-detail", args=[case.pk]),
+        reverse("intake:filed", args=[case.pk]),
+        reverse("case-list"),
+    ):
         html = clerk_client.get(url).content.decode()
         assert evil not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -133,7 +153,10 @@ def test_the_case_list_pages_and_searches(clerk_client, court, clerk):
 
 
 def test_the_case_list_has_an_empty_state(clerk_client, court):
-    assert "No cases to show." in clerk_client.get(reverse("case-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "No cases to show."
+        in clerk_client.get(reverse("case-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_another_courts_staff_get_a_404_for_every_case_page(client, court, clerk, outsider):
@@ -154,15 +177,25 @@ def _application(court, n):  # type: ignore[no-untyped-def]
 class TestFirstInterview:
     def interview_data(self, **overrides: Any) -> dict[str, Any]:
         data = {
-            "conducted_at": "2026-11-20T10:00", "place": "执行事务中心接待室", "attendees": "张三",
-            "debtor_contacts": "法定代表人王五 13900000000", "debtor_whereabouts": "公司仍在经营",
-            "willingness": "negotiate", "willingness_detail": "愿意分期",
-            "payout_bank_name": "中国工商银行乌海分行", "payout_account_name": "张三",
-            "payout_account_number": "6222020000000000000", "risks": "",
-            "leads-TOTAL_FORMS": "2", "leads-INITIAL_FORMS": "0", "leads-MIN_NUM_FORMS": "0",
+            "conducted_at": "2026-11-20T10:00",
+            "place": "执行事务中心接待室",
+            "attendees": "张三",
+            "debtor_contacts": "法定代表人王五 13900000000",
+            "debtor_whereabouts": "公司仍在经营",
+            "willingness": "negotiate",
+            "willingness_detail": "愿意分期",
+            "payout_bank_name": "中国工商银行乌海分行",
+            "payout_account_name": "张三",
+            "payout_account_number": "6222020000000000000",
+            "risks": "",
+            "leads-TOTAL_FORMS": "2",
+            "leads-INITIAL_FORMS": "0",
+            "leads-MIN_NUM_FORMS": "0",
             "leads-MAX_NUM_FORMS": "100",
-            "leads-0-kind": "bank_account", "leads-0-detail": "建设银行 6217000000000000",
-            "leads-1-kind": "vehicle", "leads-1-detail": "",
+            "leads-0-kind": "bank_account",
+            "leads-0-detail": "建设银行 6217000000000000",
+            "leads-1-kind": "vehicle",
+            "leads-1-detail": "",
         }
         data.update(overrides)
         return data
@@ -176,13 +209,17 @@ class TestFirstInterview:
         assert response.status_code == 302
         interview = FirstInterview.objects.get(case=case)
         assert interview.willingness == "negotiate"
-        assert [(lead.kind, lead.detail) for lead in interview.leads.all()] == [("bank_account", "建设银行 6217000000000000")]
+        assert [(lead.kind, lead.detail) for lead in interview.leads.all()] == [
+            ("bank_account", "建设银行 6217000000000000")
+        ]
         assert case.events.filter(kind=CaseEvent.Kind.INTERVIEW_RECORDED).count() == 1
 
     def test_every_change_is_kept_in_history(self, clerk_client, case):
         url = reverse("intake:interview", args=[case.pk])
         clerk_client.post(url, self.interview_data())
-        clerk_client.post(url, self.interview_data(willingness="refuses", **{"leads-0-detail": "农业银行 6228"}))
+        clerk_client.post(
+            url, self.interview_data(willingness="refuses", **{"leads-0-detail": "农业银行 6228"})
+        )
         interview = FirstInterview.objects.get(case=case)
         assert [h.willingness for h in interview.history.order_by("history_date")] == ["negotiate", "refuses"]
         lead_history = PropertyLead.history.filter(interview_id=interview.pk)
@@ -190,7 +227,8 @@ class TestFirstInterview:
 
     def test_a_bad_account_number_is_refused_and_nothing_changes(self, clerk_client, case):
         response = clerk_client.post(
-            reverse("intake:interview", args=[case.pk]), self.interview_data(payout_account_number="62-22 abc")
+            reverse("intake:interview", args=[case.pk]),
+            self.interview_data(payout_account_number="62-22 abc"),
         )
         assert response.status_code == 400
         assert response.context["form"].errors["payout_account_number"]
@@ -218,7 +256,9 @@ class TestQueryCodeReissue:
         filed = services.file_case(actor=clerk, application=_application(court, 1))
         new_code = services.reissue_query_code(actor=clerk, case=filed.case)
         case = Case.objects.get(pk=filed.case.pk)
-        assert querycode.query_code_matches(case_number=case.number, stored_hash=case.query_code_hash, code=new_code)
+        assert querycode.query_code_matches(
+            case_number=case.number, stored_hash=case.query_code_hash, code=new_code
+        )
         assert not querycode.query_code_matches(
             case_number=case.number, stored_hash=case.query_code_hash, code=filed.query_code
         )
@@ -236,5 +276,10 @@ def test_a_party_of_another_case_cannot_receive_a_notice_of_this_one(court, cler
     stranger_party = Party.objects.filter(case=second).first()
     with pytest.raises(services.ValidationError):
         services.record_notice_delivery(
-            actor=clerk, case=first, kind="rights", recipient=stranger_party, method="in_person", acknowledged=True
+            actor=clerk,
+            case=first,
+            kind="rights",
+            recipient=stranger_party,
+            method="in_person",
+            acknowledged=True,
         )

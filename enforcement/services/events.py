@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ..models import Case, CaseEvent
@@ -13,7 +13,7 @@ def record_event(
     *,
     case: Case,
     kind: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     public: bool,
     detail: str = "",
     data: dict[str, Any] | None = None,
