@@ -48,9 +48,14 @@ class TeamMembership(models.Model):
         ASSISTANT = "assistant", _("Assistant")
         CLERK = "clerk", _("Clerk")
 
-    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="team_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
     )
     role = models.CharField(_("role in the team"), max_length=16, choices=Role.choices)
     history = HistoricalRecords()

@@ -204,6 +204,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" choice; name each enum after its model so the schema stays readable.
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "enforcement.models.Party.Kind",
+        "ClaimKindEnum": "enforcement.models.Case.ClaimKind",
+        "TitleKindEnum": "enforcement.models.Case.TitleKind",
+        "MaterialKindEnum": "intake.models.ReceivedMaterial.Kind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

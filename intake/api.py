@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +33,9 @@ class PhoneField(serializers.CharField):
         return normalize_phone(super().to_internal_value(data))
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "example": "12500.00"}
+)
 class AmountField(serializers.Field):
     """A positive amount of yuan, sent as a decimal string ("12500.00"); floats are refused."""
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from enforcement import roles
 from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Court, Party
@@ -149,6 +150,12 @@ def _check_application(app: ApplicationInput) -> None:
         errors["respondents"] = _("At least one respondent is required.")
     if app.claim_kind == Case.ClaimKind.MONEY and not app.claim_amount:
         errors["claim_amount"] = _("A money claim needs the amount claimed.")
+    if app.claim_amount is not None and app.claim_amount <= 0:
+        errors["claim_amount"] = _("The amount must be greater than zero.")
+    if app.preservation_amount is not None and app.preservation_amount <= 0:
+        errors["preservation_amount"] = _("The amount must be greater than zero.")
+    if app.claim_kind not in Case.ClaimKind.values:
+        errors["claim_kind"] = _("Choose the kind of claim.")
     if app.claim_kind != Case.ClaimKind.MONEY and not app.claim_description.strip():
         errors["claim_description"] = _("Describe the act to perform or the property to deliver.")
     if app.preservation_in_place and not (app.preservation_amount or app.preservation_detail.strip()):
@@ -163,23 +170,27 @@ def _check_application(app: ApplicationInput) -> None:
 
 
 def _create_parties(case: Case, role: str, parties: Sequence[PartyInput]) -> None:
-    Party.objects.bulk_create(
-        Party(
-            case=case,
-            role=role,
-            position=position,
-            kind=p.kind,
-            name=p.name.strip(),
-            id_type=p.id_type,
-            id_number=p.id_number,
-            id_warning_override=p.id_warning_override,
-            phone=p.phone,
-            address=p.address.strip(),
-            legal_representative=p.legal_representative.strip(),
-            agent_name=p.agent_name.strip(),
-            agent_phone=p.agent_phone,
-        )
-        for position, p in enumerate(parties, start=1)
+    # With history: the parties are what a clerk later corrects, and the first version is evidence.
+    bulk_create_with_history(
+        [
+            Party(
+                case=case,
+                role=role,
+                position=position,
+                kind=p.kind,
+                name=p.name.strip(),
+                id_type=p.id_type,
+                id_number=p.id_number,
+                id_warning_override=p.id_warning_override,
+                phone=p.phone,
+                address=p.address.strip(),
+                legal_representative=p.legal_representative.strip(),
+                agent_name=p.agent_name.strip(),
+                agent_phone=p.agent_phone,
+            )
+            for position, p in enumerate(parties, start=1)
+        ],
+        Party,
     )
 
 
@@ -218,6 +229,8 @@ def record_notice_delivery(
     _check_intake_staff(actor, case)
     if recipient.case_id != case.pk:
         raise ValidationError({"recipient": _("The recipient must be a party of this case.")})
+    if kind not in NoticeDelivery.Kind.values or method not in NoticeDelivery.Method.values:
+        raise ValidationError(_("Unknown notice or delivery method."))
     delivery = NoticeDelivery.objects.create(
         case=case,
         kind=kind,

@@ -91,9 +91,10 @@ def normalize_phone(raw: str) -> str:
         )
     if parsed.country_code == 86:
         national = str(parsed.national_number)
-        if national.startswith("1"):
+        area = phonenumbers.length_of_geographical_area_code(parsed)
+        if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE or not area:
             return national
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+        return f"0{national[:area]}-{national[area:]}"  # the way Chinese landlines are written: 0473-2022148
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -189,7 +189,9 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         values = {name: form.cleaned_data[name] for name in services.INTERVIEW_FIELDS}
         try:
-            services.save_first_interview(actor=acting_user(request.user), case=case, values=values, leads=lead_inputs)
+            services.save_first_interview(
+                actor=acting_user(request.user), case=case, values=values, leads=lead_inputs
+            )
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, _message_of(error))
         else:

@@ -4,6 +4,7 @@ Tests marked ``postgres``, ``redis``, ``browser`` or ``pdf`` are skipped with a 
 lacks the service, and fail in CI (``CI`` set), where every one of them must run.
 """
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -69,6 +70,35 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("skipped on this machine")
     for name, count in sorted(_skipped.items()):
         terminalreporter.write_line(f"{count} test(s) need {REQUIREMENTS[name][1]}")
+
+
+# --- Reference data -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Role groups, case types and team kinds, as the data migrations create them.
+
+    Transactional tests (live server, concurrency) flush every table afterwards, migration data
+    included; putting it back before each database test keeps the order of tests irrelevant.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (marker or transactional or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    for module in REFERENCE_MIGRATIONS:
+        importlib.import_module(module).forwards(apps, None)
+
+
+REFERENCE_MIGRATIONS = (
+    "enforcement.migrations.0002_roles_and_case_types",
+    "assignment.migrations.0002_team_kinds",
+)
 
 
 # --- Personas ---------------------------------------------------------------------------------------------

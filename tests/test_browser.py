@@ -9,7 +9,7 @@ from enforcement.models import Case
 
 from .factories import resident_id, uscc
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="session")

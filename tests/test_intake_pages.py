@@ -283,3 +283,17 @@ def test_a_party_of_another_case_cannot_receive_a_notice_of_this_one(court, cler
             method="in_person",
             acknowledged=True,
         )
+
+
+def test_the_first_version_of_each_party_is_kept_in_history(court, clerk):
+    case = services.file_case(actor=clerk, application=_application(court, 1)).case
+    for party in case.parties.all():
+        assert party.history.count() == 1
+
+
+def test_a_landline_is_stored_the_way_it_is_written_in_china():
+    from intake.validation import normalize_phone
+
+    assert normalize_phone("0473 2022148") == "0473-2022148"
+    assert normalize_phone("010-12345678") == "010-12345678"
+    assert normalize_phone("138 0013 8000") == "13800138000"

@@ -1,0 +1,183 @@
+"""The demo data of ``make run``: ``manage.py seed_demo``."""
+
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from assignment.models import Team, TeamMembership
+from enforcement import roles
+from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party
+from intake import validation
+from intake.casenumbers import parse_case_number
+from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+
+LOGINS = {
+    "clerk": roles.CLERK,
+    "judge": roles.JUDGE,
+    "assistant": roles.ASSISTANT,
+    "teamlead": roles.TEAM_LEAD,
+    "supervisor": roles.SUPERVISOR,
+    "finance": roles.FINANCE,
+    "admin": roles.ADMINISTRATOR,
+}
+MODELS = (
+    Court, CourtMembership, User, Team, TeamMembership, Case, Party, CaseEvent, ReceivedMaterial,
+    NoticeDelivery, FirstInterview, PropertyLead,
+)  # fmt: skip
+
+
+@pytest.fixture
+def debug() -> Iterator[None]:
+    # The command refuses to publish its logins unless DEBUG is on, and pytest-django turns DEBUG off.
+    with override_settings(DEBUG=True):
+        yield
+
+
+def seed(**options: object) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db: None, debug: None) -> str:
+    return seed(cases=50)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in MODELS}
+
+
+def test_courts_of_wuhai(seeded: str) -> None:
+    courts = {court.code: court for court in Court.objects.all()}
+    assert set(courts) == {"蒙03", "蒙0302", "蒙0303", "蒙0304"}
+    assert courts["蒙03"].level == Court.Level.INTERMEDIATE
+    assert courts["蒙03"].division_code == "150300"
+    for code in ("蒙0302", "蒙0303", "蒙0304"):
+        assert courts[code].level == Court.Level.BASIC
+        assert courts[code].parent == courts["蒙03"]
+        assert courts[code].division_code == "15" + code[1:]
+        assert courts[code].service_phone.startswith("0473-")
+        kinds = {team.kind.code for team in courts[code].teams.all()}
+        assert kinds >= {"affairs", "quick", "ordinary", "difficult"}
+
+
+def test_a_login_per_role(seeded: str) -> None:
+    for username, role in LOGINS.items():
+        user = User.objects.get(username=username)
+        assert set(user.groups.values_list("name", flat=True)) == {role}
+        assert user.last_name and user.first_name
+        assert user.court_memberships.filter(court__code="蒙0302").exists()
+        assert user.is_staff == user.is_superuser == (username == "admin")
+        assert Client().login(username=username, password="demo1234"), username
+    clerk = User.objects.get(username="clerk")
+    assert set(clerk.court_memberships.values_list("court__code", flat=True)) == {"蒙0302", "蒙0303"}
+    quick = Team.objects.get(court__code="蒙0302", name="速执团队")
+    assert dict(quick.memberships.values_list("user__username", "role")) == {
+        "judge": TeamMembership.Role.JUDGE,
+        "assistant": TeamMembership.Role.ASSISTANT,
+        "teamlead": TeamMembership.Role.LEAD,
+    }
+    judges = User.objects.filter(groups__name=roles.JUDGE, team_memberships__team__court__code="蒙0302")
+    assert judges.distinct().count() >= 3
+
+
+def test_cases_are_numbered_per_court_and_year(seeded: str) -> None:
+    cases = list(Case.objects.select_related("court", "case_type"))
+    assert len(cases) == 50
+    assert {case.court.code for case in cases} == {"蒙0302", "蒙0303", "蒙0304"}
+    assert max(Court.objects.all(), key=lambda court: court.cases.count()).code == "蒙0302"
+    sequences: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for case in cases:
+        parts = parse_case_number(case.number)
+        assert parts is not None, case.number
+        assert (parts["court"], parts["type"], int(parts["year"]), int(parts["seq"])) == (
+            case.court.code, "执", case.year, case.seq,
+        )  # fmt: skip
+        sequences[parts["court"], parts["year"]].append(int(parts["seq"]))
+    for seqs in sequences.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    # Filed in order of receipt: a later number was never received earlier.
+    for court in Court.objects.all():
+        received = list(court.cases.order_by("year", "seq").values_list("received_on", flat=True))
+        assert received == sorted(received)
+    assert len({case.title_case_number_key for case in cases}) == 50
+
+
+def test_cases_have_valid_parties_and_claims(seeded: str) -> None:
+    for case in Case.objects.prefetch_related("parties"):
+        assert case.applicants() and case.respondents(), case.number
+        names = [party.name for party in case.parties.all()]
+        assert len(names) == len(set(names)), case.number
+        for party in case.parties.all():
+            # What the intake form would accept: valid GB 11643 / GB 32100 check characters, no override.
+            checked = validation.check_identity(
+                kind=party.kind, id_type=party.id_type, id_number=party.id_number
+            )
+            assert checked.id_number == party.id_number and not checked.override_reason
+        if case.claim_kind == Case.ClaimKind.MONEY:
+            assert isinstance(case.claim_amount, Decimal)
+            assert case.claim_amount.as_tuple().exponent == -2
+            assert Decimal("3000.00") <= case.claim_amount <= Decimal("2000000.00")
+        else:
+            assert case.claim_amount is None and case.claim_description
+        assert case.events.filter(kind=CaseEvent.Kind.CASE_FILED).count() == 1
+    kinds = set(Case.objects.values_list("claim_kind", flat=True))
+    assert kinds == set(Case.ClaimKind)
+    amounts = [amount for amount in Case.objects.values_list("claim_amount", flat=True) if amount is not None]
+    assert min(amounts) < Decimal("50000") < max(amounts)
+    assert Case.objects.filter(preservation_in_place=True).exists()
+    assert Party.objects.filter(kind=Party.Kind.ORGANISATION).exists()
+
+
+def test_window_follow_up(seeded: str) -> None:
+    interviews = FirstInterview.objects.count()
+    assert 10 <= interviews <= 40
+    assert 0 < FirstInterview.objects.filter(locked_at__isnull=False).count() < interviews
+    assert PropertyLead.objects.exists()
+    assert NoticeDelivery.objects.filter(kind=NoticeDelivery.Kind.ACCEPTANCE).exists()
+    assert NoticeDelivery.objects.filter(kind=NoticeDelivery.Kind.RIGHTS).exists()
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.INTERVIEW_LOCKED).count() == (
+        FirstInterview.objects.filter(locked_at__isnull=False).count()
+    )
+
+
+def test_second_run_changes_nothing(seeded: str) -> None:
+    before = counts()
+    output = seed(cases=50)
+    assert counts() == before
+    assert "none filed now" in output
+    assert Client().login(username="clerk", password="demo1234")
+
+
+def test_second_run_restores_demo_passwords(seeded: str) -> None:
+    admin = User.objects.get(username="admin")
+    admin.set_password("something-else-entirely")
+    admin.save()
+    seed()
+    assert Client().login(username="admin", password="demo1234")
+
+
+def test_output_lists_the_logins(seeded: str) -> None:
+    lines = seeded.splitlines()
+    for username in LOGINS:
+        assert any(line.split()[:1] == [username] and "demo1234" in line for line in lines), username
+    assert "Window clerk" in seeded and "Administrator" in seeded
+    assert "Cases 案件: 50 " in seeded
+
+
+def test_number_of_cases_is_an_option(db: None, debug: None) -> None:
+    seed(cases=5)
+    assert Case.objects.count() == 5
+
+
+def test_refuses_to_run_without_debug(db: None) -> None:
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        seed(cases=0)
+    assert not User.objects.filter(username="admin").exists()
