@@ -48,6 +48,7 @@ REQUIREMENTS: dict[str, tuple[Callable[[], bool], str]] = {
 }
 _available: dict[str, bool] = {}
 _skipped: Counter[str] = Counter()
+_all_skips: list[str] = []
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -64,7 +65,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"needs {what}")
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _all_skips.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # In CI nothing may be skipped, whatever the reason: a skipped test is an untested feature.
+    if os.environ.get("CI") and _all_skips and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if os.environ.get("CI") and _all_skips:
+        terminalreporter.section("skipped in CI (not allowed)")
+        for nodeid in _all_skips:
+            terminalreporter.write_line(nodeid)
     if not _skipped:
         return
     terminalreporter.section("skipped on this machine")

@@ -96,8 +96,8 @@ def test_the_printable_acceptance_notice_shows_the_case_the_parties_the_amount_a
     assert "张三" in html
     assert "乌海市某某建材有限公司" in html
     assert "（2026）蒙0302民初1234号" in html
-    # zh-hans (the default language) groups no digits: Django's locale has an empty thousand separator.
-    assert "125000.50" in html
+    # Grouped by thousands in every language, as courts print amounts.
+    assert "125,000.50" in html
     assert filed.query_code in html
     assert "0473-12368" in html
     assert "内蒙古乌海市海勃湾区人民南路16号" in html
@@ -105,7 +105,7 @@ def test_the_printable_acceptance_notice_shows_the_case_the_parties_the_amount_a
     assert "window.print()" in html
 
 
-def test_the_amount_is_grouped_by_thousands_with_two_decimals_in_english(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_amount_is_grouped_by_thousands_with_two_decimals_in_english_too(client, clerk, filed):  # type: ignore[no-untyped-def]
     client.force_login(clerk)
 
     response = client.get(_notice_url(filed.case, "acceptance"), headers={"accept-language": "en"})
