@@ -5,7 +5,7 @@ from .models import Team, TeamKind, TeamMembership
 
 
 @admin.register(TeamKind)
-class TeamKindAdmin(admin.ModelAdmin):
+class TeamKindAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name"]
 
 

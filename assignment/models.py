@@ -13,6 +13,7 @@ class TeamKind(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("team kind")

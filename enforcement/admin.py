@@ -22,7 +22,7 @@ class CourtMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseType)
-class CaseTypeAdmin(admin.ModelAdmin):
+class CaseTypeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "is_active", "sort_order"]
 
 

@@ -87,6 +87,7 @@ class CaseType(models.Model):
     name = models.CharField(_("name"), max_length=50)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case type")
