@@ -12,6 +12,7 @@ JUDGE = "judge"
 ASSISTANT = "assistant"
 TEAM_LEAD = "team_lead"
 SUPERVISOR = "supervisor"
+PRESIDENT = "president"
 FINANCE = "finance"
 ADMINISTRATOR = "administrator"
 
@@ -21,6 +22,7 @@ ROLE_LABELS = {
     ASSISTANT: _("Judge's assistant"),
     TEAM_LEAD: _("Team lead"),
     SUPERVISOR: _("Supervisor"),
+    PRESIDENT: _("Court president or vice-president"),
     FINANCE: _("Finance officer"),
     ADMINISTRATOR: _("Administrator"),
 }

@@ -111,10 +111,7 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         importlib.import_module(module).forwards(apps, None)
 
 
-REFERENCE_MIGRATIONS = (
-    "enforcement.migrations.0002_roles_and_case_types",
-    "assignment.migrations.0002_team_kinds",
-)
+REFERENCE_MIGRATIONS = ("enforcement.migrations.0002_reference_data",)
 
 
 # --- Personas ---------------------------------------------------------------------------------------------

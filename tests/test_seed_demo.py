@@ -10,9 +10,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from assignment.models import Team, TeamMembership
 from enforcement import roles
-from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party
+from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party, Team, TeamMembership
 from intake import validation
 from intake.casenumbers import parse_case_number
 from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial

@@ -22,9 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone, translation
 
-from assignment.models import Team, TeamKind, TeamMembership
 from enforcement import roles
-from enforcement.models import Case, Court, CourtMembership, Party
+from enforcement.models import Case, Court, CourtMembership, Party, Team, TeamKind, TeamMembership
 from intake import identity
 from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
 from intake.services import (

@@ -1,8 +1,8 @@
-"""Role groups and the enforcement case-type codes (法〔2015〕137号), as data."""
+"""Role groups, the enforcement case-type codes (法〔2015〕137号) and the kinds of team, as data."""
 
 from django.db import migrations
 
-ROLES = ["clerk", "judge", "assistant", "team_lead", "supervisor", "finance", "administrator"]
+ROLES = ["clerk", "judge", "assistant", "team_lead", "supervisor", "president", "finance", "administrator"]
 
 CASE_TYPES = [
     ("执", "首次执行", 1),
@@ -15,6 +15,16 @@ CASE_TYPES = [
     ("执他", "其他执行", 8),
 ]
 
+TEAM_KINDS = [
+    ("affairs", "事务团队"),
+    ("quick", "速执团队"),
+    ("ordinary", "普执团队"),
+    ("difficult", "疑难强制团队"),
+    ("disposal", "财产处置团队"),
+    ("field", "现场查控团队"),
+    ("support", "执行辅助团队"),
+]
+
 
 def forwards(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
@@ -23,6 +33,9 @@ def forwards(apps, schema_editor):
         Group.objects.get_or_create(name=name)
     for code, name, order in CASE_TYPES:
         CaseType.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+    TeamKind = apps.get_model("enforcement", "TeamKind")
+    for code, name in TEAM_KINDS:
+        TeamKind.objects.get_or_create(code=code, defaults={"name": name})
 
 
 class Migration(migrations.Migration):

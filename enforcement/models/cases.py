@@ -1,83 +1,16 @@
-"""The case core: courts and their staff, cases, parties and the case timeline."""
+"""Cases, their parties and the case timeline."""
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-court_code_validator = RegexValidator(
-    # A province abbreviation (one character) plus 2 digits (intermediate court) or 4 digits (basic
-    # court) of the administrative division code, e.g. 蒙03 or 蒙0302; 最高法 is the Supreme People's Court.
-    regex=r"^(最高法|[\u4e00-\u9fff](\d{2}|\d{4})?)$",
-    message=_("A court code is a province abbreviation followed by 2 or 4 digits, e.g. 蒙0302."),
-)
-
-
-class Court(models.Model):
-    class Level(models.TextChoices):
-        SUPREME = "supreme", _("Supreme People's Court")
-        HIGH = "high", _("High court")
-        INTERMEDIATE = "intermediate", _("Intermediate court")
-        BASIC = "basic", _("Basic court")
-
-    code = models.CharField(_("court code"), max_length=8, unique=True, validators=[court_code_validator])
-    name = models.CharField(_("name"), max_length=100)
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent court"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    division_code = models.CharField(
-        _("administrative division code"),
-        max_length=6,
-        blank=True,
-        validators=[RegexValidator(r"^\d{6}$", _("Six digits, e.g. 150302."))],
-    )
-    service_phone = models.CharField(_("service phone"), max_length=30, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("court")
-        verbose_name_plural = _("courts")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
-
-
-class CourtMembership(models.Model):
-    """A staff member works at a court; a city-wide bureau's staff may belong to several."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="court_memberships",
-    )
-    court = models.ForeignKey(
-        Court, verbose_name=_("court"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    is_primary = models.BooleanField(_("primary court"), default=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("court membership")
-        verbose_name_plural = _("court memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "court"], name="unique_court_membership")]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.court.code}"
+from .org import Court, Team
 
 
 class CaseType(models.Model):
@@ -129,6 +62,18 @@ class Case(models.Model):
     seq = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("case number"), max_length=40, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FILED)
+    # Who works the case; set by assignment. Access, alert routing and queues read them.
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    responsible_judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible judge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_responsible",
+    )
 
     received_on = models.DateField(_("application received on"))
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
