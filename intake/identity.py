@@ -52,7 +52,7 @@ _ID_BIRTH_DATE = _("The birth date in this identity number is not a real past da
 _ID_CHECKSUM = _("The check character of this identity number is wrong; please check the number.")
 _USCC_LENGTH = _("A unified social credit code has 18 characters.")
 _USCC_CHARACTERS = _(
-    "A unified social credit code uses only digits and the letters A-Y except I, O, S, V and Z."
+    "A unified social credit code uses only digits and capital letters other than I, O, S, V and Z."
 )
 
 

@@ -153,18 +153,6 @@ DEMO_USERS: tuple[UserSpec, ...] = (
 # Who files and interviews at each basic court's window.
 CLERK_OF_COURT = {"蒙0302": "clerk", "蒙0303": "clerk", "蒙0304": "clerk2"}
 
-# Shown when the translation catalog has no Chinese role names yet.
-ROLE_NAMES_ZH = {
-    roles.CLERK: "窗口书记员",
-    roles.JUDGE: "执行法官",
-    roles.ASSISTANT: "法官助理",
-    roles.TEAM_LEAD: "团队负责人",
-    roles.SUPERVISOR: "主管领导",
-    roles.FINANCE: "财务人员",
-    roles.ADMINISTRATOR: "系统管理员",
-}
-
-
 # --- Material for the cases -------------------------------------------------------------------------------
 
 SURNAMES = "王李张刘陈杨赵黄周吴马孙郭高林何罗郑梁谢宋唐韩冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
@@ -470,13 +458,11 @@ def seed_user(spec: UserSpec, group: Group) -> User:
 
 
 def role_label(role: str) -> str:
-    """'窗口书记员 Window clerk': the catalog's Chinese name when it has one, and the English label."""
+    """'窗口立案人员 Window clerk': the role in both languages, for the login table."""
     with translation.override("en"):
         english = str(roles.ROLE_LABELS[role])
     with translation.override("zh-hans"):
         chinese = str(roles.ROLE_LABELS[role])
-    if chinese == english:
-        chinese = ROLE_NAMES_ZH[role]
     return f"{chinese} {english}"
 
 
