@@ -122,7 +122,14 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
+OUTBOX_DELIVERY_INTERVAL_SECONDS = env.int("OUTBOX_DELIVERY_INTERVAL_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "scan-deadlines": {
+        "task": "enforcement.scan_deadlines",
+        "schedule": float(DEADLINE_SCAN_INTERVAL_SECONDS),
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

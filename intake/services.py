@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from enforcement import roles
 from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Court, Party
 from enforcement.selectors import filing_courts
+from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
 
 from . import querycode
@@ -131,7 +132,15 @@ def file_case(*, actor: User, application: ApplicationInput) -> FiledCase:
         occurred_at=now,
         data={"number": number},
     )
+    _open_filing_deadlines(case, actor)
     return FiledCase(case=case, query_code=code)
+
+
+def _open_filing_deadlines(case: Case, actor: User) -> None:
+    """Filing starts two clocks: assigning the responsible judge, and the whole case's time limit."""
+    open_deadline(case=case, code="assign_judge", anchor_at=case.filed_at, actor=actor)
+    limit = "case_limit_non_litigation" if case.is_non_litigation else "case_limit"
+    open_deadline(case=case, code=limit, anchor_at=case.filed_at, actor=actor)
 
 
 def _check_may_file(actor: User, court: Court) -> None:

@@ -106,12 +106,18 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
     from django.apps import apps
+    from django.contrib.auth.models import Group
 
+    if Group.objects.exists():
+        return  # the migrations' data is there: only a flushed transactional test removes it
     for module in REFERENCE_MIGRATIONS:
         importlib.import_module(module).forwards(apps, None)
 
 
-REFERENCE_MIGRATIONS = ("enforcement.migrations.0002_reference_data",)
+REFERENCE_MIGRATIONS = (
+    "enforcement.migrations.0002_reference_data",
+    "enforcement.migrations.0004_node_types_and_calendar",
+)
 
 
 # --- Personas ---------------------------------------------------------------------------------------------

@@ -1,15 +1,27 @@
 """The case core's models, one module per subject."""
 
+from .alerts import Alert, InboxItem, OutboxMessage
+from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party
+from .deadlines import Deadline, Deduction, Extension, NodeType
 from .org import Court, CourtMembership, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
     "FIRST_ENFORCEMENT",
+    "Alert",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseEvent",
     "CaseType",
     "Court",
     "CourtMembership",
+    "Deadline",
+    "Deduction",
+    "Extension",
+    "InboxItem",
+    "NodeType",
+    "OutboxMessage",
     "Party",
     "Team",
     "TeamKind",

@@ -39,6 +39,18 @@ class Case(models.Model):
         FILED = "filed", _("Filed")
         CLOSED = "closed", _("Closed")
 
+    class Closure(models.TextChoices):
+        # 法发〔2014〕26号; 中止执行 is not a closure but a deducted period.
+        PERFORMED = "performed", _("Fully performed")
+        TERMINATED_THIS_ROUND = (
+            "terminated_this_round",
+            _("Terminated for this round (no executable property)"),
+        )
+        TERMINATED = "terminated", _("Enforcement terminated")
+        WITHDRAWN_BY_COURT = "cancelled", _("Case cancelled")
+        NOT_ENFORCED = "not_enforced", _("Enforcement refused")
+        DISMISSED = "dismissed", _("Application dismissed")
+
     class TitleKind(models.TextChoices):
         JUDGMENT = "judgment", _("Judgment")
         RULING = "ruling", _("Ruling")
@@ -74,6 +86,10 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases_responsible",
     )
+
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closure = models.CharField(_("closure"), max_length=24, choices=Closure.choices, blank=True)
+    closure_note = models.TextField(_("closure note"), blank=True)
 
     received_on = models.DateField(_("application received on"))
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
@@ -211,6 +227,7 @@ class CaseEvent(models.Model):
         INTERVIEW_RECORDED = "interview_recorded", _("First interview recorded")
         INTERVIEW_LOCKED = "interview_locked", _("First interview record locked")
         QUERY_CODE_REISSUED = "query_code_reissued", _("Query code reissued")
+        CASE_CLOSED = "case_closed", _("Case closed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

@@ -1,0 +1,219 @@
+"""Node types (time limits as data), the deadlines they open, deductions and extensions."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .cases import Case
+from .org import Court
+
+
+class NodeType(models.Model):
+    """A kind of time limit (RULES.md), editable by administrators, overridable per court."""
+
+    class Unit(models.TextChoices):
+        DAYS = "days", _("days")
+        MONTHS = "months", _("months")
+
+    class Counting(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar days, moved off a rest day at the end")
+        WORKING = "working", _("Working days only")
+
+    class Responsible(models.TextChoices):
+        JUDGE = "judge", _("The responsible judge")
+        TEAM_LEAD = "team_lead", _("The team lead")
+        FINANCE = "finance", _("Finance")
+
+    code = models.CharField(_("code"), max_length=40)
+    court = models.ForeignKey(
+        Court,
+        verbose_name=_("court (empty: every court)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="node_types",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    budget = models.PositiveIntegerField(_("budget"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.DAYS)
+    counting = models.CharField(
+        _("counting"), max_length=10, choices=Counting.choices, default=Counting.CALENDAR
+    )
+    warn_lead_days = models.PositiveSmallIntegerField(_("warn this many days before"), default=3)
+    public = models.BooleanField(_("parties see it on the timeline"), default=False)
+    responsible = models.CharField(
+        _("responsible"), max_length=10, choices=Responsible.choices, default=Responsible.JUDGE
+    )
+    extendable = models.BooleanField(_("may be extended with approval"), default=False)
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("node type")
+        verbose_name_plural = _("node types")
+        ordering = ["code", "court_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(court__isnull=True), name="unique_default_node"
+            ),
+            models.UniqueConstraint(fields=["code", "court"], name="unique_court_node"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.court.code})" if self.court is not None else ""
+        return f"{self.name}{scope}"
+
+
+class Deadline(models.Model):
+    """One running clock on a case. Its due time is derived (``enforcement.duedates``), never typed in."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        NEARING = "nearing", _("Nearing")
+        OVERDUE = "overdue", _("Overdue")
+        MET = "met", _("Met")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.OPEN, Status.NEARING, Status.OVERDUE)
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deadlines")
+    node_type = models.ForeignKey(
+        NodeType, verbose_name=_("node"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    anchor_at = models.DateTimeField(_("clock started"))
+    due_date = models.DateField(_("last day"))
+    # The exclusive end: the start of the day after the last day, in the court's time zone.
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField(_("warn from"))
+    # A deduction is running: the clock stands still and the scan leaves the deadline alone.
+    paused = models.BooleanField(_("paused"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Bumped whenever a recomputation takes the deadline back from nearing or overdue, so that a later
+    # alert of the same level is a new alert, not a conflict with the resolved one.
+    generation = models.PositiveIntegerField(default=0)
+    explanation = models.JSONField(_("how the due date was computed"), default=list)
+
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("met or cancelled at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The scan's two queries: open deadlines reaching their warning time, and active ones
+            # reaching their due time. Partial, so their size follows the open work, not history.
+            models.Index(
+                fields=["warn_at"], name="deadline_to_warn", condition=Q(status="open", paused=False)
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="deadline_to_expire",
+                condition=Q(status__in=["open", "nearing"], paused=False),
+            ),
+            models.Index(fields=["case", "status"], name="deadline_case_status"),
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.node_type.code} {self.due_date}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class Deduction(models.Model):
+    """A period that does not count toward a time limit (扣除期间), approved by a supervisor."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_NOTICE = "public_notice", _("Service by public notice")
+        APPRAISAL = "appraisal", _("Appraisal and valuation")
+        AUDIT = "audit", _("Audit")
+        JURISDICTION = "jurisdiction", _("Jurisdiction dispute")
+        SUSPENSION = "suspension", _("Suspension of enforcement until resumption")
+        DEFERRAL = "deferral", _("Deferred enforcement (settlement, guarantee or higher court)")
+        AUCTION = "auction", _("Auction and sale of seized property")
+        INSTRUCTIONS = "instructions", _("Request for instructions to a higher court")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="deductions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until (empty while it runs)"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deduction")
+        verbose_name_plural = _("deductions")
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="deduction_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date}–{self.end_date or '…'}"
+
+
+class Extension(models.Model):
+    """A longer limit for the whole case, requested in time and approved by a court president."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
+    months = models.PositiveSmallIntegerField(_("months"), validators=[MinValueValidator(1)])
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"+{self.months} {self.get_status_display()}"

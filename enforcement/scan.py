@@ -1,0 +1,175 @@
+"""The deadline scan: moves deadlines to nearing and overdue, raises alerts and queues notifications.
+
+Set-based and safe to run anywhere, any number of times, several at once:
+- each batch is one transaction in which deadlines change level with a compare-and-set update (only
+  rows still at the old level move), the alerts are inserted with ``ON CONFLICT DO NOTHING`` against the
+  one-alert-per-deadline-level-and-generation constraint, and the outbox rows are written with them;
+- on PostgreSQL the batch is one statement, and ``FOR UPDATE SKIP LOCKED`` lets two scans share the work
+  instead of waiting for each other; a scan killed halfway loses only its open batch, which the next
+  scan takes again;
+- the time comes from the application's clock and is passed into the queries (never the database's
+  ``NOW()``), so tests and replays set it.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Alert, Case, Deadline, OutboxMessage
+from .services.deadlines import refresh_paused_deadlines
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 5000
+CHANNELS = tuple(OutboxMessage.Channel.values)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    nearing: int
+    overdue: int
+    alerts: int
+    resolved: int
+    refreshed: int
+
+
+# Which deadlines move to which level: (new status, alert level, condition on the deadline row).
+_LEVELS = (
+    (
+        Deadline.Status.NEARING,
+        Alert.Level.NEARING,
+        "status = 'open' AND NOT paused AND warn_at <= %(now)s AND due_at > %(now)s",
+        "warn_at",
+    ),
+    (
+        Deadline.Status.OVERDUE,
+        Alert.Level.OVERDUE,
+        "status IN ('open', 'nearing') AND NOT paused AND due_at <= %(now)s",
+        "due_at",
+    ),
+)
+
+
+def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> ScanResult:
+    now = now or timezone.now()
+    refreshed = refresh_paused_deadlines()
+    moved = {Alert.Level.NEARING: 0, Alert.Level.OVERDUE: 0}
+    alerts = 0
+    for status, level, condition, order in _LEVELS:
+        while True:
+            with transaction.atomic():
+                changed, raised = _advance(status, level, condition, order, now, batch_size)
+            moved[level] += changed
+            alerts += raised
+            if changed < batch_size:
+                break
+    resolved = _resolve_alerts_of_closed_deadlines(now)
+    result = ScanResult(moved[Alert.Level.NEARING], moved[Alert.Level.OVERDUE], alerts, resolved, refreshed)
+    logger.info("deadline scan at %s: %s", now.isoformat(), result)
+    return result
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "deadline": Deadline._meta.db_table,
+        "alert": Alert._meta.db_table,
+        "case": Case._meta.db_table,
+        "outbox": OutboxMessage._meta.db_table,
+    }
+
+
+@dataclass(frozen=True)
+class _Move:
+    status: str
+    level: str
+    now: datetime.datetime
+    batch: int
+
+    def params(self) -> dict[str, str | int | datetime.datetime]:
+        return {"status": self.status, "level": self.level, "now": self.now, "batch": self.batch}
+
+
+def _advance(
+    status: str, level: str, condition: str, order: str, now: datetime.datetime, batch: int
+) -> tuple[int, int]:
+    move = _Move(status, level, now, batch)
+    if connection.vendor == "postgresql":
+        return _advance_in_one_statement(condition, order, move)
+    return _advance_step_by_step(condition, order, move)
+
+
+_INSERT_ALERTS = """
+    INSERT INTO {alert} (deadline_id, level, generation, case_id, court_id, team_id, judge_id, node_type_id,
+                         due_at, raised_at, acknowledgement)
+    SELECT d.id, %(level)s, d.generation, d.case_id, c.court_id, c.team_id, c.responsible_judge_id,
+           d.node_type_id, d.due_at, %(now)s, ''
+"""
+_INSERT_OUTBOX = """
+    INSERT INTO {outbox} (alert_id, channel, status, attempts, next_attempt_at, created_at, last_error)
+    SELECT r.id, ch.channel, 'pending', 0, %(now)s, %(now)s, ''
+"""
+
+
+def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int]:
+    channels = ", ".join(f"('{c}')" for c in CHANNELS)
+    sql = f"""
+        WITH d AS (
+            UPDATE {{deadline}} AS t SET status = %(status)s
+            WHERE t.id IN (
+                SELECT id FROM {{deadline}} WHERE {condition}
+                ORDER BY {order} LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+            )
+            RETURNING t.id, t.case_id, t.node_type_id, t.due_at, t.generation
+        ), r AS (
+            {_INSERT_ALERTS} FROM d JOIN {{case}} c ON c.id = d.case_id
+            ON CONFLICT (deadline_id, level, generation) DO NOTHING
+            RETURNING id
+        ), o AS (
+            {_INSERT_OUTBOX} FROM r CROSS JOIN (VALUES {channels}) AS ch(channel)
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r)
+    """.format(**_tables())  # noqa: S608 - table names from model metadata, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, move.params())
+        changed, raised = cursor.fetchone()
+    return int(changed), int(raised)
+
+
+def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int, int]:
+    """The same in three statements, for SQLite (no data-modifying CTEs); its writes are serialised."""
+    tables = _tables()
+    deadline = tables["deadline"]
+    select_ids = f"SELECT id FROM {deadline} WHERE {condition} ORDER BY {order} LIMIT %(batch)s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {deadline} SET status = %(status)s WHERE id IN ({select_ids}) RETURNING id",  # noqa: S608
+            move.params(),
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return 0, 0
+        placeholders = ", ".join(["%s"] * len(ids))
+        insert = _INSERT_ALERTS.format(**tables).replace("%(level)s", "%s").replace("%(now)s", "%s")
+        cursor.execute(
+            f"{insert} FROM {deadline} d JOIN {tables['case']} c ON c.id = d.case_id"
+            f" WHERE d.id IN ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
+            [move.level, move.now, *ids],
+        )
+        alert_ids = [row[0] for row in cursor.fetchall()]
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(alert_id=alert_id, channel=channel, next_attempt_at=move.now, created_at=move.now)
+        for alert_id in alert_ids
+        for channel in CHANNELS
+    )
+    return len(ids), len(alert_ids)
+
+
+def _resolve_alerts_of_closed_deadlines(now: datetime.datetime) -> int:
+    """Catch-up: an alert whose deadline was met or cancelled is resolved (the services do it at once)."""
+    return Alert.objects.filter(
+        resolved_at__isnull=True, deadline__status__in=[Deadline.Status.MET, Deadline.Status.CANCELLED]
+    ).update(resolved_at=now)

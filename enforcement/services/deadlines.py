@@ -1,0 +1,316 @@
+"""Writes of the deadline engine: open, meet, cancel, recompute, deduct, extend.
+
+Services that start a clock call ``open_deadline``; services that finish a step call ``meet_deadline``.
+Every due time comes from ``enforcement.duedates.compute_due_date``; nothing here types one in.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import roles
+from ..duedates import Budget, DeductedPeriod, compute_due_date
+from ..models import Alert, Case, Court, Deadline, Deduction, Extension, NodeType
+from ..workcalendar import WorkingCalendar
+
+# An extension must be asked for at least this many days before the limit expires (法发〔2006〕35号).
+EXTENSION_NOTICE_DAYS = 5
+
+
+def node_type_for(court: Court, code: str) -> NodeType:
+    """The court's own version of a node type if it has one, else the default."""
+    found = NodeType.objects.filter(Q(court=court) | Q(court__isnull=True), code=code, is_active=True)
+    node = min(found, key=lambda n: n.court_id is None, default=None)
+    if node is None:
+        raise LookupError(f"no active node type {code!r} for court {court.code}")
+    return node
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datetime.datetime) -> None:
+    node = deadline.node_type
+    anchor = timezone.localtime(deadline.anchor_at).date()
+    extensions = deadline.extensions.filter(status=Extension.Status.APPROVED) if deadline.pk else []
+    deductions = deadline.deductions.all() if deadline.pk else []
+    due = compute_due_date(
+        anchor=anchor,
+        budget=Budget(node.budget, node.unit, working_days=node.counting == NodeType.Counting.WORKING),
+        calendar=calendar,
+        extension_months=[e.months for e in extensions],
+        deductions=[DeductedPeriod(d.get_kind_display(), d.start_date, d.end_date) for d in deductions],
+        today=timezone.localdate(now),
+    )
+    deadline.due_date = due.last_day
+    deadline.due_at = local_midnight(due.last_day + datetime.timedelta(days=1))
+    deadline.warn_at = deadline.due_at - datetime.timedelta(days=node.warn_lead_days)
+    deadline.paused = due.paused
+    deadline.explanation = due.explanation
+    deadline.computed_at = now
+
+
+def open_deadline(
+    *,
+    case: Case,
+    code: str,
+    anchor_at: datetime.datetime,
+    actor: User | None = None,
+    subject: models.Model | None = None,
+) -> Deadline:
+    """Start a clock on a case (and optionally on a subject: a payout, a measure)."""
+    now = timezone.now()
+    deadline = Deadline(
+        case=case,
+        node_type=node_type_for(case.court, code),
+        anchor_at=anchor_at,
+        opened_by=actor,
+        opened_at=now,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+    )
+    _apply_computation(deadline, WorkingCalendar.for_court(case.court), now)
+    deadline.save()
+    return deadline
+
+
+def active_deadlines(
+    case: Case, code: str | None = None, subject: models.Model | None = None
+) -> QuerySet[Deadline]:
+    qs = Deadline.objects.filter(case=case, status__in=Deadline.ACTIVE)
+    if code is not None:
+        qs = qs.filter(node_type__code=code)
+    if subject is not None:
+        qs = qs.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+    return qs
+
+
+@transaction.atomic
+def meet_deadline(
+    *, case: Case, code: str, actor: User | None, subject: models.Model | None = None
+) -> list[Deadline]:
+    """The step is done: its open deadlines are met and their alerts resolved. Meeting twice is a no-op."""
+    now = timezone.now()
+    met = list(active_deadlines(case, code, subject).select_for_update())
+    for deadline in met:
+        deadline.status = Deadline.Status.MET
+        deadline.closed_at, deadline.closed_by = now, actor
+        deadline.save(update_fields=["status", "closed_at", "closed_by"])
+    _resolve_alerts([d.pk for d in met], now)
+    return met
+
+
+@transaction.atomic
+def cancel_case_deadlines(*, case: Case, actor: User | None) -> int:
+    """The case closed: every clock still running on it stops, and its alerts are resolved."""
+    now = timezone.now()
+    ids = list(active_deadlines(case).select_for_update().values_list("pk", flat=True))
+    Deadline.objects.filter(pk__in=ids).update(
+        status=Deadline.Status.CANCELLED, closed_at=now, closed_by=actor
+    )
+    _resolve_alerts(ids, now)
+    return len(ids)
+
+
+def _resolve_alerts(deadline_ids: list[int], now: datetime.datetime) -> None:
+    Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(resolved_at=now)
+
+
+# --- Recomputation ----------------------------------------------------------------------------------------
+
+
+def recompute(deadline: Deadline, *, calendar: WorkingCalendar | None = None) -> bool:
+    """Derive the due time again (after a deduction, an extension, a calendar change). Locks the row.
+
+    A deadline whose new due time takes it back from nearing or overdue starts a new generation: its
+    alerts are resolved, and the scan raises fresh ones if it reaches a level again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Deadline.objects.select_for_update()
+            .select_related("node_type", "case__court")
+            .get(pk=deadline.pk)
+        )
+        if not locked.is_active:
+            return False
+        before = (locked.due_at, locked.warn_at, locked.paused, locked.explanation)
+        _apply_computation(locked, calendar or WorkingCalendar.for_court(locked.case.court), now)
+        if (locked.due_at, locked.warn_at, locked.paused, locked.explanation) == before:
+            return False
+        if locked.status != Deadline.Status.OPEN and not _still_at_level(locked, now):
+            locked.status = Deadline.Status.OPEN
+            locked.generation += 1
+            _resolve_alerts([locked.pk], now)
+        locked.save()
+    return True
+
+
+def _still_at_level(deadline: Deadline, now: datetime.datetime) -> bool:
+    if deadline.paused:
+        return False
+    if deadline.status == Deadline.Status.OVERDUE:
+        return deadline.due_at <= now
+    return deadline.warn_at <= now  # nearing
+
+
+def recompute_open_deadlines(*, day: datetime.date, court: Court | None = None) -> int:
+    """Recompute the active deadlines a change of ``day`` in the calendar may move; returns how many moved.
+
+    A day matters to a deadline whose counting runs across it, or whose last day it is or precedes.
+    """
+    start_of_day = local_midnight(day)
+    candidates = Deadline.objects.filter(
+        status__in=Deadline.ACTIVE,
+        anchor_at__lt=start_of_day + datetime.timedelta(days=1),
+        due_at__gte=start_of_day - datetime.timedelta(days=31),
+    )
+    if court is not None:
+        candidates = candidates.filter(case__court=court)
+    calendars: dict[int, WorkingCalendar] = {}
+    moved = 0
+    for deadline in candidates.select_related("case__court").iterator():
+        calendar = calendars.setdefault(
+            deadline.case.court_id, WorkingCalendar.for_court(deadline.case.court)
+        )
+        moved += recompute(deadline, calendar=calendar)
+    return moved
+
+
+def refresh_paused_deadlines() -> int:
+    """A running deduction moves its deadline a day each day: recompute the paused ones."""
+    return sum(recompute(d) for d in Deadline.objects.filter(status__in=Deadline.ACTIVE, paused=True))
+
+
+# --- Deductions and extensions ----------------------------------------------------------------------------
+
+
+def _check_court_role(actor: User, court_id: int, *allowed: str, message: str) -> None:
+    if not roles.has_role(actor, *allowed) or court_id not in roles.court_ids_of(actor):
+        raise PermissionDenied(message)
+
+
+def add_deduction(
+    *,
+    actor: User,
+    deadline: Deadline,
+    kind: str,
+    start_date: datetime.date,
+    reason: str,
+    end_date: datetime.date | None = None,
+) -> Deduction:
+    """Record a deducted period, approved by the acting supervisor; the due time moves at once."""
+    _check_court_role(
+        actor,
+        deadline.case.court_id,
+        roles.SUPERVISOR,
+        roles.PRESIDENT,
+        message=_("Only a supervisor of the court approves a deducted period."),
+    )
+    if kind not in Deduction.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of deducted period.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the deduction.")})
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("The period cannot end before it starts.")})
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": _("A deducted period cannot start in the future.")})
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if not locked.is_active:
+            raise ValidationError(_("This deadline is no longer running."))
+        if locked.deductions.filter(end_date__isnull=True).exists() and end_date is None:
+            raise ValidationError(_("A deducted period is already running on this deadline; end it first."))
+        deduction = Deduction.objects.create(
+            deadline=locked,
+            kind=kind,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason.strip(),
+            approved_by=actor,
+        )
+        recompute(locked)
+    return deduction
+
+
+def end_deduction(*, actor: User, deduction: Deduction, end_date: datetime.date) -> Deduction:
+    _check_court_role(
+        actor,
+        deduction.deadline.case.court_id,
+        roles.SUPERVISOR,
+        roles.PRESIDENT,
+        message=_("Only a supervisor of the court approves a deducted period."),
+    )
+    with transaction.atomic():
+        locked = Deduction.objects.select_for_update().get(pk=deduction.pk)
+        if locked.end_date is not None:
+            raise ValidationError(_("This deducted period has already ended."))
+        if end_date < locked.start_date or end_date > timezone.localdate():
+            raise ValidationError({"end_date": _("The end must lie between the start and today.")})
+        locked.end_date = end_date
+        locked.save(update_fields=["end_date"])
+        recompute(locked.deadline)
+    return locked
+
+
+def request_extension(*, actor: User, deadline: Deadline, months: int, reason: str) -> Extension:
+    """Ask for a longer whole-case limit, at least five days before it expires."""
+    _check_court_role(
+        actor,
+        deadline.case.court_id,
+        roles.JUDGE,
+        roles.TEAM_LEAD,
+        roles.SUPERVISOR,
+        message=_("Only the court's judges and supervisors may request an extension."),
+    )
+    if not deadline.node_type.extendable:
+        raise ValidationError(_("This time limit cannot be extended."))
+    if not deadline.is_active:
+        raise ValidationError(_("This deadline is no longer running."))
+    if months < 1:
+        raise ValidationError({"months": _("Ask for at least one month.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    latest = deadline.due_date - datetime.timedelta(days=EXTENSION_NOTICE_DAYS)
+    if timezone.localdate() > latest:
+        raise ValidationError(
+            _("An extension must be requested at least %(days)d days before the limit expires (by %(date)s).")
+            % {"days": EXTENSION_NOTICE_DAYS, "date": latest.isoformat()}
+        )
+    if deadline.extensions.filter(status=Extension.Status.REQUESTED).exists():
+        raise ValidationError(_("An extension request is already waiting for a decision."))
+    return Extension.objects.create(
+        deadline=deadline, months=months, reason=reason.strip(), requested_by=actor
+    )
+
+
+def decide_extension(*, actor: User, extension: Extension, approve: bool, note: str = "") -> Extension:
+    """A court president or vice-president approves or refuses; an approval moves the due date."""
+    deadline = extension.deadline
+    _check_court_role(
+        actor,
+        deadline.case.court_id,
+        roles.PRESIDENT,
+        message=_("Only the court's president or a vice-president decides on extensions."),
+    )
+    if actor.pk == extension.requested_by_id:
+        raise PermissionDenied(_("The person who asked for an extension cannot approve it."))
+    with transaction.atomic():
+        locked = Extension.objects.select_for_update().get(pk=extension.pk)
+        if locked.status != Extension.Status.REQUESTED:
+            raise ValidationError(_("This request has already been decided."))
+        locked.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if approve:
+            recompute(deadline)
+    return locked
