@@ -4,7 +4,7 @@ from .alerts import Alert, InboxItem, OutboxMessage
 from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party
 from .deadlines import Deadline, Deduction, Extension, NodeType
-from .org import Court, CourtMembership, Team, TeamKind, TeamMembership, court_code_validator
+from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
     "FIRST_ENFORCEMENT",
@@ -23,6 +23,7 @@ __all__ = [
     "NodeType",
     "OutboxMessage",
     "Party",
+    "StaffProfile",
     "Team",
     "TeamKind",
     "TeamMembership",

@@ -143,3 +143,30 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ∈ {self.team}"
+
+
+class StaffProfile(models.Model):
+    """What the organisation needs to know of a staff member beyond his login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    # Group-chat robots mention people by their mobile number.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(r"^1[3-9]\d{9}$", _("An 11-digit mainland mobile number."))],
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
