@@ -88,8 +88,13 @@ class _Move:
     now: datetime.datetime
     batch: int
 
-    def params(self) -> dict[str, str | int | datetime.datetime]:
-        return {"status": self.status, "level": self.level, "now": self.now, "batch": self.batch}
+    def params(self) -> dict[str, object]:
+        return {"status": self.status, "level": self.level, "now": self.db_now, "batch": self.batch}
+
+    @property
+    def db_now(self) -> object:
+        # Raw SQL gets no field conversion: SQLite stores naive UTC text, so the time is adapted the same way.
+        return connection.ops.adapt_datetimefield_value(self.now)
 
 
 def _advance(
@@ -157,14 +162,17 @@ def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int,
         cursor.execute(
             f"{insert} FROM {deadline} d JOIN {tables['case']} c ON c.id = d.case_id"
             f" WHERE d.id IN ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
-            [move.level, move.now, *ids],
+            [move.level, move.db_now, *ids],
         )
         alert_ids = [row[0] for row in cursor.fetchall()]
-    OutboxMessage.objects.bulk_create(
-        OutboxMessage(alert_id=alert_id, channel=channel, next_attempt_at=move.now, created_at=move.now)
-        for alert_id in alert_ids
-        for channel in CHANNELS
-    )
+        if alert_ids:
+            channels = " UNION ALL ".join(f"SELECT '{c}' AS channel" for c in CHANNELS)
+            outbox = _INSERT_OUTBOX.format(**tables).replace("%(now)s", "%s")
+            cursor.execute(
+                f"{outbox} FROM {tables['alert']} r CROSS JOIN ({channels}) ch"
+                f" WHERE r.id IN ({', '.join(['%s'] * len(alert_ids))})",
+                [move.db_now, move.db_now, *alert_ids],
+            )
     return len(ids), len(alert_ids)
 
 

@@ -6,7 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from intake import api as intake_api
 
-from . import views
+from . import alert_views, deadline_views, views
 
 api_v1 = [
     path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),
@@ -19,6 +19,32 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/close/", deadline_views.close_case, name="case-close"),
+    path(
+        "cases/<int:pk>/deadlines/<int:deadline_id>/deductions/",
+        deadline_views.add_deduction,
+        name="deduction-add",
+    ),
+    path(
+        "cases/<int:pk>/deductions/<int:deduction_id>/end/",
+        deadline_views.end_deduction,
+        name="deduction-end",
+    ),
+    path(
+        "cases/<int:pk>/deadlines/<int:deadline_id>/extensions/",
+        deadline_views.request_extension,
+        name="extension-request",
+    ),
+    path(
+        "cases/<int:pk>/extensions/<int:extension_id>/decide/",
+        deadline_views.decide_extension,
+        name="extension-decide",
+    ),
+    path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
+    path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
+    path("inbox/", alert_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", alert_views.inbox_item, name="inbox-item"),
+    path("inbox/read/", alert_views.inbox_read_all, name="inbox-read-all"),
     path("intake/", include("intake.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

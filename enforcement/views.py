@@ -7,15 +7,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import panels, selectors
+from . import panels, roles, selectors, selectors_alerts
 from .api.errors import api_not_found as _api_not_found
 from .celery import app as celery_app
+from .forms import CloseCaseForm, DeductionForm, EndDeductionForm, ExtensionDecisionForm, ExtensionRequestForm
+from .models import Case
+from .selectors_deadlines import deadline_views
+from .services import cases as case_services
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.case_list(request.user)[:10]
-    return render(request, "enforcement/home.html", {"recent_cases": recent})
+    context = {"recent_cases": recent, "my_alerts": selectors_alerts.my_alert_rows(request.user)}
+    return render(request, "enforcement/home.html", context)
 
 
 @login_required
@@ -32,8 +37,27 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "events": selectors.timeline(case),
         "panels": panels.panels_for(request, case),
+        "deadlines": deadline_views(case),
+        **_deadline_actions(request, case),
     }
     return render(request, "enforcement/case_detail.html", context)
+
+
+def _deadline_actions(request: HttpRequest, case: Case) -> dict[str, object]:
+    """Which of the clock actions this user may see on the case page (the services check again)."""
+    in_court = case.court_id in roles.court_ids_of(request.user)
+    may = lambda *allowed: in_court and roles.has_role(request.user, *allowed)  # noqa: E731
+    return {
+        "can_deduct": may(roles.SUPERVISOR, roles.PRESIDENT),
+        "can_request_extension": may(roles.JUDGE, roles.TEAM_LEAD, roles.SUPERVISOR),
+        "can_decide_extension": may(roles.PRESIDENT),
+        "can_close": case.status != Case.Status.CLOSED and may(*case_services.CLOSING_ROLES),
+        "deduction_form": DeductionForm(),
+        "end_deduction_form": EndDeductionForm(),
+        "extension_form": ExtensionRequestForm(),
+        "decision_form": ExtensionDecisionForm(),
+        "close_form": CloseCaseForm(),
+    }
 
 
 @require_GET

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.db.models import Q
 
 from .models import CalendarDay, CalendarYear, Court
 
@@ -57,7 +58,7 @@ class WorkingCalendar:
             loaded = CalendarYear.objects.filter(year=year).exists()
             rest: dict[datetime.date, str] = {}
             work: dict[datetime.date, str] = {}
-            days = CalendarDay.objects.filter(date__year=year).filter(court_id__in=self._scopes())
+            days = CalendarDay.objects.filter(date__year=year).filter(self._scope())
             # National rows first, so a court's own row for the same date wins.
             for day in sorted(days, key=lambda d: d.court_id is not None):
                 target, other = (rest, work) if day.kind == CalendarDay.Kind.REST else (work, rest)
@@ -66,8 +67,10 @@ class WorkingCalendar:
             self._years[year] = (loaded, rest, work)
         return self._years[year]
 
-    def _scopes(self) -> list[int | None]:
-        return [None] if self.court_id is None else [None, self.court_id]
+    def _scope(self) -> Q:
+        """The national rows, and the court's own."""
+        national = Q(court__isnull=True)
+        return national if self.court_id is None else national | Q(court_id=self.court_id)
 
     def is_loaded(self, year: int) -> bool:
         return self._year(year)[0]

@@ -17,6 +17,7 @@ from enforcement.api.serializers import StrictSerializer
 from enforcement.models import Case, Court, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
+from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
 
 from . import services
 from .models import ReceivedMaterial
@@ -181,6 +182,23 @@ def _nest_service_errors(error: DjangoValidationError) -> dict[str, Any]:
 # --- Output ---------------------------------------------------------------------------------------------
 
 
+class DeadlineOutput(serializers.Serializer):
+    """For the schema: the shape of ``deadline_as_dict``."""
+
+    id = serializers.IntegerField()
+    node = serializers.CharField(help_text="Node type code, e.g. assign_judge, case_limit.")
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["open", "nearing", "overdue", "met", "cancelled"])
+    paused = serializers.BooleanField(help_text="A deducted period is running: the clock stands still.")
+    anchor_at = serializers.DateTimeField()
+    due_date = serializers.DateField(help_text="The last day of the period.")
+    due_at = serializers.DateTimeField(help_text="Overdue from this moment (the start of the next day).")
+    warn_at = serializers.DateTimeField()
+    explanation = serializers.ListField(
+        child=serializers.CharField(), help_text="How the due date was computed."
+    )
+
+
 class PartyOutput(serializers.ModelSerializer):
     class Meta:
         model = Party
@@ -241,6 +259,7 @@ class CaseDetailOutput(CaseListOutput):
     title = serializers.SerializerMethodField()
     preservation = serializers.SerializerMethodField()
     materials = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
 
     class Meta(CaseListOutput.Meta):
         fields = [
@@ -250,6 +269,7 @@ class CaseDetailOutput(CaseListOutput):
             "title",
             "preservation",
             "materials",
+            "deadlines",
         ]
 
     def get_title(self, case: Case) -> dict[str, Any]:
@@ -270,6 +290,10 @@ class CaseDetailOutput(CaseListOutput):
 
     def get_materials(self, case: Case) -> list[str]:
         return [m.kind for m in case.materials.all()]
+
+    @extend_schema_field(DeadlineOutput(many=True))
+    def get_deadlines(self, case: Case) -> list[dict[str, Any]]:
+        return [deadline_as_dict(d) for d in deadlines_of(case)]
 
 
 class FiledCaseOutput(CaseDetailOutput):

@@ -1,0 +1,129 @@
+"""Actions on a case's clocks from the case page: deductions, extensions, closing the case.
+
+Each view checks the input, calls one service and goes back to the case page with a message; the
+services decide who may act.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import CloseCaseForm, DeductionForm, EndDeductionForm, ExtensionDecisionForm, ExtensionRequestForm
+from .models import Case, Deadline, Deduction, Extension
+from .roles import acting_user
+from .selectors import get_case_for_user
+from .services import cases as case_services
+from .services import deadlines as deadline_services
+
+
+def _run(
+    request: HttpRequest, case: Case, form: forms.Form, action: Callable[[], object], done: str
+) -> HttpResponse:
+    if not form.is_valid():
+        errors = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
+        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": errors})
+    else:
+        try:
+            action()
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text or _("You may not do this."))
+        else:
+            messages.success(request, done)
+    return redirect("case-detail", pk=case.pk)
+
+
+def _deadline(request: HttpRequest, pk: int, deadline_id: int) -> tuple[Case, Deadline]:
+    case = get_case_for_user(request.user, pk)
+    return case, get_object_or_404(
+        Deadline.objects.select_related("node_type", "case"), pk=deadline_id, case=case
+    )
+
+
+@login_required
+@require_POST
+def add_deduction(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
+    case, deadline = _deadline(request, pk, deadline_id)
+    form = DeductionForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda: deadline_services.add_deduction(
+            actor=acting_user(request.user), deadline=deadline, **form.cleaned_data
+        ),
+        _("Deducted period recorded; the due date was recomputed."),
+    )
+
+
+@login_required
+@require_POST
+def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    deduction = get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
+    form = EndDeductionForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda: deadline_services.end_deduction(
+            actor=acting_user(request.user), deduction=deduction, end_date=form.cleaned_data["end_date"]
+        ),
+        _("Deducted period ended; the clock runs again."),
+    )
+
+
+@login_required
+@require_POST
+def request_extension(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
+    case, deadline = _deadline(request, pk, deadline_id)
+    form = ExtensionRequestForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda: deadline_services.request_extension(
+            actor=acting_user(request.user), deadline=deadline, **form.cleaned_data
+        ),
+        _("Extension requested; a court president decides."),
+    )
+
+
+@login_required
+@require_POST
+def decide_extension(request: HttpRequest, pk: int, extension_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    extension = get_object_or_404(
+        Extension.objects.select_related("deadline"), pk=extension_id, deadline__case=case
+    )
+    form = ExtensionDecisionForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda: deadline_services.decide_extension(
+            actor=acting_user(request.user), extension=extension, **form.cleaned_data
+        ),
+        _("Decision recorded."),
+    )
+
+
+@login_required
+@require_POST
+def close_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    form = CloseCaseForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda: case_services.close_case(actor=acting_user(request.user), case=case, **form.cleaned_data),
+        _("The case is closed; its running deadlines were cancelled."),
+    )

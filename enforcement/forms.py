@@ -1,0 +1,46 @@
+"""Forms of the case core's pages; they check input, the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, Deduction
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class DeductionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Deduction.Kind.choices)
+    start_date = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+    end_date = forms.DateField(
+        label=_("Until (leave empty while it runs)"), widget=DateInput(), required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndDeductionForm(forms.Form):
+    end_date = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ExtensionRequestForm(forms.Form):
+    months = forms.IntegerField(label=_("Months"), min_value=1, max_value=12, initial=3)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"), choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class CloseCaseForm(forms.Form):
+    closure = forms.ChoiceField(label=_("How the case closes"), choices=Case.Closure.choices)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
