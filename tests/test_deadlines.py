@@ -398,3 +398,46 @@ class TestCasePageActions:
         client.post(reverse("case-close", args=[case.pk]), {"closure": "performed", "note": "履行完毕"})
         case.refresh_from_db()
         assert case.status == Case.Status.CLOSED
+
+
+class TestNodeTypeEdits:
+    def test_editing_a_node_type_changes_new_deadlines_not_running_ones(self, court, clerk, supervisor):
+        first = file_at(at(2026, 9, 28), court, clerk, 1)
+        node = engine.node_type_for(court, "assign_judge")
+        node.budget = 3
+        node.save()
+        second = file_at(at(2026, 9, 28), court, clerk, 2)
+        running = first.deadlines.get(node_type__code="assign_judge")
+        with time_machine.travel(at(2026, 9, 30), tick=False):
+            engine.add_deduction(
+                actor=supervisor,
+                deadline=running,
+                kind="audit",
+                start_date=D(2026, 9, 29),
+                end_date=D(2026, 9, 29),
+                reason="审计",
+            )
+        running.refresh_from_db()
+        assert running.budget == 7
+        assert running.due_date == D(2026, 10, 8)  # 10-05 + 1 day = 10-06, a holiday
+        assert second.deadlines.get(node_type__code="assign_judge").due_date == D(2026, 10, 8)  # 10-01 + roll
+
+    def test_an_alert_that_stays_open_follows_its_deadlines_new_due_time(self, court, clerk, supervisor):
+        case = file_at(at(2026, 9, 28), court, clerk)
+        scan_deadlines(now=at(2026, 10, 9, 1))
+        assign = case.deadlines.get(node_type__code="assign_judge")
+        with time_machine.travel(at(2026, 10, 20), tick=False):
+            engine.add_deduction(
+                actor=supervisor,
+                deadline=assign,
+                kind="audit",
+                start_date=D(2026, 10, 1),
+                end_date=D(2026, 10, 5),
+                reason="审计",
+            )
+        assign.refresh_from_db()
+        alert = Alert.objects.get(deadline=assign)
+        assert assign.due_date == D(2026, 10, 10)  # 10-05 + 5 days: the make-up Saturday
+        assert assign.status == Deadline.Status.OVERDUE  # still overdue on 10-20
+        assert alert.resolved_at is None
+        assert alert.due_at == assign.due_at

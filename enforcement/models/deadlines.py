@@ -94,6 +94,12 @@ class Deadline(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
 
     anchor_at = models.DateTimeField(_("clock started"))
+    # The node type's rule as it stood when the clock started: editing a node type later changes the
+    # deadlines opened after the edit, never the ones already running.
+    budget = models.PositiveIntegerField(_("budget"))
+    unit = models.CharField(_("unit"), max_length=8, choices=NodeType.Unit.choices)
+    counting = models.CharField(_("counting"), max_length=10, choices=NodeType.Counting.choices)
+    warn_lead_days = models.PositiveSmallIntegerField(_("warn this many days before"))
     due_date = models.DateField(_("last day"))
     # The exclusive end: the start of the day after the last day, in the court's time zone.
     due_at = models.DateTimeField(_("due"))

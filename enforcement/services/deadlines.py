@@ -39,13 +39,14 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datetime.datetime) -> None:
-    node = deadline.node_type
     anchor = timezone.localtime(deadline.anchor_at).date()
     extensions = deadline.extensions.filter(status=Extension.Status.APPROVED) if deadline.pk else []
     deductions = deadline.deductions.all() if deadline.pk else []
     due = compute_due_date(
         anchor=anchor,
-        budget=Budget(node.budget, node.unit, working_days=node.counting == NodeType.Counting.WORKING),
+        budget=Budget(
+            deadline.budget, deadline.unit, working_days=deadline.counting == NodeType.Counting.WORKING
+        ),
         calendar=calendar,
         extension_months=[e.months for e in extensions],
         deductions=[DeductedPeriod(d.get_kind_display(), d.start_date, d.end_date) for d in deductions],
@@ -53,7 +54,7 @@ def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datet
     )
     deadline.due_date = due.last_day
     deadline.due_at = local_midnight(due.last_day + datetime.timedelta(days=1))
-    deadline.warn_at = deadline.due_at - datetime.timedelta(days=node.warn_lead_days)
+    deadline.warn_at = deadline.due_at - datetime.timedelta(days=deadline.warn_lead_days)
     deadline.paused = due.paused
     deadline.explanation = due.explanation
     deadline.computed_at = now
@@ -69,9 +70,14 @@ def open_deadline(
 ) -> Deadline:
     """Start a clock on a case (and optionally on a subject: a payout, a measure)."""
     now = timezone.now()
+    node = node_type_for(case.court, code)
     deadline = Deadline(
         case=case,
-        node_type=node_type_for(case.court, code),
+        node_type=node,
+        budget=node.budget,
+        unit=node.unit,
+        counting=node.counting,
+        warn_lead_days=node.warn_lead_days,
         anchor_at=anchor_at,
         opened_by=actor,
         opened_at=now,
@@ -152,6 +158,8 @@ def recompute(deadline: Deadline, *, calendar: WorkingCalendar | None = None) ->
             locked.generation += 1
             _resolve_alerts([locked.pk], now)
         locked.save()
+        # Alerts that stay open show the new due time (the supervisor page sorts by it).
+        Alert.objects.filter(deadline=locked, resolved_at__isnull=True).update(due_at=locked.due_at)
     return True
 
 
