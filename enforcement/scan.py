@@ -14,6 +14,7 @@ Set-based and safe to run anywhere, any number of times, several at once:
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -88,11 +89,11 @@ class _Move:
     now: datetime.datetime
     batch: int
 
-    def params(self) -> dict[str, object]:
+    def params(self) -> dict[str, Any]:
         return {"status": self.status, "level": self.level, "now": self.db_now, "batch": self.batch}
 
     @property
-    def db_now(self) -> object:
+    def db_now(self) -> Any:
         # Raw SQL gets no field conversion: SQLite stores naive UTC text, so the time is adapted the same way.
         return connection.ops.adapt_datetimefield_value(self.now)
 

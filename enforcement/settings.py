@@ -129,7 +129,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "enforcement.scan_deadlines",
         "schedule": float(DEADLINE_SCAN_INTERVAL_SECONDS),
     },
+    # Retries of notices that failed, and anything a lost task left behind.
+    "deliver-outbox": {
+        "task": "enforcement.deliver_outbox",
+        "schedule": float(OUTBOX_DELIVERY_INTERVAL_SECONDS),
+    },
 }
+
+# --- Notifications --------------------------------------------------------------------------------
+# Links in notices point here: the address users reach the site at.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Embedded default: mail is written to files under var/mail, never sent anywhere.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zxzx-noreply@localhost")
+# A stuck mail server must not hold a delivery batch past its claim on the outbox rows.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "enforcement.models.Case.ClaimKind",
         "TitleKindEnum": "enforcement.models.Case.TitleKind",
         "MaterialKindEnum": "intake.models.ReceivedMaterial.Kind",
+        "CaseStatusEnum": "enforcement.models.Case.Status",
+        "DeadlineStatusEnum": "enforcement.models.Deadline.Status",
     },
 }
 

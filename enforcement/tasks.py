@@ -1,11 +1,28 @@
 """Celery tasks: thin wrappers that call the plain functions and take no objects, only ids or nothing."""
 
-from celery import shared_task
+from dataclasses import asdict
 
+from celery import shared_task
+from django.db import transaction
+
+from .notify import BATCH_SIZE, deliver_due_messages
 from .scan import scan_deadlines
 
 
 @shared_task(name="enforcement.scan_deadlines")
 def scan_deadlines_task() -> dict[str, int]:
     result = scan_deadlines()
+    if result.alerts:
+        # Each scan batch has committed by now; on_commit still guards a caller that wraps us in a
+        # transaction, so the worker never looks for outbox rows it cannot see yet.
+        transaction.on_commit(deliver_outbox_task.delay)
     return {"nearing": result.nearing, "overdue": result.overdue, "alerts": result.alerts}
+
+
+@shared_task(name="enforcement.deliver_outbox")
+def deliver_outbox_task() -> dict[str, int]:
+    result = deliver_due_messages(limit=BATCH_SIZE)
+    if result.claimed >= BATCH_SIZE:
+        # A full batch: more may be waiting, and the next beat tick could be a minute away.
+        deliver_outbox_task.delay()
+    return asdict(result)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from enforcement.api.errors import error_body
 from enforcement.api.serializers import StrictSerializer
-from enforcement.models import Case, Court, Party
+from enforcement.models import Case, Court, Deadline, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
@@ -188,7 +188,7 @@ class DeadlineOutput(serializers.Serializer):
     id = serializers.IntegerField()
     node = serializers.CharField(help_text="Node type code, e.g. assign_judge, case_limit.")
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=["open", "nearing", "overdue", "met", "cancelled"])
+    status = serializers.ChoiceField(choices=Deadline.Status.choices)
     paused = serializers.BooleanField(help_text="A deducted period is running: the clock stands still.")
     anchor_at = serializers.DateTimeField()
     due_date = serializers.DateField(help_text="The last day of the period.")

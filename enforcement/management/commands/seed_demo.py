@@ -23,7 +23,19 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 
 from enforcement import roles
-from enforcement.models import Case, Court, CourtMembership, Party, Team, TeamKind, TeamMembership
+from enforcement.models import (
+    Case,
+    CaseEvent,
+    Court,
+    CourtMembership,
+    Party,
+    StaffProfile,
+    Team,
+    TeamKind,
+    TeamMembership,
+)
+from enforcement.scan import scan_deadlines
+from enforcement.services.deadlines import recompute
 from intake import identity
 from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
 from intake.services import (
@@ -147,6 +159,7 @@ DEMO_USERS: tuple[UserSpec, ...] = (
         (("蒙0302", "速执团队", L), ("蒙0302", "普执一团队", J)),
     ),
     UserSpec("supervisor", roles.SUPERVISOR, "陈", "静", ("蒙0302",)),
+    UserSpec("president", roles.PRESIDENT, "韩", "东", ("蒙0302",)),
     UserSpec("finance", roles.FINANCE, "赵", "敏", ("蒙0302",)),
     UserSpec("admin", roles.ADMINISTRATOR, "周", "涛", ("蒙0302",), is_admin=True),
 )
@@ -353,6 +366,8 @@ class Command(BaseCommand):
             seed_teams(courts)
             users = seed_users(courts)
             filed = 0 if demo_cases_exist() else seed_cases(courts, users, count=options["cases"])
+        # The alerts a two-month history has raised by today (a no-op on a second run).
+        scan_deadlines()
         self._report(filed)
 
     def _report(self, filed: int) -> None:
@@ -440,6 +455,8 @@ def seed_users(courts: dict[str, Court]) -> dict[str, User]:
             upsert(CourtMembership, {"user": user, "court": courts[code]}, {"is_primary": position == 0})
         for code, team_name, team_role in spec.teams:
             upsert(TeamMembership, {"team": teams[code, team_name], "user": user}, {"role": team_role})
+        # Group-chat robots mention staff by mobile; demo numbers are in a range no one holds.
+        upsert(StaffProfile, {"user": user}, {"mobile": f"1990473{DEMO_USERS.index(spec):04d}"})
         users[spec.username] = user
     # Fresh objects: roles.roles_of() and court_ids_of() cache on the instance, and the services check them.
     return {user.username: user for user in User.objects.filter(username__in=list(users))}
@@ -496,7 +513,32 @@ def seed_cases(courts: dict[str, Court], users: dict[str, User], *, count: int) 
         clerk = users[CLERK_OF_COURT[demo.application.court.code]]
         case = file_case(actor=clerk, application=demo.application).case
         follow_up(case, demo, clerk)
+        backdate(case, demo.application.received_on or today, rng)
     return len(plan)
+
+
+def backdate(case: Case, received_on: datetime.date, rng: random.Random) -> None:
+    """Move a demo case to the day its application came in, as if filed then at the window.
+
+    Filing always happens "now"; a demo spread over two months needs its clocks to have started then,
+    so the deadlines are re-anchored and recomputed by the engine (never typed in) and the scan that
+    ends the seeding raises the alerts such a history would have.
+    """
+    filed_at = datetime.datetime.combine(
+        received_on,
+        datetime.time(9 + rng.randrange(7), rng.randrange(60)),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    shift = filed_at - case.filed_at
+    Case.objects.filter(pk=case.pk).update(filed_at=filed_at)
+    for event in case.events.all():
+        CaseEvent.objects.filter(pk=event.pk).update(occurred_at=event.occurred_at + shift)
+    for delivery in NoticeDelivery.objects.filter(case=case):
+        NoticeDelivery.objects.filter(pk=delivery.pk).update(delivered_at=delivery.delivered_at + shift)
+    FirstInterview.objects.filter(case=case).update(conducted_at=filed_at + datetime.timedelta(minutes=40))
+    case.deadlines.update(anchor_at=filed_at, opened_at=filed_at)
+    for deadline in case.deadlines.all():
+        recompute(deadline)
 
 
 def follow_up(case: Case, demo: DemoCase, clerk: User) -> None:
