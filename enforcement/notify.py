@@ -24,7 +24,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -373,15 +372,3 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime.date
 
 
 # --- The inbox, for the pages --------------------------------------------------------------------------
-
-
-def unread_count(user: User) -> int:
-    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def mark_read(user: User, item_ids: Iterable[int] | None = None) -> int:
-    """Mark the user's unread items (all, or those of ``item_ids``) read; returns how many changed."""
-    unread = InboxItem.objects.filter(user=user, read_at__isnull=True)
-    if item_ids is not None:
-        unread = unread.filter(pk__in=list(item_ids))
-    return unread.update(read_at=timezone.now())

@@ -113,6 +113,11 @@ _INSERT_ALERTS = """
     SELECT d.id, %(level)s, d.generation, d.case_id, c.court_id, c.team_id, c.responsible_judge_id,
            d.node_type_id, d.due_at, %(now)s, ''
 """
+# An overdue alert supersedes the nearing one of the same deadline: one open alert per late deadline.
+_RESOLVE_NEARING = """
+    UPDATE {alert} SET resolved_at = %(now)s
+    WHERE %(level)s = 'overdue' AND level = 'nearing' AND resolved_at IS NULL
+"""
 _INSERT_OUTBOX = """
     INSERT INTO {outbox} (alert_id, channel, status, attempts, next_attempt_at, created_at, last_error)
     SELECT r.id, ch.channel, 'pending', 0, %(now)s, %(now)s, ''
@@ -135,6 +140,9 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
             RETURNING id
         ), o AS (
             {_INSERT_OUTBOX} FROM r CROSS JOIN (VALUES {channels}) AS ch(channel)
+            RETURNING 1
+        ), superseded AS (
+            {_RESOLVE_NEARING} AND deadline_id IN (SELECT id FROM d)
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r)
@@ -166,6 +174,8 @@ def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int,
             [move.level, move.db_now, *ids],
         )
         alert_ids = [row[0] for row in cursor.fetchall()]
+        resolve = _RESOLVE_NEARING.format(**tables).replace("%(now)s", "%s").replace("%(level)s", "%s")
+        cursor.execute(f"{resolve} AND deadline_id IN ({placeholders})", [move.db_now, move.level, *ids])
         if alert_ids:
             channels = " UNION ALL ".join(f"SELECT '{c}' AS channel" for c in CHANNELS)
             outbox = _INSERT_OUTBOX.format(**tables).replace("%(now)s", "%s")

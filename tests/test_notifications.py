@@ -31,6 +31,8 @@ from enforcement.models import (
     TeamMembership,
 )
 from enforcement.scan import scan_deadlines
+from enforcement.selectors_alerts import unread_count
+from enforcement.services.alerts import mark_inbox_read
 from enforcement.services.deadlines import open_deadline
 from intake import services
 
@@ -310,28 +312,28 @@ def test_the_inbox_gets_one_item_per_recipient_even_when_a_message_is_delivered_
     item = items.get(user=lead)
     assert alert.case.number in item.title
     assert item.url == f"/cases/{alert.case_id}/"
-    assert notify.unread_count(lead) == 1
+    assert unread_count(lead) == 1
 
 
 def test_unread_count_falls_as_items_are_marked_read(lead, supervisor):
     first, *_others = (InboxItem.objects.create(user=lead, title=f"提醒{n}") for n in range(3))
     InboxItem.objects.create(user=supervisor, title="别人的提醒")
-    assert notify.unread_count(lead) == 3
+    assert unread_count(lead) == 3
 
-    assert notify.mark_read(lead, [first.pk]) == 1
-    assert notify.unread_count(lead) == 2
-    assert notify.mark_read(lead, [first.pk]) == 0
+    assert mark_inbox_read(user=lead, item_ids=[first.pk]) == 1
+    assert unread_count(lead) == 2
+    assert mark_inbox_read(user=lead, item_ids=[first.pk]) == 0
 
-    assert notify.mark_read(lead) == 2
-    assert notify.unread_count(lead) == 0
-    assert notify.unread_count(supervisor) == 1
+    assert mark_inbox_read(user=lead) == 2
+    assert unread_count(lead) == 0
+    assert unread_count(supervisor) == 1
 
 
 def test_a_user_cannot_mark_someone_elses_items_read(lead, supervisor):
     theirs = InboxItem.objects.create(user=supervisor, title="别人的提醒")
 
-    assert notify.mark_read(lead, [theirs.pk]) == 0
-    assert notify.unread_count(supervisor) == 1
+    assert mark_inbox_read(user=lead, item_ids=[theirs.pk]) == 0
+    assert unread_count(supervisor) == 1
 
 
 def test_an_alert_nobody_can_receive_is_skipped_not_failed(court, clerk):

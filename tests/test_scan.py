@@ -68,6 +68,10 @@ class TestScan:
         scan.scan_deadlines(now=OVERDUE_TIME)
         scan.scan_deadlines(now=OVERDUE_TIME + datetime.timedelta(days=1))
         assert sorted(Alert.objects.values_list("level", flat=True)) == ["nearing", "overdue"]
+        # The overdue alert supersedes the nearing one: one open alert per late deadline.
+        assert list(Alert.objects.filter(resolved_at__isnull=True).values_list("level", flat=True)) == [
+            "overdue"
+        ]
 
     def test_a_deadline_met_in_time_raises_nothing(self, court, clerk, judge):
         from enforcement.services.deadlines import meet_deadline

@@ -228,6 +228,7 @@ class CaseEvent(models.Model):
         INTERVIEW_LOCKED = "interview_locked", _("First interview record locked")
         QUERY_CODE_REISSUED = "query_code_reissued", _("Query code reissued")
         CASE_CLOSED = "case_closed", _("Case closed")
+        ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Deadline alert acknowledged")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

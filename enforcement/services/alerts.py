@@ -1,0 +1,66 @@
+"""Writes on alerts and the in-app inbox: acknowledging an alert, marking inbox items read."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import roles
+from ..models import Alert, CaseEvent, InboxItem
+from .events import record_event
+
+ACKNOWLEDGING_ROLES = (roles.SUPERVISOR, roles.PRESIDENT, roles.TEAM_LEAD)
+
+
+def may_acknowledge(actor: roles.AnyUser, alert: Alert) -> bool:
+    return roles.has_role(actor, *ACKNOWLEDGING_ROLES) and alert.court_id in roles.court_ids_of(actor)
+
+
+@transaction.atomic
+def acknowledge_alert(*, actor: User, alert: Alert, comment: str) -> Alert:
+    """A supervisor has seen the alert and says what is being done. Acknowledging twice is refused.
+
+    The alert row records who acknowledged, when and the comment; the case timeline gets an entry too.
+    """
+    if not may_acknowledge(actor, alert):
+        raise PermissionDenied(
+            _("Only the court's supervisors, presidents and team leads acknowledge alerts.")
+        )
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what is being done about it: a comment is required.")})
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    # Re-checked under the lock: two supervisors may press the button at the same time.
+    if locked.acknowledged_at is not None:
+        raise ValidationError(_("This alert has already been acknowledged."), code="acknowledged")
+    if locked.resolved_at is not None:
+        raise ValidationError(
+            _("The deadline was met meanwhile: nothing left to acknowledge."), code="resolved"
+        )
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    locked.acknowledgement = comment
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
+    record_event(
+        case=locked.case,
+        kind=CaseEvent.Kind.ALERT_ACKNOWLEDGED,
+        actor=actor,
+        public=False,
+        detail=f"{locked.node_type.name}: {comment}",
+        data={"alert": locked.pk, "level": locked.level},
+    )
+    return locked
+
+
+def mark_inbox_read(*, user: User, item_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread items read (all of them, or those given); returns how many changed.
+
+    Only unread rows are touched, so the first reading time is kept.
+    """
+    unread = InboxItem.objects.filter(user=user, read_at__isnull=True)
+    if item_ids is not None:
+        unread = unread.filter(pk__in=list(item_ids))
+    return unread.update(read_at=timezone.now())
