@@ -92,7 +92,7 @@ def request_extension(request: HttpRequest, pk: int, deadline_id: int) -> HttpRe
         lambda: deadline_services.request_extension(
             actor=acting_user(request.user), deadline=deadline, **form.cleaned_data
         ),
-        _("Extension requested; a court president decides."),
+        _("Extension requested; the court president or a vice-president decides."),
     )
 
 

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .models import Deduction
 from .workcalendar import WorkingCalendar
 
 
@@ -27,7 +28,7 @@ class Budget:
 
 @dataclass(frozen=True)
 class DeductedPeriod:
-    kind_label: str
+    kind: str  # a Deduction.Kind value; shown in the reader's language by ``describe``
     start: datetime.date
     end: datetime.date | None  # None while it runs
 
@@ -79,7 +80,7 @@ def compute_due_date(
             Step(
                 code,
                 {
-                    "kind": period.kind_label,
+                    "kind": period.kind,
                     "start": period.start.isoformat(),
                     "end": period.end.isoformat() if period.end else None,
                     "days": days,
@@ -142,7 +143,11 @@ def describe(step: dict[str, Any]) -> str:
     """One step of an explanation in the active language."""
     code = step.get("code")
     describer = _DESCRIBERS.get(str(code))
-    return describer(step) if describer else str(step)
+    if describer is None:
+        return str(step)
+    if step.get("kind") in Deduction.Kind.values:
+        step = {**step, "kind": Deduction.Kind(step["kind"]).label}
+    return describer(step)
 
 
 def _month_end(step: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ CLOSING_ROLES = (roles.JUDGE, roles.TEAM_LEAD, roles.SUPERVISOR)
 def close_case(*, actor: User, case: Case, closure: str, note: str = "") -> Case:
     """Close a case with one of the legal closure modes; every clock still running on it is cancelled."""
     if not roles.has_role(actor, *CLOSING_ROLES) or case.court_id not in roles.court_ids_of(actor):
-        raise PermissionDenied(_("Only the court's judges and supervisors close cases."))
+        raise PermissionDenied(_("Only the court's judges, team leads and supervisors close cases."))
     if closure not in Case.Closure.values:
         raise ValidationError({"closure": _("Choose how the case closes.")})
     locked = Case.objects.select_for_update().get(pk=case.pk)

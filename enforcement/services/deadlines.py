@@ -49,7 +49,7 @@ def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datet
         ),
         calendar=calendar,
         extension_months=[e.months for e in extensions],
-        deductions=[DeductedPeriod(d.get_kind_display(), d.start_date, d.end_date) for d in deductions],
+        deductions=[DeductedPeriod(d.kind, d.start_date, d.end_date) for d in deductions],
         today=timezone.localdate(now),
     )
     deadline.due_date = due.last_day
@@ -222,7 +222,7 @@ def add_deduction(
         deadline.case.court_id,
         roles.SUPERVISOR,
         roles.PRESIDENT,
-        message=_("Only a supervisor of the court approves a deducted period."),
+        message=_("Only a supervisor or president of the court approves a deducted period."),
     )
     if kind not in Deduction.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of deducted period.")})
@@ -256,7 +256,7 @@ def end_deduction(*, actor: User, deduction: Deduction, end_date: datetime.date)
         deduction.deadline.case.court_id,
         roles.SUPERVISOR,
         roles.PRESIDENT,
-        message=_("Only a supervisor of the court approves a deducted period."),
+        message=_("Only a supervisor or president of the court approves a deducted period."),
     )
     with transaction.atomic():
         locked = Deduction.objects.select_for_update().get(pk=deduction.pk)
@@ -278,7 +278,7 @@ def request_extension(*, actor: User, deadline: Deadline, months: int, reason: s
         roles.JUDGE,
         roles.TEAM_LEAD,
         roles.SUPERVISOR,
-        message=_("Only the court's judges and supervisors may request an extension."),
+        message=_("Only the court's judges, team leads and supervisors may request an extension."),
     )
     if not deadline.node_type.extendable:
         raise ValidationError(_("This time limit cannot be extended."))
