@@ -6,20 +6,27 @@ from django.http import Http404
 from . import roles
 from .models import Case, CaseEvent, Court, Party
 
+# Roles that see every case of their courts; the others see the cases of their teams and their own.
+COURT_WIDE_ROLES = frozenset(
+    {roles.CLERK, roles.SUPERVISOR, roles.PRESIDENT, roles.FINANCE, roles.ADMINISTRATOR}
+)
+
 
 def cases_visible_to(user: roles.AnyUser) -> QuerySet[Case]:
-    """Cases a user may see: staff see the cases of the courts they belong to.
-
-    Until teams take cases (the triage and assignment work), judges, assistants and team leads see
-    their courts' cases like the other staff roles do.
-    """
+    """Cases a user may see: court-wide roles their courts' cases; judges, assistants and team leads the
+    cases of their teams and those they are responsible for; anyone else none."""
     if not user.is_authenticated:
         return Case.objects.none()
     if user.is_superuser:
         return Case.objects.all()
-    if not roles.roles_of(user):
+    held = roles.roles_of(user)
+    if not held:
         return Case.objects.none()
-    return Case.objects.filter(court_id__in=roles.court_ids_of(user))
+    visible = Q(team__memberships__user=user) | Q(responsible_judge=user)
+    if held & COURT_WIDE_ROLES:
+        visible |= Q(court_id__in=roles.court_ids_of(user))
+    # Filter by id through a subquery: the team join would repeat a case once per membership.
+    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
 
 
 def get_case_for_user(user: roles.AnyUser, case_id: int) -> Case:

@@ -117,6 +117,8 @@ def reference_data(request: pytest.FixtureRequest) -> None:
 REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0002_reference_data",
     "enforcement.migrations.0004_node_types_and_calendar",
+    "enforcement.migrations.0007_team_kind_streams",
+    "assignment.migrations.0002_default_triage_rules",
 )
 
 

@@ -375,6 +375,7 @@ class TestCasePageActions:
 
     def test_a_judge_cannot_record_a_deduction_and_sees_why(self, client, court, clerk, judge):
         case = file_at(at(2026, 9, 28), court, clerk)
+        Case.objects.filter(pk=case.pk).update(responsible_judge=judge)
         limit = case.deadlines.get(node_type__code="case_limit")
         client.force_login(judge)
         response = client.post(
@@ -394,6 +395,7 @@ class TestCasePageActions:
 
     def test_a_judge_closes_the_case_from_the_case_page(self, client, court, clerk, judge):
         case = file_at(at(2026, 9, 28), court, clerk)
+        Case.objects.filter(pk=case.pk).update(responsible_judge=judge)
         client.force_login(judge)
         client.post(reverse("case-close", args=[case.pk]), {"closure": "performed", "note": "履行完毕"})
         case.refresh_from_db()

@@ -74,6 +74,13 @@ class Case(models.Model):
     seq = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("case number"), max_length=40, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FILED)
+
+    class Stream(models.TextChoices):
+        UNSORTED = "", _("Not triaged yet")
+        SIMPLE = "simple", _("Simple stream")
+        COMPLEX = "complex", _("Complex stream")
+
+    stream = models.CharField(_("stream"), max_length=8, choices=Stream.choices, blank=True, db_index=True)
     # Who works the case; set by assignment. Access, alert routing and queues read them.
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
@@ -229,6 +236,18 @@ class CaseEvent(models.Model):
         QUERY_CODE_REISSUED = "query_code_reissued", _("Query code reissued")
         CASE_CLOSED = "case_closed", _("Case closed")
         ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Deadline alert acknowledged")
+        TRIAGED = "triaged", _("Triaged")
+        TRIAGE_OVERRIDDEN = "triage_overridden", _("Triage overridden")
+        ASSIGNED = "assigned", _("Responsible judge assigned")
+        REASSIGNED = "reassigned", _("Case reassigned")
+        PLAN_RECORDED = "plan_recorded", _("Risk assessment and enforcement plan recorded")
+        NOTICE_SERVED = "notice_served", _("Enforcement notice served")
+        REPORT_ORDER_SERVED = "report_order_served", _("Property-report order served")
+        LEADS_REQUESTED = "leads_requested", _("Applicant asked for property leads")
+        ONLINE_SEARCH_STARTED = "online_search_started", _("Online property search started")
+        ONLINE_SEARCH_RESULTS = "online_search_results", _("Online property search results recorded")
+        LEAD_VERIFIED = "lead_verified", _("Property lead verified")
+        NOTE_ADDED = "note_added", _("Note added")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

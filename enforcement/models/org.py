@@ -84,8 +84,15 @@ class CourtMembership(models.Model):
 class TeamKind(models.Model):
     """Kinds of team (速执, 普执, 疑难, ...): data, because courts organise differently."""
 
+    class Stream(models.TextChoices):
+        NONE = "", _("Takes no stream")
+        SIMPLE = "simple", _("Simple stream")
+        COMPLEX = "complex", _("Complex stream")
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    # Which triage stream teams of this kind take: assignment picks the team by the case's stream.
+    stream = models.CharField(_("takes the stream"), max_length=8, choices=Stream.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -134,6 +141,8 @@ class TeamMembership(models.Model):
         related_name="team_memberships",
     )
     role = models.CharField(_("role in the team"), max_length=16, choices=Role.choices)
+    # How many open cases a judge of the team carries at most; assignment fills by load / capacity.
+    capacity = models.PositiveSmallIntegerField(_("capacity (open cases)"), default=60)
     history = HistoricalRecords()
 
     class Meta:

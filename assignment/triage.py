@@ -1,0 +1,89 @@
+"""Triage (繁简分流): the facts intake recorded, the rules as data, and the decision in words."""
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from enforcement.models import Case
+from intake.models import FirstInterview, PropertyLead
+
+from .models import TriageDecision, TriageRule
+
+DISPOSABLE_LEADS = {PropertyLead.Kind.REAL_ESTATE, PropertyLead.Kind.VEHICLE, PropertyLead.Kind.EQUITY}
+WILLING = {FirstInterview.Willingness.PAY_IN_FULL, FirstInterview.Willingness.NEGOTIATE}
+REFUSING = {FirstInterview.Willingness.REFUSES, FirstInterview.Willingness.UNREACHABLE}
+
+
+def facts_of(case: Case) -> dict[str, Any]:
+    """What the intake and the first interview recorded that triage rules look at (JSON-ready)."""
+    interview = FirstInterview.objects.filter(case=case).prefetch_related("leads").first()
+    amount = case.claim_amount
+    preserved = case.preservation_amount if case.preservation_in_place else None
+    return {
+        "amount": None if amount is None else f"{amount:.2f}",
+        "claim_kind": case.claim_kind,
+        "preserved": None if preserved is None else f"{preserved:.2f}",
+        "preservation_covers": bool(preserved is not None and amount is not None and preserved >= amount),
+        "willingness": interview.willingness if interview else FirstInterview.Willingness.UNKNOWN,
+        "lead_kinds": sorted({lead.kind for lead in interview.leads.all()}) if interview else [],
+        "risks_noted": bool(interview and interview.risks.strip()),
+        "parties": case.parties.count(),
+    }
+
+
+def holds(rule: TriageRule, facts: dict[str, Any]) -> bool:
+    condition = TriageRule.Condition
+    threshold = rule.threshold
+    checks: dict[str, Callable[[], bool]] = {
+        condition.AMOUNT_BELOW: lambda: (
+            facts["amount"] is not None and threshold is not None and Decimal(facts["amount"]) < threshold
+        ),
+        condition.PRESERVATION_COVERS: lambda: facts["preservation_covers"],
+        condition.DEBTOR_WILLING: lambda: facts["willingness"] in WILLING,
+        condition.INCOME_DEDUCTIBLE: lambda: PropertyLead.Kind.WAGES in facts["lead_kinds"],
+        condition.SIMPLE_ACT: lambda: facts["claim_kind"] == Case.ClaimKind.ACT,
+        condition.DEBTOR_REFUSES: lambda: facts["willingness"] in REFUSING,
+        condition.OBSTRUCTION: lambda: facts["risks_noted"],
+        condition.PROPERTY_TO_DISPOSE: lambda: (
+            bool(DISPOSABLE_LEADS.intersection(facts["lead_kinds"]))
+            or facts["claim_kind"] == Case.ClaimKind.PROPERTY
+        ),
+        condition.MANY_PARTIES: lambda: threshold is not None and facts["parties"] > threshold,
+    }
+    check = checks.get(rule.condition)
+    return bool(check and check())
+
+
+def rules_for(case: Case) -> list[TriageRule]:
+    """The court's own rules and the default ones, in priority order (a court's rule first on a tie)."""
+    rules = TriageRule.objects.filter(Q(court=case.court) | Q(court__isnull=True), is_active=True)
+    return sorted(rules, key=lambda r: (r.priority, r.court_id is None, r.pk))
+
+
+def first_rule_that_holds(rules: Sequence[TriageRule], facts: dict[str, Any]) -> TriageRule | None:
+    return next((rule for rule in rules if holds(rule, facts)), None)
+
+
+# A case no rule sorts goes to the complex stream: a plan costs less than a missed measure.
+DEFAULT_STREAM = Case.Stream.COMPLEX
+
+
+def describe_decision(decision: TriageDecision) -> str:
+    """The decision in words, with the override if there is one."""
+    rule_stream = Case.Stream(decision.rule_stream).label
+    if decision.rule is not None:
+        text = _("Rule “%(rule)s” fired: %(stream)s.") % {"rule": decision.rule.name, "stream": rule_stream}
+    else:
+        text = _("No rule fired: %(stream)s by default.") % {"stream": rule_stream}
+    if decision.override_stream:
+        text += " " + _("Overridden to %(stream)s by %(who)s: %(reason)s") % {
+            "stream": Case.Stream(decision.override_stream).label,
+            "who": decision.overridden_by.get_full_name() or decision.overridden_by.get_username()
+            if decision.overridden_by
+            else "",
+            "reason": decision.override_reason,
+        }
+    return text
