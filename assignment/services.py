@@ -307,10 +307,10 @@ def _check_case_worker(actor: User, case: Case) -> None:
 
 @transaction.atomic
 def record_plan(*, actor: User, case: Case, risk_assessment: str, enforcement_plan: str) -> CasePlan:
-    _check_case_worker(actor, case)
     if not risk_assessment.strip() or not enforcement_plan.strip():
         raise ValidationError(_("Both the risk assessment and the enforcement plan are required."))
     locked = _open_case(case)
+    _check_case_worker(actor, locked)
     plan, _created = CasePlan.objects.update_or_create(
         case=locked,
         defaults={
@@ -356,11 +356,11 @@ def record_step(*, actor: User, case: Case, step: str, detail: str = "") -> Case
     """A step of the work is done: on the timeline, and its deadline met."""
     if step not in STEPS:
         raise ValidationError({"step": _("Unknown step.")})
-    _check_case_worker(actor, case)
     public, needs_detail, meets = STEPS[step]
     if needs_detail and not detail.strip():
         raise ValidationError({"detail": _("Describe what was found or verified.")})
     locked = _open_case(case)
+    _check_case_worker(actor, locked)  # on the locked row: the case may have been reassigned meanwhile
     event = record_event(case=locked, kind=step, actor=actor, public=public, detail=detail.strip())
     for code in meets:
         meet_deadline(case=locked, code=code, actor=actor)
@@ -372,11 +372,12 @@ def record_step(*, actor: User, case: Case, step: str, detail: str = "") -> Case
 
 @transaction.atomic
 def add_note(*, actor: User, case: Case, text: str) -> CaseNote:
-    _check_case_worker(actor, case)
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
-    note = CaseNote.objects.create(case=case, author=actor, text=text.strip())
+    locked = _open_case(case)
+    _check_case_worker(actor, locked)
+    note = CaseNote.objects.create(case=locked, author=actor, text=text.strip())
     record_event(
-        case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor, public=False, detail=text.strip()[:200]
+        case=locked, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor, public=False, detail=text.strip()[:200]
     )
     return note
