@@ -18,10 +18,13 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone, translation
 
+from assignment.models import Assignment
+from assignment.services import ON_ASSIGNMENT, assign_case
 from enforcement import roles
 from enforcement.models import (
     Case,
@@ -514,7 +517,34 @@ def seed_cases(courts: dict[str, Court], users: dict[str, User], *, count: int) 
         case = file_case(actor=clerk, application=demo.application).case
         follow_up(case, demo, clerk)
         backdate(case, demo.application.received_on or today, rng)
+        if case.court.code == ASSIGNING_COURT and (today - (demo.application.received_on or today)).days >= 3:
+            assign_as_of(case, users[ASSIGNING_LEAD], days_after_filing=2)
     return len(plan)
+
+
+# The demo court whose team lead triages and assigns what came in at least three days ago, as a service
+# center does; the other courts' cases wait (their alerts show on the supervisor page).
+ASSIGNING_COURT = "蒙0302"
+ASSIGNING_LEAD = "teamlead"
+
+
+def assign_as_of(case: Case, lead: User, *, days_after_filing: int) -> None:
+    """Triage and assign through the services, then move the assignment to when it would have happened."""
+    case.refresh_from_db()
+    try:
+        assignment = assign_case(actor=lead, case=case)
+    except ValidationError:
+        return  # every judge full: the case stays on the triage desk, as it would
+    when = case.filed_at + datetime.timedelta(days=days_after_filing)
+    shift = when - assignment.assigned_at
+    Assignment.objects.filter(pk=assignment.pk).update(assigned_at=when)
+    for event in case.events.filter(kind__in=["triaged", "assigned"]):
+        CaseEvent.objects.filter(pk=event.pk).update(occurred_at=event.occurred_at + shift)
+    case.deadlines.filter(node_type__code="assign_judge").update(closed_at=when)
+    opened = case.deadlines.filter(node_type__code__in=ON_ASSIGNMENT)
+    opened.update(anchor_at=when, opened_at=when)
+    for deadline in opened:
+        recompute(deadline)
 
 
 def backdate(case: Case, received_on: datetime.date, rng: random.Random) -> None:
