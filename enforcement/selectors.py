@@ -14,7 +14,8 @@ COURT_WIDE_ROLES = frozenset(
 
 def cases_visible_to(user: roles.AnyUser) -> QuerySet[Case]:
     """Cases a user may see: court-wide roles their courts' cases; judges, assistants and team leads the
-    cases of their teams and those they are responsible for; anyone else none."""
+    cases of their teams and those they are responsible for (team leads also the unassigned ones of their
+    courts); anyone else none."""
     if not user.is_authenticated:
         return Case.objects.none()
     if user.is_superuser:
@@ -25,6 +26,9 @@ def cases_visible_to(user: roles.AnyUser) -> QuerySet[Case]:
     visible = Q(team__memberships__user=user) | Q(responsible_judge=user)
     if held & COURT_WIDE_ROLES:
         visible |= Q(court_id__in=roles.court_ids_of(user))
+    elif roles.TEAM_LEAD in held:
+        # Team leads triage and assign: they see their courts' cases that have no judge yet.
+        visible |= Q(court_id__in=roles.court_ids_of(user), responsible_judge__isnull=True)
     # Filter by id through a subquery: the team join would repeat a case once per membership.
     return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
 

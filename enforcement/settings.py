@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "intake.models.ReceivedMaterial.Kind",
         "CaseStatusEnum": "enforcement.models.Case.Status",
         "DeadlineStatusEnum": "enforcement.models.Deadline.Status",
+        "CaseStreamEnum": "enforcement.models.Case.Stream",
     },
 }
 

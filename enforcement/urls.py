@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from assignment import api as assignment_api
 from intake import api as intake_api
 
 from . import alert_views, deadline_views, views
@@ -11,6 +12,19 @@ from . import alert_views, deadline_views, views
 api_v1 = [
     path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", intake_api.CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<int:pk>/triage/", assignment_api.TriageApi.as_view(), name="api-case-triage"),
+    path(
+        "cases/<int:pk>/triage/override/",
+        assignment_api.TriageOverrideApi.as_view(),
+        name="api-case-triage-override",
+    ),
+    path("cases/<int:pk>/assign/", assignment_api.AssignApi.as_view(), name="api-case-assign"),
+    path("cases/<int:pk>/reassign/", assignment_api.ReassignApi.as_view(), name="api-case-reassign"),
+    path("cases/<int:pk>/plan/", assignment_api.PlanApi.as_view(), name="api-case-plan"),
+    path("cases/<int:pk>/steps/", assignment_api.StepApi.as_view(), name="api-case-steps"),
+    path("cases/<int:pk>/notes/", assignment_api.NotesApi.as_view(), name="api-case-notes"),
+    path("assignments/bulk/", assignment_api.BulkAssignApi.as_view(), name="api-bulk-assign"),
+    path("queue/", assignment_api.QueueApi.as_view(), name="api-queue"),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -46,6 +60,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", alert_views.inbox_item, name="inbox-item"),
     path("inbox/read/", alert_views.inbox_read_all, name="inbox-read-all"),
     path("intake/", include("intake.urls")),
+    path("assignment/", include("assignment.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
