@@ -25,17 +25,18 @@ def _active(**extra: object) -> QuerySet[Deadline]:
 def queue_cases(
     user: roles.AnyUser, *, team_view: bool = False, filters: QueueFilters | None = None
 ) -> QuerySet[Case]:
-    """A judge's cases (or, for a team lead's team view, his teams' cases), the most urgent first.
+    """A judge's cases (in the team view of a team lead or assistant, his teams' cases), most urgent first.
 
     Urgency is the earliest due time among the case's running deadlines; cases with none come last.
     """
     filters = filters or QueueFilters()
     qs = cases_visible_to(user)
     if team_view:
-        led = TeamMembership.objects.filter(user_id=user.pk or 0, role=TeamMembership.Role.LEAD).values(
-            "team_id"
-        )
-        qs = qs.filter(team_id__in=led)
+        # Team leads see their teams' work, and so do assistants, who support the team's judges.
+        own_teams = TeamMembership.objects.filter(
+            user_id=user.pk or 0, role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.ASSISTANT]
+        ).values("team_id")
+        qs = qs.filter(team_id__in=own_teams)
     else:
         qs = qs.filter(responsible_judge_id=user.pk)
     qs = _filtered(qs, filters)

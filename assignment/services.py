@@ -51,6 +51,11 @@ def triage_case(*, actor: User | None, case: Case) -> TriageDecision:
     if actor is not None:
         _check(actor, case, ASSIGNING_ROLES, _("Only the court's team leads and supervisors triage cases."))
     locked = _open_case(case)
+    latest = current_decision(locked)
+    if latest is not None and latest.override_stream:
+        raise ValidationError(
+            _("A supervisor overrode the triage of this case; only a new override changes it.")
+        )
     facts = facts_of(locked)
     rule = first_rule_that_holds(rules_for(locked), facts)
     stream = rule.stream if rule else DEFAULT_STREAM

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from enforcement.models import Case
+from enforcement.templatetags.people import display_name
 from intake.models import FirstInterview, PropertyLead
 
 from .models import TriageDecision, TriageRule
@@ -81,9 +82,7 @@ def describe_decision(decision: TriageDecision) -> str:
     if decision.override_stream:
         text += " " + _("Overridden to %(stream)s by %(who)s: %(reason)s") % {
             "stream": Case.Stream(decision.override_stream).label,
-            "who": decision.overridden_by.get_full_name() or decision.overridden_by.get_username()
-            if decision.overridden_by
-            else "",
+            "who": display_name(decision.overridden_by),
             "reason": decision.override_reason,
         }
     return text

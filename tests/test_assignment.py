@@ -338,3 +338,14 @@ def test_the_assignment_deadline_goes_overdue_when_nobody_assigns(court, clerk):
     scan_deadlines(now=datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC))
     assert case.deadlines.get(node_type__code="assign_judge").status == Deadline.Status.OVERDUE
     assert FirstInterview.objects.count() == 0
+
+
+def test_a_triage_a_supervisor_overrode_is_not_redone_by_the_rules(court, clerk, supervisor):
+    lead = UserFactory(username="lead2", roles=["team_lead"], courts=[court])
+    case = file(court, clerk, claim_amount=Decimal("30000.00"))
+    decision = services.triage_case(actor=lead, case=case)
+    services.override_triage(actor=supervisor, decision=decision, stream="complex", reason="案情复杂")
+    with pytest.raises(ValidationError):
+        services.triage_case(actor=lead, case=case)
+    case.refresh_from_db()
+    assert case.stream == "complex"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assignment"
+
+urlpatterns = [
+    path("desk/", views.desk, name="desk"),
+    path("desk/<int:pk>/triage/", views.triage, name="triage"),
+    path("desk/<int:pk>/assign/", views.assign, name="assign"),
+    path("desk/bulk/", views.bulk_assign, name="bulk-assign"),
+    path("queue/", views.queue, name="queue"),
+    path("cases/<int:pk>/override/", views.override, name="override"),
+    path("cases/<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("cases/<int:pk>/plan/", views.plan, name="plan"),
+    path("cases/<int:pk>/steps/<slug:step>/", views.step, name="step"),
+    path("cases/<int:pk>/notes/", views.note, name="note"),
+]
