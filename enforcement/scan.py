@@ -38,18 +38,19 @@ class ScanResult:
 
 
 # Which deadlines move to which level: (new status, alert level, condition on the deadline row).
+# Overdue first: the nearing pass then need not read past the deadlines that are already late.
 _LEVELS = (
-    (
-        Deadline.Status.NEARING,
-        Alert.Level.NEARING,
-        "status = 'open' AND NOT paused AND warn_at <= %(now)s AND due_at > %(now)s",
-        "warn_at",
-    ),
     (
         Deadline.Status.OVERDUE,
         Alert.Level.OVERDUE,
         "status IN ('open', 'nearing') AND NOT paused AND due_at <= %(now)s",
         "due_at",
+    ),
+    (
+        Deadline.Status.NEARING,
+        Alert.Level.NEARING,
+        "status = 'open' AND NOT paused AND warn_at <= %(now)s AND due_at > %(now)s",
+        "warn_at",
     ),
 )
 
@@ -142,7 +143,16 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
             {_INSERT_OUTBOX} FROM r CROSS JOIN (VALUES {channels}) AS ch(channel)
             RETURNING 1
         ), superseded AS (
-            {_RESOLVE_NEARING} AND deadline_id IN (SELECT id FROM d)
+            -- One index probe per moved deadline on the alert's unique key; LIMIT 1 keeps the planner
+            -- from turning it into a join of the whole batch against every open nearing alert.
+            UPDATE {{alert}} a SET resolved_at = %(now)s
+            FROM d CROSS JOIN LATERAL (
+                SELECT x.id FROM {{alert}} x
+                WHERE x.deadline_id = d.id AND x.level = 'nearing' AND x.generation = d.generation
+                  AND x.resolved_at IS NULL
+                LIMIT 1
+            ) n
+            WHERE %(level)s = 'overdue' AND a.id = n.id
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r)

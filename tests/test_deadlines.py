@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,13 @@ def file_at(when: datetime.datetime, court, clerk, n: int = 1, **overrides) -> C
 
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The explanations are checked in English (the interface defaults to Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 class TestCalendarArithmetic:
