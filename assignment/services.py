@@ -36,7 +36,8 @@ def _check(actor: User, case: Case, allowed: Iterable[str], message: str) -> Non
 
 
 def _open_case(case: Case) -> Case:
-    locked = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
+    # of=("self",): lock the case row only, not the court it joins (that would serialise a whole court).
+    locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
     if locked.status == Case.Status.CLOSED:
         raise ValidationError(_("The case is closed."))
     return locked
@@ -175,16 +176,21 @@ def teams_for_stream(case: Case, stream: str) -> list[Team]:
 # --- Assigning --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def assign_case(*, actor: User, case: Case, judge: User | None = None) -> Assignment:
     """Give the case a team and a responsible judge: by load (no judge given) or by hand.
 
-    The teams of the stream are locked while the judge is chosen, so concurrent assignments see each
-    other's loads and no judge is filled past his capacity.
+    An untriaged case is triaged first, in its own transaction, so the triage stays even when no judge
+    can take the case. The teams of the stream are then locked while the judge is chosen, so concurrent
+    assignments see each other's loads and no judge is filled past his capacity.
     """
     _check(actor, case, ASSIGNING_ROLES, _("Only the court's team leads and supervisors assign cases."))
-    if not case.stream:
+    if not Case.objects.filter(pk=case.pk).exclude(stream="").exists():
         triage_case(actor=actor, case=case)
+    return _assign(actor, case, judge)
+
+
+@transaction.atomic
+def _assign(actor: User, case: Case, judge: User | None) -> Assignment:
     locked = _open_case(case)
     if Assignment.objects.filter(case=locked, ended_at__isnull=True).exists():
         raise ValidationError(_("The case already has a responsible judge; reassign it instead."))

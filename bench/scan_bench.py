@@ -252,7 +252,7 @@ class Bench:
             FROM generate_series(1, 5) AS i
             """
         )
-        execute("INSERT INTO enforcement_teamkind (code, name) VALUES ('bench', '基准')")
+        execute("INSERT INTO enforcement_teamkind (code, name, stream) VALUES ('bench', '基准', '')")
         execute(
             """
             INSERT INTO enforcement_team (court_id, kind_id, name, service_phone, webhook_url, is_active)

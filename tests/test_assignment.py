@@ -198,9 +198,13 @@ class TestAssignment:
     def test_a_full_team_refuses_with_a_clear_reason(self, court, clerk, team_lead, quick):
         (only,) = judges(quick, 1, capacity=1)
         services.assign_case(actor=team_lead, case=file(court, clerk, 1, claim_amount=Decimal("100.00")))
+        refused = file(court, clerk, 2, claim_amount=Decimal("100.00"))
         with pytest.raises(ValidationError):
-            services.assign_case(actor=team_lead, case=file(court, clerk, 2, claim_amount=Decimal("100.00")))
+            services.assign_case(actor=team_lead, case=refused)
         assert Case.objects.filter(responsible_judge=only).count() == 1
+        refused.refresh_from_db()
+        assert refused.stream == "simple"  # the triage stays though no judge could take the case
+        assert refused.triage_decisions.count() == 1
 
     def test_the_stream_picks_the_team(self, court, clerk, team_lead, quick, ordinary):
         judges(quick, 1)
