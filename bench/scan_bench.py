@@ -280,14 +280,14 @@ class Bench:
                             WHERE username LIKE 'judge%%'),
                  ct AS (SELECT id FROM enforcement_casetype WHERE code = '执')
             INSERT INTO {self.t["case"]} (
-                court_id, case_type_id, year, seq, number, status, team_id, responsible_judge_id,
+                court_id, case_type_id, year, seq, number, status, stream, team_id, responsible_judge_id,
                 closed_at, closure, closure_note, received_on, filed_at, filed_by_id,
                 title_court_name, title_case_number, title_case_number_key, title_kind,
                 title_effective_date, claim_kind, claim_amount, claim_description,
                 preservation_in_place, preservation_amount, preservation_detail,
                 query_code_hash, query_code_issued_at, created_at, updated_at)
             SELECT courts.ids[1 + i %% cardinality(courts.ids)], ct.id, 2025, i,
-                   '(2025)蒙03执' || i || '号', 'filed',
+                   '(2025)蒙03执' || i || '号', 'filed', '',
                    teams.ids[1 + i %% cardinality(teams.ids)], judges.ids[1 + i %% cardinality(judges.ids)],
                    NULL, '', '', DATE '2025-01-02', %(now)s, NULL,
                    '基准测试人民法院', '(2024)蒙03民初' || i || '号', '(2024)蒙03民初' || i || '号',
