@@ -13,29 +13,6 @@ from .test_case_numbers import application
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
-    # Debian's Chromium: `playwright install` cannot download browsers here. The flags keep it from
-    # calling home on a closed network.
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
-    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-
-
 def log_in(page: Page, base_url: str, username: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base_url}/accounts/login/")
