@@ -43,174 +43,26 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import psycopg
+import benchdb
+from benchdb import (
+    drop_database,
+    execute,
+    indexes_built_after,
+    scalar,
+    setup_django,
+    timed,
+    vacuum,
+    without_fk_checks,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 MARKER = "bench_scan_marker"
 SCAN_TARGET_RATIO = 3.0
 SECOND_SCAN_TARGET_S = 1.0
 BATCH_SIZES = (5000, 20000, 100000)
-
-
-# --- Safety and the database ---------------------------------------------------------------------------
-
-
-def _database_url() -> tuple[str, dict[str, Any]]:
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        sys.exit("Refusing to run: DATABASE_URL must be a PostgreSQL URL (postgres://...).")
-    name = unquote(parts.path.lstrip("/"))
-    if "bench" not in name:
-        sys.exit(f"Refusing to run: the database name {name!r} must contain 'bench'.")
-    params: dict[str, Any] = {"host": parts.hostname or "localhost", "port": parts.port or 5432}
-    if parts.username:
-        params["user"] = unquote(parts.username)
-    if parts.password:
-        params["password"] = unquote(parts.password)
-    return name, params
-
-
-def _maintenance() -> Callable[..., psycopg.Connection]:
-    _name, params = _database_url()
-    return lambda dbname="postgres": psycopg.connect(dbname=dbname, autocommit=True, **params)
-
-
-def prepare_database() -> None:
-    """Create the bench database, or refuse if one of that name exists that this script did not create."""
-    name, _params = _database_url()
-    connect = _maintenance()
-    with connect() as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            with connect(name) as db:
-                marked = db.execute("SELECT to_regclass(%s) IS NOT NULL", [MARKER]).fetchone()
-            if not (marked and marked[0]):
-                sys.exit(
-                    f"Refusing to run: database {name!r} exists and was not created by this script "
-                    f"(no {MARKER} table). Drop it yourself or choose another name."
-                )
-            print(f"dropping the leftover bench database {name!r} (created by this script)")
-            admin.execute(f'DROP DATABASE "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    with connect(name) as db:
-        db.execute(f"CREATE TABLE {MARKER} (created_at timestamptz NOT NULL DEFAULT now())")
-        db.execute(f"INSERT INTO {MARKER} DEFAULT VALUES")
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    name, _params = _database_url()
-    with _maintenance()() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    print(f"dropped the bench database {name!r}")
-
-
-def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "enforcement.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the scan logs a line per run at INFO
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-# --- Timing helpers --------------------------------------------------------------------------------------
-
-
-@contextmanager
-def timed(into: list[float]) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    into.append(time.perf_counter() - start)
-
-
-def execute(sql: str, params: dict[str, Any] | None = None) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def scalar(sql: str, params: dict[str, Any] | None = None) -> Any:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-@contextmanager
-def without_fk_checks() -> Iterator[None]:
-    """For the fill only: the rows are consistent by construction, so skip the million FK trigger calls.
-
-    ``session_replication_role = replica`` turns off the (deferred) foreign key triggers of this session;
-    it needs a superuser, as on the bench machine. Never on during a measurement.
-    """
-    execute("SET session_replication_role = replica")
-    try:
-        yield
-    finally:
-        execute("SET session_replication_role = DEFAULT")
-
-
-@contextmanager
-def indexes_built_after(*tables: str) -> Iterator[None]:
-    """For the fill only: drop the tables' plain indexes, insert, then build them again.
-
-    Keeping ten indexes up to date row by row is what makes a million-row INSERT slow (random inserts
-    into B-trees larger than shared_buffers); building them afterwards is several times faster and
-    gives the same indexes. Indexes behind a constraint (primary key, unique) stay.
-    """
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            WHERE i.indrelid = ANY(%s::regclass[])
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            """,
-            [list(tables)],
-        )
-        definitions = cursor.fetchall()
-        for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {name}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for _name, definition in definitions:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
-
-
-def vacuum(*tables: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
-        cursor.execute("CHECKPOINT")
 
 
 # --- The fill --------------------------------------------------------------------------------------------
@@ -547,7 +399,7 @@ def main() -> None:
     if not 0 < args.changing < 1 or args.deadlines < 1 or args.repeat < 1:
         parser.error("--changing must be in (0, 1), --deadlines and --repeat positive")
 
-    prepare_database()
+    benchdb.prepare_database(MARKER)
     failures = 1
     try:
         setup_django()
