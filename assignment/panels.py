@@ -20,7 +20,7 @@ from .views import judge_options
 
 def _in_court(request: HttpRequest, case: Case, *allowed: str) -> bool:
     user = request.user
-    return user.is_superuser or (case.court_id in roles.court_ids_of(user) and roles.has_role(user, *allowed))
+    return user.is_superuser or roles.has_court_role(user, case.court_id, *allowed)
 
 
 def _works_on(request: HttpRequest, case: Case) -> bool:

@@ -29,9 +29,7 @@ ON_ASSIGNMENT = ("enforcement_notice", "ask_leads")
 
 
 def _check(actor: User, case: Case, allowed: Iterable[str], message: str) -> None:
-    if not (actor.is_superuser or roles.has_role(actor, *allowed)) or (
-        not actor.is_superuser and case.court_id not in roles.court_ids_of(actor)
-    ):
+    if not (actor.is_superuser or roles.has_court_role(actor, case.court_id, *allowed)):
         raise PermissionDenied(message)
 
 

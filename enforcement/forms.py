@@ -1,5 +1,7 @@
 """Forms of the case core's pages; they check input, the services decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +10,12 @@ from .models import Case, Deduction
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the page's language."""
+
     input_type = "date"
 
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DeductionForm(forms.Form):

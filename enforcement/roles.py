@@ -65,3 +65,13 @@ def acting_user(user: AnyUser) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
+
+
+def has_court_role(user: AnyUser, court_id: int, *allowed: str) -> bool:
+    """The user holds one of the roles and belongs to the court: the test most writes begin with."""
+    return has_role(user, *allowed) and court_id in court_ids_of(user)
+
+
+def require_court_role(user: AnyUser, court_id: int, *allowed: str, message: str) -> None:
+    if not has_court_role(user, court_id, *allowed):
+        raise PermissionDenied(message)

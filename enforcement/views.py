@@ -45,8 +45,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _deadline_actions(request: HttpRequest, case: Case) -> dict[str, object]:
     """Which of the clock actions this user may see on the case page (the services check again)."""
-    in_court = case.court_id in roles.court_ids_of(request.user)
-    may = lambda *allowed: in_court and roles.has_role(request.user, *allowed)  # noqa: E731
+
+    def may(*allowed: str) -> bool:
+        return roles.has_court_role(request.user, case.court_id, *allowed)
+
     return {
         "can_deduct": may(roles.SUPERVISOR, roles.PRESIDENT),
         "can_request_extension": may(roles.JUDGE, roles.TEAM_LEAD, roles.SUPERVISOR),

@@ -8,20 +8,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.forms import DateInput
 from enforcement.models import Case, Court, Party
 
 from . import services
 from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
 from .validation import check_identity, normalize_phone, parse_amount
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which reads and writes ISO dates whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class AmountField(forms.CharField):

@@ -209,8 +209,12 @@ def _create_parties(case: Case, role: str, parties: Sequence[PartyInput]) -> Non
 @transaction.atomic
 def reissue_query_code(*, actor: User, case: Case) -> str:
     """A new query code for a party who lost his; the old one stops working at once."""
-    if not roles.has_role(actor, *roles.FILING_ROLES) or case.court_id not in roles.court_ids_of(actor):
-        raise PermissionDenied(_("Only a clerk of the case's court may issue a new query code."))
+    roles.require_court_role(
+        actor,
+        case.court_id,
+        *roles.FILING_ROLES,
+        message=_("Only a clerk of the case's court may issue a new query code."),
+    )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     code = querycode.new_query_code()
     locked.query_code_hash = querycode.hash_query_code(case_number=locked.number, code=code)
@@ -261,9 +265,14 @@ def record_notice_delivery(
 
 
 def _check_intake_staff(actor: User, case: Case) -> None:
-    allowed = roles.FILING_ROLES | {roles.JUDGE, roles.ASSISTANT}
-    if not roles.has_role(actor, *allowed) or case.court_id not in roles.court_ids_of(actor):
-        raise PermissionDenied(_("You may not record this for a case of another court."))
+    roles.require_court_role(
+        actor,
+        case.court_id,
+        *roles.FILING_ROLES,
+        roles.JUDGE,
+        roles.ASSISTANT,
+        message=_("You may not record this for a case of another court."),
+    )
 
 
 # --- First interview ------------------------------------------------------------------------------------

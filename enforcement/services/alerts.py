@@ -16,7 +16,7 @@ ACKNOWLEDGING_ROLES = (roles.SUPERVISOR, roles.PRESIDENT, roles.TEAM_LEAD)
 
 
 def may_acknowledge(actor: roles.AnyUser, alert: Alert) -> bool:
-    return roles.has_role(actor, *ACKNOWLEDGING_ROLES) and alert.court_id in roles.court_ids_of(actor)
+    return roles.has_court_role(actor, alert.court_id, *ACKNOWLEDGING_ROLES)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Writes on the case itself."""
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +17,12 @@ CLOSING_ROLES = (roles.JUDGE, roles.TEAM_LEAD, roles.SUPERVISOR)
 @transaction.atomic
 def close_case(*, actor: User, case: Case, closure: str, note: str = "") -> Case:
     """Close a case with one of the legal closure modes; every clock still running on it is cancelled."""
-    if not roles.has_role(actor, *CLOSING_ROLES) or case.court_id not in roles.court_ids_of(actor):
-        raise PermissionDenied(_("Only the court's judges, team leads and supervisors close cases."))
+    roles.require_court_role(
+        actor,
+        case.court_id,
+        *CLOSING_ROLES,
+        message=_("Only the court's judges, team leads and supervisors close cases."),
+    )
     if closure not in Case.Closure.values:
         raise ValidationError({"closure": _("Choose how the case closes.")})
     locked = Case.objects.select_for_update().get(pk=case.pk)

@@ -202,11 +202,6 @@ def refresh_paused_deadlines() -> int:
 # --- Deductions and extensions ----------------------------------------------------------------------------
 
 
-def _check_court_role(actor: User, court_id: int, *allowed: str, message: str) -> None:
-    if not roles.has_role(actor, *allowed) or court_id not in roles.court_ids_of(actor):
-        raise PermissionDenied(message)
-
-
 def add_deduction(
     *,
     actor: User,
@@ -217,7 +212,7 @@ def add_deduction(
     end_date: datetime.date | None = None,
 ) -> Deduction:
     """Record a deducted period, approved by the acting supervisor; the due time moves at once."""
-    _check_court_role(
+    roles.require_court_role(
         actor,
         deadline.case.court_id,
         roles.SUPERVISOR,
@@ -251,7 +246,7 @@ def add_deduction(
 
 
 def end_deduction(*, actor: User, deduction: Deduction, end_date: datetime.date) -> Deduction:
-    _check_court_role(
+    roles.require_court_role(
         actor,
         deduction.deadline.case.court_id,
         roles.SUPERVISOR,
@@ -272,7 +267,7 @@ def end_deduction(*, actor: User, deduction: Deduction, end_date: datetime.date)
 
 def request_extension(*, actor: User, deadline: Deadline, months: int, reason: str) -> Extension:
     """Ask for a longer whole-case limit, at least five days before it expires."""
-    _check_court_role(
+    roles.require_court_role(
         actor,
         deadline.case.court_id,
         roles.JUDGE,
@@ -304,7 +299,7 @@ def request_extension(*, actor: User, deadline: Deadline, months: int, reason: s
 def decide_extension(*, actor: User, extension: Extension, approve: bool, note: str = "") -> Extension:
     """A court president or vice-president approves or refuses; an approval moves the due date."""
     deadline = extension.deadline
-    _check_court_role(
+    roles.require_court_role(
         actor,
         deadline.case.court_id,
         roles.PRESIDENT,
