@@ -4,9 +4,6 @@ Each action checks the input, calls one service and goes back with a message; th
 may act. Cases are fetched through permission-checked helpers, so outsiders get a 404.
 """
 
-from collections.abc import Callable
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enforcement import roles
-from enforcement.deadline_views import _run
+from enforcement.deadline_views import run_and_return_to_case
+from enforcement.feedback import attempt
 from enforcement.models import Case, CaseEvent, TeamMembership
 from enforcement.roles import acting_user
 from enforcement.selectors import get_case_for_user
@@ -132,26 +130,11 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect("assignment:desk")
 
 
-def _attempt(request: HttpRequest, form: forms.Form, action: Callable[[], object], done: str) -> bool:
-    if not form.is_valid():
-        errors = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
-        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": errors})
-        return False
-    try:
-        action()
-    except (PermissionDenied, ValidationError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text or _("You may not do this."))
-        return False
-    messages.success(request, done)
-    return True
-
-
 @login_required
 @require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     case = _desk_case(request, pk)
-    _attempt(
+    attempt(
         request,
         TriageForm(request.POST),
         lambda: services.triage_case(actor=acting_user(request.user), case=case),
@@ -165,7 +148,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = _desk_case(request, pk)
     form = AssignForm(request.POST)
-    _attempt(
+    attempt(
         request,
         form,
         lambda: services.assign_case(
@@ -236,7 +219,9 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
             actor=acting_user(request.user), decision=decision, **form.cleaned_data
         )
 
-    return _run(request, case, form, act, _("Triage overridden; the rules' decision stays on record."))
+    return run_and_return_to_case(
+        request, case, form, act, _("Triage overridden; the rules' decision stays on record.")
+    )
 
 
 @login_required
@@ -244,7 +229,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = ReassignForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -258,7 +243,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = PlanForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -274,7 +259,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in services.STEPS:
         raise Http404
     form = StepForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -290,7 +275,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def note(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = NoteForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,

@@ -7,14 +7,13 @@ services decide who may act.
 from collections.abc import Callable
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .feedback import attempt
 from .forms import CloseCaseForm, DeductionForm, EndDeductionForm, ExtensionDecisionForm, ExtensionRequestForm
 from .models import Case, Deadline, Deduction, Extension
 from .roles import acting_user
@@ -23,20 +22,10 @@ from .services import cases as case_services
 from .services import deadlines as deadline_services
 
 
-def _run(
+def run_and_return_to_case(
     request: HttpRequest, case: Case, form: forms.Form, action: Callable[[], object], done: str
 ) -> HttpResponse:
-    if not form.is_valid():
-        errors = " ".join(str(m) for field_errors in form.errors.values() for m in field_errors)
-        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": errors})
-    else:
-        try:
-            action()
-        except (PermissionDenied, ValidationError) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            messages.error(request, text or _("You may not do this."))
-        else:
-            messages.success(request, done)
+    attempt(request, form, action, done)
     return redirect("case-detail", pk=case.pk)
 
 
@@ -52,7 +41,7 @@ def _deadline(request: HttpRequest, pk: int, deadline_id: int) -> tuple[Case, De
 def add_deduction(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
     case, deadline = _deadline(request, pk, deadline_id)
     form = DeductionForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -69,7 +58,7 @@ def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpRespo
     case = get_case_for_user(request.user, pk)
     deduction = get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
     form = EndDeductionForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -85,7 +74,7 @@ def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpRespo
 def request_extension(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
     case, deadline = _deadline(request, pk, deadline_id)
     form = ExtensionRequestForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -104,7 +93,7 @@ def decide_extension(request: HttpRequest, pk: int, extension_id: int) -> HttpRe
         Extension.objects.select_related("deadline"), pk=extension_id, deadline__case=case
     )
     form = ExtensionDecisionForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,
@@ -120,7 +109,7 @@ def decide_extension(request: HttpRequest, pk: int, extension_id: int) -> HttpRe
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = CloseCaseForm(request.POST)
-    return _run(
+    return run_and_return_to_case(
         request,
         case,
         form,

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enforcement.feedback import form_errors_text, refusal_text
 from enforcement.models import Case
 from enforcement.roles import acting_user
 from enforcement.selectors import filing_courts, get_case_for_user
@@ -140,13 +141,13 @@ def record_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoticeDeliveryForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(
-            request, _("The delivery was not recorded: %(errors)s") % {"errors": _errors_text(form)}
+            request, _("The delivery was not recorded: %(errors)s") % {"errors": form_errors_text(form)}
         )
         return redirect("intake:filed", pk=case.pk)
     try:
         services.record_notice_delivery(actor=acting_user(request.user), case=case, **form.cleaned_data)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _message_of(error))
+        messages.error(request, refusal_text(error))
         return redirect("intake:filed", pk=case.pk)
     if form.cleaned_data["kind"] == NoticeDelivery.Kind.ACCEPTANCE:
         forget_query_code(request, case.pk)  # handed over: it leaves the clerk's screen for good
@@ -161,7 +162,7 @@ def reissue_query_code(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         code = services.reissue_query_code(actor=acting_user(request.user), case=case)
     except PermissionDenied as denied:
-        messages.error(request, _message_of(denied))
+        messages.error(request, refusal_text(denied))
         return redirect("case-detail", pk=case.pk)
     remember_query_code(request, case.pk, code)
     messages.success(request, _("A new query code was issued; the old one no longer works."))
@@ -193,7 +194,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=acting_user(request.user), case=case, values=values, leads=lead_inputs
             )
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _message_of(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("First-interview record saved."))
             return redirect("intake:interview", pk=case.pk)
@@ -207,17 +208,7 @@ def _lock_interview(request: HttpRequest, case: Case) -> HttpResponse:
     try:
         services.lock_first_interview(actor=acting_user(request.user), case=case)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _message_of(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The first-interview record is locked."))
     return redirect("intake:interview", pk=case.pk)
-
-
-def _message_of(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error.args[0]) if error.args else _("You may not do this.")
-
-
-def _errors_text(form: NoticeDeliveryForm) -> str:
-    return " ".join(str(message) for errors in form.errors.values() for message in errors)
