@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,7 +135,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "enforcement.deliver_outbox",
         "schedule": float(OUTBOX_DELIVERY_INTERVAL_SECONDS),
     },
+    # Each court's case balances against the last bank statement, once a day before work starts.
+    "reconcile-money": {"task": "payments.reconcile", "schedule": crontab(hour=7, minute=30)},
+    "flag-late-claims": {"task": "payments.flag_late_claims", "schedule": crontab(minute=15)},
 }
+
+# --- Money ----------------------------------------------------------------------------------------
+# The bank signs its notifications (X-Signature: hex HMAC-SHA256 of the body) with this shared secret.
+# Without one, every notification is refused; DEBUG has a demo secret so the demo can be tried.
+_DEV_BANK_SECRET = "demo-bank-webhook-secret"  # noqa: S105
+BANK_WEBHOOK_SECRET = env.str("BANK_WEBHOOK_SECRET", default=_DEV_BANK_SECRET if DEBUG else "")
 
 # --- Notifications --------------------------------------------------------------------------------
 # Links in notices point here: the address users reach the site at.

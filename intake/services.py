@@ -17,6 +17,7 @@ from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Cou
 from enforcement.selectors import filing_courts
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
+from payments.services import open_case_account
 
 from . import querycode
 from .casenumbers import allocate_case_number, normalize_case_number
@@ -133,6 +134,7 @@ def file_case(*, actor: User, application: ApplicationInput) -> FiledCase:
         data={"number": number},
     )
     _open_filing_deadlines(case, actor)
+    open_case_account(case)  # 一案一账号: the sub-account printed on the notices
     return FiledCase(case=case, query_code=code)
 
 

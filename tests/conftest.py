@@ -145,6 +145,7 @@ REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0004_node_types_and_calendar",
     "enforcement.migrations.0007_team_kind_streams",
     "assignment.migrations.0002_default_triage_rules",
+    "payments.migrations.0002_money_node_types",
 )
 
 
@@ -179,6 +180,16 @@ def supervisor(court):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def finance(court):  # type: ignore[no-untyped-def]
     return UserFactory(username="finance", roles=["finance"], courts=[court])
+
+
+@pytest.fixture
+def team_lead(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="teamlead", roles=["team_lead"], courts=[court])
+
+
+@pytest.fixture
+def president(court):  # type: ignore[no-untyped-def]
+    return UserFactory(username="president", roles=["president"], courts=[court])
 
 
 @pytest.fixture

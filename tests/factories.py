@@ -90,3 +90,19 @@ class PartyFactory(factory.django.DjangoModelFactory):
     id_type = Party.IdType.RESIDENT_ID
     id_number = factory.Sequence(resident_id)
     phone = "13800138000"
+
+
+class CourtAccountFactory(factory.django.DjangoModelFactory):
+    """The court's enforcement account; sub-account prefix from the court code's digits."""
+
+    class Meta:
+        model = "payments.CourtAccount"
+        django_get_or_create = ("court",)
+
+    court = factory.SubFactory(CourtFactory)
+    bank_name = "中国工商银行乌海分行"
+    account_name = factory.LazyAttribute(lambda o: f"{o.court.name}执行款专户")
+    account_number = "0603020109300012345"
+    sub_account_prefix = factory.LazyAttribute(
+        lambda o: "".join(ch for ch in o.court.code if ch.isdigit())[-4:]
+    )

@@ -161,6 +161,7 @@ class Deduction(models.Model):
         DEFERRAL = "deferral", _("Deferred enforcement (settlement, guarantee or higher court)")
         AUCTION = "auction", _("Auction and sale of seized property")
         INSTRUCTIONS = "instructions", _("Request for instructions to a higher court")
+        PAYOUT_HOLD = "payout_hold", _("Payout held for a statutory reason")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="deductions")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

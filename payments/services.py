@@ -1,0 +1,812 @@
+"""Writes of the case money: accounts, money in, claims, payouts, holds, adjustments.
+
+Every write that touches a case's money locks the case account first (``_lock_account``), then any
+payout or hold row, re-checks the state under the lock, and writes the timeline. Locks are always taken
+in that order (accounts by id when there are two) so two writers never wait on each other in a circle.
+"""
+
+import datetime
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enforcement import roles
+from enforcement.duedates import Budget, compute_due_date
+from enforcement.models import Case, CaseEvent, Court, NodeType, Party, TeamMembership
+from enforcement.services.deadlines import meet_deadline, node_type_for, open_deadline
+from enforcement.services.events import record_event
+from enforcement.workcalendar import WorkingCalendar
+
+from . import accountnumbers, ledger
+from .ledger import quantize
+from .models import (
+    ZERO,
+    BankTransaction,
+    CaseAccount,
+    CourtAccount,
+    LedgerEntry,
+    PayeeAccount,
+    PaymentBatch,
+    Payout,
+    PayoutHold,
+    PayoutLine,
+)
+
+logger = logging.getLogger(__name__)
+
+CLAIM_NODE = "claim_unmatched"
+APPROVE_NODE = "payout_approve"
+PAY_NODE = "payout_pay"
+
+APPROVER_ROLES = (roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
+HOLD_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+
+
+# --- Accounts ---------------------------------------------------------------------------------------------
+
+
+def open_case_account(case: Case) -> CaseAccount | None:
+    """The case's sub-account, opened now if the court's enforcement account is set up.
+
+    Called when a case is filed. A court without an enforcement account yet gets its cases' accounts
+    on first use once it has one; filing never fails for want of it.
+    """
+    existing = CaseAccount.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        court_account = CourtAccount.objects.select_for_update().filter(court_id=case.court_id).first()
+        if court_account is None:
+            logger.warning(
+                "court %s has no enforcement account: case %s opened without one", case.court_id, case
+            )
+            return None
+        existing = CaseAccount.objects.filter(case=case).first()
+        if existing is not None:
+            return existing
+        court_account.last_sub_account_seq += 1
+        court_account.save(update_fields=["last_sub_account_seq"])
+        number = accountnumbers.sub_account_number(
+            court_account.sub_account_prefix, court_account.last_sub_account_seq
+        )
+        return CaseAccount.objects.create(case=case, court_account=court_account, number=number)
+
+
+def _lock_account(case: Case) -> CaseAccount:
+    account = open_case_account(case)
+    if account is None:
+        raise ValidationError(_("The court's enforcement account is not set up yet; ask the administrator."))
+    return CaseAccount.objects.select_for_update().select_related("case__court").get(pk=account.pk)
+
+
+# --- Who may -----------------------------------------------------------------------------------------------
+
+
+def works_on_case(actor: roles.AnyUser, case: Case) -> bool:
+    """The responsible judge and the judges and lead of the case's team."""
+    if not isinstance(actor, User) or not roles.has_court_role(
+        actor, case.court_id, roles.JUDGE, roles.TEAM_LEAD
+    ):
+        return False
+    if case.responsible_judge_id == actor.pk:
+        return True
+    return bool(
+        case.team_id
+        and TeamMembership.objects.filter(
+            team_id=case.team_id,
+            user=actor,
+            role__in=[TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD],
+        ).exists()
+    )
+
+
+def _require_case_worker(actor: User, case: Case) -> None:
+    if not works_on_case(actor, case):
+        raise PermissionDenied(_("Only the case's judge and its team's judges may do this."))
+
+
+def _require_finance(actor: User, court_id: int | None) -> None:
+    allowed = roles.has_role(actor, roles.FINANCE) and (
+        court_id is None or court_id in roles.court_ids_of(actor)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only the court's finance officers handle money."))
+
+
+def may_approve(actor: roles.AnyUser, payout: Payout) -> bool:
+    needed = (roles.PRESIDENT,) if payout.needs_higher_approval else APPROVER_ROLES
+    return actor.pk != payout.proposed_by_id and roles.has_court_role(actor, payout.case.court_id, *needed)
+
+
+# --- Money in ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncomingMoney:
+    transaction_id: str
+    account_number: str
+    amount: Decimal
+    booked_at: datetime.datetime
+    payer_name: str = ""
+    payer_account: str = ""
+
+
+def receive_money(
+    *, incoming: IncomingMoney, source: str, court: Court | None = None
+) -> tuple[BankTransaction, bool]:
+    """Record money the bank says arrived; returns the transaction and whether it is new.
+
+    Idempotent on the bank's transaction id: a repeat (also a concurrent one, which waits on the unique
+    index and then finds the first) changes nothing. Matched by sub-account number, the money is
+    credited at once; otherwise it waits in the unmatched queue with a claim-by date.
+    """
+    _check_incoming(incoming)
+    known = BankTransaction.objects.filter(transaction_id=incoming.transaction_id).first()
+    if known is not None:
+        return known, False
+    try:
+        with transaction.atomic():
+            return _record_incoming(incoming, source, court), True
+    except IntegrityError:
+        known = BankTransaction.objects.filter(transaction_id=incoming.transaction_id).first()
+        if known is None:
+            raise
+        return known, False
+
+
+def _check_incoming(incoming: IncomingMoney) -> None:
+    errors: dict[str, str] = {}
+    if not incoming.transaction_id.strip() or len(incoming.transaction_id) > 64:
+        errors["transaction_id"] = _("A transaction id of 1 to 64 characters is required.")
+    if incoming.amount <= 0 or incoming.amount != incoming.amount.quantize(Decimal("0.01")):
+        errors["amount"] = _("The amount must be more than zero, with at most two decimal places.")
+    if incoming.booked_at.tzinfo is None:
+        errors["booked_at"] = _("The booking time must include its time zone.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_incoming(incoming: IncomingMoney, source: str, court: Court | None) -> BankTransaction:
+    number = accountnumbers.normalize(incoming.account_number)
+    account = (
+        CaseAccount.objects.select_for_update().filter(number=number).select_related("case__court").first()
+    )
+    tx = BankTransaction(
+        transaction_id=incoming.transaction_id.strip(),
+        source=source,
+        account_number=number[:40],
+        amount=incoming.amount,
+        payer_name=incoming.payer_name.strip()[:100],
+        payer_account=incoming.payer_account.strip()[:40],
+        booked_at=incoming.booked_at,
+    )
+    if account is None:
+        tx.status = BankTransaction.Status.UNMATCHED
+        tx.court = court or _court_by_prefix(number)
+        _set_claim_due(tx)
+        tx.save()
+        return tx
+    tx.status = BankTransaction.Status.MATCHED
+    tx.court = account.case.court
+    tx.case = account.case
+    tx.payer_review_needed = not _payer_is_respondent(account.case, tx.payer_name)
+    tx.save()
+    _credit(tx, account, actor=None)
+    return tx
+
+
+def _court_by_prefix(number: str) -> Court | None:
+    prefix = accountnumbers.prefix_of(number)
+    if prefix is None:
+        return None
+    found = CourtAccount.objects.filter(sub_account_prefix=prefix).select_related("court").first()
+    return found.court if found is not None else None
+
+
+def _set_claim_due(tx: BankTransaction) -> None:
+    """The claim-by date comes from the deadline engine (node ``claim_unmatched``), with its explanation."""
+    court = tx.court
+    if court is None:
+        node = NodeType.objects.filter(code=CLAIM_NODE, court__isnull=True, is_active=True).first()
+    else:
+        node = node_type_for(court, CLAIM_NODE)
+    calendar = WorkingCalendar.for_court(court)
+    if node is None:  # only if an administrator deleted the node type: the queue still shows the money
+        return
+    due = compute_due_date(
+        anchor=timezone.localtime(tx.booked_at).date(),
+        budget=Budget(node.budget, node.unit, working_days=node.counting == NodeType.Counting.WORKING),
+        calendar=calendar,
+        today=timezone.localdate(),
+    )
+    tx.claim_due_date = due.last_day
+    tx.claim_explanation = due.explanation
+
+
+def _credit(tx: BankTransaction, account: CaseAccount, actor: User | None) -> LedgerEntry:
+    """Credit a saved transaction to the locked account, and tell the parties (a public event)."""
+    entry = ledger.post_credit(
+        account=account,
+        kind=LedgerEntry.Kind.RECEIVED,
+        amount=tx.amount,
+        booked_at=tx.booked_at,
+        actor=actor,
+        note=tx.payer_name,
+        bank_transaction=tx,
+    )
+    record_event(
+        case=account.case,
+        kind=CaseEvent.Kind.MONEY_RECEIVED,
+        actor=actor,
+        public=True,
+        detail=_("%(amount)s yuan received") % {"amount": tx.amount},
+        data={"amount": str(tx.amount), "transaction": tx.pk},
+    )
+    return entry
+
+
+def _normalize_name(name: str) -> str:
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def _payer_is_respondent(case: Case, payer_name: str) -> bool:
+    payer = _normalize_name(payer_name)
+    return bool(payer) and any(_normalize_name(p.name) == payer for p in case.respondents())
+
+
+@transaction.atomic
+def claim_transaction(*, actor: User, tx: BankTransaction, case: Case, note: str = "") -> BankTransaction:
+    """Finance puts unmatched money on the case it belongs to; it is credited there at once."""
+    _require_finance(actor, case.court_id)
+    if tx.court_id is not None and tx.court_id != case.court_id:
+        raise ValidationError({"case": _("This money arrived in another court's account.")})
+    account = _lock_account(case)
+    locked = BankTransaction.objects.select_for_update().get(pk=tx.pk)
+    if locked.status != BankTransaction.Status.UNMATCHED:
+        raise ValidationError(_("This money has already been claimed or returned."))
+    locked.status = BankTransaction.Status.CLAIMED
+    locked.case, locked.court = case, case.court
+    locked.payer_review_needed = not _payer_is_respondent(case, locked.payer_name)
+    locked.resolved_by, locked.resolved_at, locked.resolution_note = actor, timezone.now(), note.strip()
+    locked.save()
+    _credit(locked, account, actor)
+    return locked
+
+
+@transaction.atomic
+def return_transaction(*, actor: User, tx: BankTransaction, note: str) -> BankTransaction:
+    """Money that belongs to no case goes back to the payer; the reason is required."""
+    _require_finance(actor, tx.court_id)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the money is returned.")})
+    locked = BankTransaction.objects.select_for_update().get(pk=tx.pk)
+    if locked.status != BankTransaction.Status.UNMATCHED:
+        raise ValidationError(_("This money has already been claimed or returned."))
+    locked.status = BankTransaction.Status.RETURNED
+    locked.resolved_by, locked.resolved_at, locked.resolution_note = actor, timezone.now(), note.strip()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def review_payer(*, actor: User, tx: BankTransaction, note: str) -> BankTransaction:
+    """Someone other than a respondent paid: a finance officer or the case's judge looks and says why."""
+    locked = BankTransaction.objects.select_for_update().select_related("case").get(pk=tx.pk)
+    case = locked.case
+    if case is None or not (
+        works_on_case(actor, case) or roles.has_court_role(actor, case.court_id, roles.FINANCE)
+    ):
+        raise PermissionDenied(_("Only the case's judges and the court's finance officers review payers."))
+    if not locked.payer_review_needed or locked.payer_reviewed_at is not None:
+        raise ValidationError(_("This payment needs no review, or has been reviewed already."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say who paid and why it is in order.")})
+    locked.payer_reviewed_by, locked.payer_reviewed_at = actor, timezone.now()
+    locked.payer_review_note = note.strip()
+    locked.save(update_fields=["payer_reviewed_by", "payer_reviewed_at", "payer_review_note"])
+    return locked
+
+
+# --- Payee accounts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Payee:
+    party: Party
+    bank_name: str
+    account_name: str
+    account_number: str
+    basis: str
+
+
+def confirmed_payees(case: Case) -> dict[int, Payee]:
+    """Applicants' payout accounts: recorded by the judge, or the one the locked first interview gives."""
+    from intake.models import FirstInterview  # intake files cases into payments: import late, not at load
+
+    applicants = case.applicants()
+    payees: dict[int, Payee] = {}
+    interview = FirstInterview.objects.filter(case=case, locked_at__isnull=False).first()
+    if interview is not None and interview.payout_account_number:
+        named = [
+            p for p in applicants if _normalize_name(p.name) == _normalize_name(interview.payout_account_name)
+        ]
+        party = named[0] if named else (applicants[0] if len(applicants) == 1 else None)
+        if party is not None:
+            payees[party.pk] = Payee(
+                party,
+                interview.payout_bank_name,
+                interview.payout_account_name,
+                interview.payout_account_number,
+                str(_("First interview record")),
+            )
+    for recorded in PayeeAccount.objects.filter(party__in=applicants).select_related("party"):
+        payees[recorded.party_id] = Payee(
+            recorded.party, recorded.bank_name, recorded.account_name, recorded.account_number, recorded.basis
+        )
+    return payees
+
+
+@transaction.atomic
+def record_payee_account(
+    *, actor: User, party: Party, bank_name: str, account_name: str, account_number: str, basis: str
+) -> PayeeAccount:
+    """The judge confirms an applicant's payout account (for an applicant the interview did not cover)."""
+    case = party.case
+    _require_case_worker(actor, case)
+    if party.role != Party.Role.APPLICANT:
+        raise ValidationError({"party": _("Payouts go to applicants only.")})
+    values = {
+        "bank_name": bank_name.strip(),
+        "account_name": account_name.strip(),
+        "account_number": accountnumbers.normalize(account_number),
+        "basis": basis.strip(),
+    }
+    account, _created = PayeeAccount.objects.update_or_create(
+        party=party, defaults={**values, "case": case, "confirmed_by": actor, "confirmed_at": timezone.now()}
+    )
+    account.full_clean()
+    return account
+
+
+# --- Payouts ----------------------------------------------------------------------------------------------
+
+
+def split_by_shares(total: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
+    """Divide ``total`` by the shares into cents; the cents left over go to the largest remainders."""
+    if not shares or any(s <= 0 for s in shares):
+        raise ValidationError({"shares": _("Every payee needs a share greater than zero.")})
+    total = quantize(total)
+    weight = sum(shares)
+    cent = Decimal("0.01")
+    exact = [total * s / weight for s in shares]
+    parts = [e.quantize(cent, rounding=ROUND_DOWN) for e in exact]
+    leftover = int((total - sum(parts)) / cent)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in by_remainder[:leftover]:
+        parts[i] += cent
+    return parts
+
+
+@transaction.atomic
+def propose_payout(
+    *, actor: User, case: Case, lines: Sequence[tuple[Party, Decimal]], reason: str = ""
+) -> Payout:
+    """The judge proposes paying applicants; the total must fit in the money not yet promised."""
+    _require_case_worker(actor, case)
+    account = _lock_account(case)
+    payees = confirmed_payees(case)
+    _check_lines(case, lines, payees)
+    total = sum((quantize(amount) for _party, amount in lines), ZERO)
+    if PayoutHold.objects.filter(case=case, status=PayoutHold.Status.ACTIVE).exists():
+        raise ValidationError(_("Payout of this case is on hold; release the hold first."))
+    free = ledger.available(account)
+    if total > free:
+        raise ValidationError(
+            {"amount": _("Only %(available)s is available for payout.") % {"available": free}}
+        )
+    payout = Payout.objects.create(
+        case=case,
+        account=account,
+        amount=total,
+        reason=reason.strip(),
+        proposed_by=actor,
+        needs_higher_approval=total > account.court_account.higher_approval_above,
+    )
+    for party, amount in lines:
+        payee = payees[party.pk]
+        PayoutLine.objects.create(
+            payout=payout,
+            payee=party,
+            amount=quantize(amount),
+            bank_name=payee.bank_name,
+            account_name=payee.account_name,
+            account_number=payee.account_number,
+        )
+    open_deadline(case=case, code=APPROVE_NODE, anchor_at=payout.proposed_at, actor=actor, subject=payout)
+    record_event(
+        case=case,
+        kind=CaseEvent.Kind.PAYOUT_PROPOSED,
+        actor=actor,
+        public=False,
+        detail=_("%(amount)s yuan") % {"amount": total},
+        data={"payout": payout.pk, "amount": str(total)},
+    )
+    return payout
+
+
+def _check_lines(case: Case, lines: Sequence[tuple[Party, Decimal]], payees: dict[int, Payee]) -> None:
+    if not lines:
+        raise ValidationError({"lines": _("Name at least one payee.")})
+    seen: set[int] = set()
+    for party, amount in lines:
+        if party.case_id != case.pk or party.role != Party.Role.APPLICANT:
+            raise ValidationError({"lines": _("Payouts go to the case's applicants only.")})
+        if party.pk in seen:
+            raise ValidationError({"lines": _("Each payee appears once.")})
+        seen.add(party.pk)
+        if party.pk not in payees:
+            raise ValidationError(
+                {"lines": _("%(name)s has no confirmed payout account yet.") % {"name": party.name}}
+            )
+        if quantize(amount) <= 0:
+            raise ValidationError({"lines": _("Every line must pay more than zero.")})
+
+
+def _lock_payout(payout: Payout) -> tuple[CaseAccount, Payout]:
+    account = _lock_account(payout.case)
+    return account, Payout.objects.select_for_update().select_related("case").get(pk=payout.pk)
+
+
+@transaction.atomic
+def decide_payout(*, actor: User, payout: Payout, approve: bool, note: str = "") -> Payout:
+    """A second person approves or rejects; never the proposer, and above the threshold a president."""
+    if actor.pk == payout.proposed_by_id:
+        raise PermissionDenied(_("The person who proposed a payout cannot approve it."))
+    _account, locked = _lock_payout(payout)
+    if not may_approve(actor, locked):
+        if locked.needs_higher_approval:
+            raise PermissionDenied(_("A payout of this size needs the approval of a court president."))
+        raise PermissionDenied(_("Only the court's team leads, supervisors and presidents approve payouts."))
+    if locked.status != Payout.Status.PROPOSED:
+        raise ValidationError(_("This payout has already been decided."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the payout is rejected.")})
+    locked.status = Payout.Status.APPROVED if approve else Payout.Status.REJECTED
+    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    meet_deadline(case=locked.case, code=APPROVE_NODE, actor=actor, subject=locked)
+    if approve:
+        open_deadline(
+            case=locked.case, code=PAY_NODE, anchor_at=locked.decided_at, actor=actor, subject=locked
+        )
+    record_event(
+        case=locked.case,
+        kind=CaseEvent.Kind.PAYOUT_APPROVED if approve else CaseEvent.Kind.PAYOUT_REJECTED,
+        actor=actor,
+        public=False,
+        detail=note.strip(),
+        data={"payout": locked.pk, "amount": str(locked.amount)},
+    )
+    return locked
+
+
+@transaction.atomic
+def cancel_payout(*, actor: User, payout: Payout, note: str) -> Payout:
+    """The proposer or an approver withdraws a payout before it goes to the bank."""
+    _account, locked = _lock_payout(payout)
+    if actor.pk != locked.proposed_by_id and not roles.has_court_role(
+        actor, locked.case.court_id, *APPROVER_ROLES
+    ):
+        raise PermissionDenied(_("Only the proposer or an approver may cancel a payout."))
+    if locked.status not in (Payout.Status.PROPOSED, Payout.Status.APPROVED):
+        raise ValidationError(_("Only a payout not yet sent to the bank can be cancelled."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the payout is cancelled.")})
+    locked.status = Payout.Status.CANCELLED
+    locked.cancelled_by, locked.cancelled_at = actor, timezone.now()
+    locked.decision_note = note.strip()
+    locked.save(update_fields=["status", "cancelled_by", "cancelled_at", "decision_note"])
+    for code in (APPROVE_NODE, PAY_NODE):
+        meet_deadline(case=locked.case, code=code, actor=actor, subject=locked)
+    record_event(
+        case=locked.case,
+        kind=CaseEvent.Kind.PAYOUT_CANCELLED,
+        actor=actor,
+        public=False,
+        detail=note.strip(),
+        data={"payout": locked.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def mark_payout_paid(
+    *, actor: User, payout: Payout, bank_reference: str, paid_at: datetime.datetime | None = None
+) -> Payout:
+    """Finance says the bank paid it: each line leaves the ledger, and the clocks it settles are met."""
+    _require_finance(actor, payout.case.court_id)
+    bank_reference = bank_reference.strip()
+    if not bank_reference:
+        raise ValidationError({"bank_reference": _("Give the bank's reference for the payment.")})
+    account, locked = _lock_payout(payout)
+    if locked.status not in (Payout.Status.APPROVED, Payout.Status.EXPORTED):
+        raise ValidationError(_("Only an approved payout can be paid."))
+    _pay(actor, account, locked, bank_reference, paid_at or timezone.now())
+    return locked
+
+
+def _pay(
+    actor: User, account: CaseAccount, payout: Payout, bank_reference: str, paid_at: datetime.datetime
+) -> None:
+    for line in payout.lines.select_related("payee"):
+        ledger.post_debit(
+            account=account,
+            kind=LedgerEntry.Kind.PAID_OUT,
+            amount=line.amount,
+            actor=actor,
+            note=f"{line.account_name} {bank_reference}",
+            booked_at=paid_at,
+            payout_line=line,
+        )
+    payout.status = Payout.Status.PAID
+    payout.paid_by, payout.paid_at, payout.bank_reference = actor, paid_at, bank_reference
+    payout.save(update_fields=["status", "paid_by", "paid_at", "bank_reference"])
+    meet_deadline(case=payout.case, code=PAY_NODE, actor=actor, subject=payout)
+    record_event(
+        case=payout.case,
+        kind=CaseEvent.Kind.MONEY_PAID,
+        actor=actor,
+        public=True,
+        detail=_("%(amount)s yuan paid to the applicant") % {"amount": payout.amount},
+        data={"payout": payout.pk, "amount": str(payout.amount)},
+    )
+
+
+@transaction.atomic
+def export_payment_batch(*, actor: User, court: Court, payouts: Sequence[Payout]) -> PaymentBatch:
+    """Approved payouts go into one payment file for the bank; they wait there for confirmation."""
+    _require_finance(actor, court.pk)
+    if not payouts:
+        raise ValidationError(_("Choose at least one approved payout."))
+    ids = sorted(p.pk for p in payouts)
+    locked = list(Payout.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if any(p.status != Payout.Status.APPROVED or p.case.court_id != court.pk for p in locked):
+        raise ValidationError(_("Only this court's approved payouts can go into a payment file."))
+    batch = PaymentBatch.objects.create(
+        court=court, total=sum((p.amount for p in locked), ZERO), exported_by=actor
+    )
+    for payout in locked:
+        payout.status, payout.batch = Payout.Status.EXPORTED, batch
+        payout.save(update_fields=["status", "batch"])
+    return batch
+
+
+@transaction.atomic
+def confirm_payment_batch(*, actor: User, batch: PaymentBatch, bank_reference: str) -> PaymentBatch:
+    """The bank paid the file: every payout in it is paid, with the file's reference."""
+    _require_finance(actor, batch.court_id)
+    bank_reference = bank_reference.strip()
+    if not bank_reference:
+        raise ValidationError({"bank_reference": _("Give the bank's reference for the payment file.")})
+    locked_batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked_batch.status != PaymentBatch.Status.EXPORTED:
+        raise ValidationError(_("This payment file has already been confirmed."))
+    now = timezone.now()
+    payouts = Payout.objects.filter(batch=locked_batch, status=Payout.Status.EXPORTED)
+    for payout in payouts.order_by("account_id", "pk"):
+        account, locked = _lock_payout(payout)
+        _pay(actor, account, locked, bank_reference, now)
+    locked_batch.status = PaymentBatch.Status.CONFIRMED
+    locked_batch.confirmed_by, locked_batch.confirmed_at = actor, now
+    locked_batch.bank_reference = bank_reference
+    locked_batch.save(update_fields=["status", "confirmed_by", "confirmed_at", "bank_reference"])
+    return locked_batch
+
+
+# --- Holds -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_hold(*, actor: User, case: Case, reason: str, detail: str) -> PayoutHold:
+    _require_case_worker(actor, case)
+    if reason not in PayoutHold.Reason.values:
+        raise ValidationError({"reason": _("Choose the statutory reason for the hold.")})
+    if not detail.strip():
+        raise ValidationError({"detail": _("Describe the reason: the objection, the creditors, ...")})
+    _lock_account(case)
+    if PayoutHold.objects.filter(case=case, status__in=["requested", "active"]).exists():
+        raise ValidationError(_("A hold is already requested or in force on this case."))
+    hold = PayoutHold.objects.create(case=case, reason=reason, detail=detail.strip(), requested_by=actor)
+    return hold
+
+
+def _lock_hold(hold: PayoutHold) -> PayoutHold:
+    _lock_account(hold.case)
+    return PayoutHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
+
+
+@transaction.atomic
+def decide_hold(*, actor: User, hold: PayoutHold, approve: bool) -> PayoutHold:
+    """A supervisor or president approves the hold (never its requester); approved, the clocks stop."""
+    roles.require_court_role(
+        actor,
+        hold.case.court_id,
+        *HOLD_APPROVER_ROLES,
+        message=_("Only the court's supervisors and presidents approve payout holds."),
+    )
+    if actor.pk == hold.requested_by_id:
+        raise PermissionDenied(_("The person who asked for a hold cannot approve it."))
+    locked = _lock_hold(hold)
+    if locked.status != PayoutHold.Status.REQUESTED:
+        raise ValidationError(_("This hold has already been decided."))
+    locked.status = PayoutHold.Status.ACTIVE if approve else PayoutHold.Status.REFUSED
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    if approve:
+        locked.start_date = timezone.localdate()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "start_date"])
+    if approve:
+        ids = list(ledger.active_deadlines(locked.case, ledger.PAYOUT_NODE).values_list("pk", flat=True))
+        ledger.pause_payout_clock(deadline_ids=ids, hold=locked)
+        record_event(
+            case=locked.case,
+            kind=CaseEvent.Kind.PAYOUT_HELD,
+            actor=actor,
+            public=False,
+            detail=f"{locked.get_reason_display()}: {locked.detail}",
+            data={"hold": locked.pk},
+        )
+    return locked
+
+
+@transaction.atomic
+def release_hold(*, actor: User, hold: PayoutHold, note: str) -> PayoutHold:
+    roles.require_court_role(
+        actor,
+        hold.case.court_id,
+        *HOLD_APPROVER_ROLES,
+        message=_("Only the court's supervisors and presidents release payout holds."),
+    )
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the hold ends.")})
+    locked = _lock_hold(hold)
+    if locked.status != PayoutHold.Status.ACTIVE:
+        raise ValidationError(_("This hold is not in force."))
+    today = timezone.localdate()
+    locked.status, locked.end_date = PayoutHold.Status.RELEASED, today
+    locked.released_by, locked.release_note = actor, note.strip()
+    locked.save(update_fields=["status", "end_date", "released_by", "release_note"])
+    ledger.resume_payout_clock(hold=locked, end_date=today)
+    record_event(
+        case=locked.case,
+        kind=CaseEvent.Kind.PAYOUT_HOLD_RELEASED,
+        actor=actor,
+        public=False,
+        detail=note.strip(),
+        data={"hold": locked.pk},
+    )
+    return locked
+
+
+# --- Adjustments: fees, refunds, transfers, reversals -------------------------------------------------------
+
+
+def _adjustment_event(case: Case, actor: User, entry: LedgerEntry) -> None:
+    record_event(
+        case=case,
+        kind=CaseEvent.Kind.MONEY_ADJUSTED,
+        actor=actor,
+        public=False,
+        detail=f"{entry.get_kind_display()} {entry.amount}: {entry.note}",
+        data={"entry": entry.pk, "amount": str(entry.amount)},
+    )
+
+
+def _check_free(account: CaseAccount, amount: Decimal) -> Decimal:
+    amount = quantize(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    free = ledger.available(account)
+    if amount > free:
+        raise ValidationError(
+            {
+                "amount": _("Only %(available)s is free; the rest is promised to payouts.")
+                % {"available": free}
+            }
+        )
+    return amount
+
+
+@transaction.atomic
+def take_out(*, actor: User, case: Case, kind: str, amount: Decimal, note: str) -> LedgerEntry:
+    """Court fees deducted, or money refunded to the payer: finance records it, with the reason."""
+    _require_finance(actor, case.court_id)
+    if kind not in (LedgerEntry.Kind.COURT_FEE, LedgerEntry.Kind.REFUNDED):
+        raise ValidationError({"kind": _("Choose court fees or a refund.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Give the reason (the fee's basis, or why the money goes back).")})
+    account = _lock_account(case)
+    amount = _check_free(account, amount)
+    entry = ledger.post_debit(account=account, kind=kind, amount=amount, actor=actor, note=note.strip())
+    _adjustment_event(case, actor, entry)
+    return entry
+
+
+@transaction.atomic
+def transfer(*, actor: User, source: Case, target: Case, amount: Decimal, note: str) -> LedgerEntry:
+    """Move money credited to the wrong case (or owed to another case) to the right one."""
+    _require_finance(actor, source.court_id)
+    if source.court_id != target.court_id:
+        raise ValidationError({"target": _("Transfers stay within the court's own account.")})
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("Choose another case.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the money moves.")})
+    first, second = sorted([source, target], key=lambda c: c.pk)
+    locked = {first.pk: _lock_account(first), second.pk: _lock_account(second)}
+    out_account, in_account = locked[source.pk], locked[target.pk]
+    amount = _check_free(out_account, amount)
+    out = ledger.post_debit(
+        account=out_account, kind=LedgerEntry.Kind.TRANSFER_OUT, amount=amount, actor=actor, note=note.strip()
+    )
+    into = ledger.post_credit(
+        account=in_account,
+        kind=LedgerEntry.Kind.TRANSFER_IN,
+        amount=amount,
+        booked_at=out.booked_at,
+        actor=actor,
+        note=note.strip(),
+        counterpart=out,
+    )
+    _adjustment_event(source, actor, out)
+    _adjustment_event(target, actor, into)
+    return out
+
+
+@transaction.atomic
+def reverse_entry(*, actor: User, entry: LedgerEntry, note: str) -> LedgerEntry:
+    """Undo a wrong entry with its opposite. A credit can be undone only while none of it is used."""
+    case = entry.account.case
+    _require_finance(actor, case.court_id)
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was wrong with the entry.")})
+    if entry.kind == LedgerEntry.Kind.REVERSAL:
+        raise ValidationError(_("A reversal is not reversed; record the right entry instead."))
+    if entry.kind in (LedgerEntry.Kind.TRANSFER_IN, LedgerEntry.Kind.TRANSFER_OUT):
+        raise ValidationError(_("Undo a transfer with a transfer back."))
+    account = _lock_account(case)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."))
+    if entry.amount > 0:
+        left = {c.pk: rest for c, rest in ledger.open_amounts(account)}.get(entry.pk, ZERO)
+        if left != entry.amount:
+            raise ValidationError(_("Part of this money has been paid out or moved; it cannot be reversed."))
+        if entry.amount > ledger.available(account):
+            raise ValidationError(_("This money is promised to a payout; cancel the payout first."))
+        reversal = ledger.post_debit(
+            account=account,
+            kind=LedgerEntry.Kind.REVERSAL,
+            amount=entry.amount,
+            actor=actor,
+            note=note.strip(),
+            from_credit=entry,
+            reverses=entry,
+        )
+    else:
+        reversal = ledger.post_credit(
+            account=account,
+            kind=LedgerEntry.Kind.REVERSAL,
+            amount=-entry.amount,
+            booked_at=timezone.now(),
+            actor=actor,
+            note=note.strip(),
+            reverses=entry,
+        )
+    _adjustment_event(case, actor, reversal)
+    return reversal
