@@ -61,6 +61,7 @@ urlpatterns = [
     path("inbox/read/", alert_views.inbox_read_all, name="inbox-read-all"),
     path("intake/", include("intake.urls")),
     path("assignment/", include("assignment.urls")),
+    path("payments/", include("payments.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
