@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Case accounts and payouts")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401 - registers the case-page panel

@@ -362,16 +362,17 @@ def record_payee_account(
     _require_case_worker(actor, case)
     if party.role != Party.Role.APPLICANT:
         raise ValidationError({"party": _("Payouts go to applicants only.")})
-    values = {
-        "bank_name": bank_name.strip(),
-        "account_name": account_name.strip(),
-        "account_number": accountnumbers.normalize(account_number),
-        "basis": basis.strip(),
-    }
-    account, _created = PayeeAccount.objects.update_or_create(
-        party=party, defaults={**values, "case": case, "confirmed_by": actor, "confirmed_at": timezone.now()}
+    account = PayeeAccount.objects.select_for_update().filter(party=party).first() or PayeeAccount(
+        party=party
     )
-    account.full_clean()
+    account.case, account.confirmed_by, account.confirmed_at = case, actor, timezone.now()
+    account.bank_name, account.account_name = bank_name.strip(), account_name.strip()
+    account.account_number = accountnumbers.normalize(account_number)
+    account.basis = basis.strip()
+    account.full_clean(
+        exclude=["party", "case", "confirmed_by"]
+    )  # before writing: bad input never reaches the DB
+    account.save()
     return account
 
 
@@ -404,8 +405,7 @@ def propose_payout(
     payees = confirmed_payees(case)
     _check_lines(case, lines, payees)
     total = sum((quantize(amount) for _party, amount in lines), ZERO)
-    if PayoutHold.objects.filter(case=case, status=PayoutHold.Status.ACTIVE).exists():
-        raise ValidationError(_("Payout of this case is on hold; release the hold first."))
+    _check_not_held(case)
     free = ledger.available(account)
     if total > free:
         raise ValidationError(
@@ -439,6 +439,14 @@ def propose_payout(
         data={"payout": payout.pk, "amount": str(total)},
     )
     return payout
+
+
+def _check_not_held(case: Case) -> None:
+    """While a hold is in force no money of the case moves toward the applicants: not proposed,
+    approved, put in a payment file nor paid. (A payment file already at the bank is confirmed all
+    the same: the bank has paid it, and the ledger must say so.)"""
+    if PayoutHold.objects.filter(case=case, status=PayoutHold.Status.ACTIVE).exists():
+        raise ValidationError(_("Payout of this case is on hold; release the hold first."))
 
 
 def _check_lines(case: Case, lines: Sequence[tuple[Party, Decimal]], payees: dict[int, Payee]) -> None:
@@ -478,6 +486,8 @@ def decide_payout(*, actor: User, payout: Payout, approve: bool, note: str = "")
         raise ValidationError(_("This payout has already been decided."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the payout is rejected.")})
+    if approve:
+        _check_not_held(locked.case)
     locked.status = Payout.Status.APPROVED if approve else Payout.Status.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -538,6 +548,7 @@ def mark_payout_paid(
     account, locked = _lock_payout(payout)
     if locked.status not in (Payout.Status.APPROVED, Payout.Status.EXPORTED):
         raise ValidationError(_("Only an approved payout can be paid."))
+    _check_not_held(locked.case)
     _pay(actor, account, locked, bank_reference, paid_at or timezone.now())
     return locked
 
@@ -576,9 +587,11 @@ def export_payment_batch(*, actor: User, court: Court, payouts: Sequence[Payout]
     if not payouts:
         raise ValidationError(_("Choose at least one approved payout."))
     ids = sorted(p.pk for p in payouts)
-    locked = list(Payout.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = list(Payout.objects.select_for_update().filter(pk__in=ids).select_related("case").order_by("pk"))
     if any(p.status != Payout.Status.APPROVED or p.case.court_id != court.pk for p in locked):
         raise ValidationError(_("Only this court's approved payouts can go into a payment file."))
+    for payout in locked:
+        _check_not_held(payout.case)
     batch = PaymentBatch.objects.create(
         court=court, total=sum((p.amount for p in locked), ZERO), exported_by=actor
     )
