@@ -248,6 +248,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "enforcement.models.Case.Status",
         "DeadlineStatusEnum": "enforcement.models.Deadline.Status",
         "CaseStreamEnum": "enforcement.models.Case.Stream",
+        "PayoutStatusEnum": "payments.models.Payout.Status",
+        "PayoutHoldStatusEnum": "payments.models.PayoutHold.Status",
+        "BankTransactionStatusEnum": "payments.models.BankTransaction.Status",
+        "BankTransactionSourceEnum": "payments.models.BankTransaction.Source",
+        "LedgerEntryKindEnum": "payments.models.LedgerEntry.Kind",
+        "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
     },
 }
 

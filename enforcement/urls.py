@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from assignment import api as assignment_api
 from intake import api as intake_api
+from payments import api as payments_api
 
 from . import alert_views, deadline_views, views
 
@@ -26,6 +27,38 @@ api_v1 = [
     path("assignments/bulk/", assignment_api.BulkAssignApi.as_view(), name="api-bulk-assign"),
     path("queue/", assignment_api.QueueApi.as_view(), name="api-queue"),
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("bank/notifications/", payments_api.BankNotificationApi.as_view(), name="api-bank-notification"),
+    path("bank/unmatched/", payments_api.UnmatchedMoneyApi.as_view(), name="api-bank-unmatched"),
+    path(
+        "bank/transactions/<int:pk>/claim/",
+        payments_api.ClaimTransactionApi.as_view(),
+        name="api-bank-transaction-claim",
+    ),
+    path(
+        "bank/transactions/<int:pk>/return/",
+        payments_api.ReturnTransactionApi.as_view(),
+        name="api-bank-transaction-return",
+    ),
+    path(
+        "bank/transactions/<int:pk>/review-payer/",
+        payments_api.ReviewPayerApi.as_view(),
+        name="api-bank-transaction-review-payer",
+    ),
+    path("cases/<int:pk>/money/", payments_api.CaseMoneyApi.as_view(), name="api-case-money"),
+    path("cases/<int:pk>/payees/", payments_api.PayeeApi.as_view(), name="api-case-payees"),
+    path("cases/<int:pk>/payouts/", payments_api.ProposePayoutApi.as_view(), name="api-case-payouts"),
+    path("cases/<int:pk>/holds/", payments_api.RequestHoldApi.as_view(), name="api-case-holds"),
+    path("cases/<int:pk>/ledger/take-out/", payments_api.TakeOutApi.as_view(), name="api-case-take-out"),
+    path("cases/<int:pk>/transfers/", payments_api.TransferApi.as_view(), name="api-case-transfers"),
+    path("payouts/", payments_api.PayoutListApi.as_view(), name="api-payout-list"),
+    path("payouts/<int:pk>/approve/", payments_api.ApprovePayoutApi.as_view(), name="api-payout-approve"),
+    path("payouts/<int:pk>/reject/", payments_api.RejectPayoutApi.as_view(), name="api-payout-reject"),
+    path("payouts/<int:pk>/cancel/", payments_api.CancelPayoutApi.as_view(), name="api-payout-cancel"),
+    path("payouts/<int:pk>/pay/", payments_api.PayPayoutApi.as_view(), name="api-payout-pay"),
+    path("holds/<int:pk>/approve/", payments_api.ApproveHoldApi.as_view(), name="api-hold-approve"),
+    path("holds/<int:pk>/refuse/", payments_api.RefuseHoldApi.as_view(), name="api-hold-refuse"),
+    path("holds/<int:pk>/release/", payments_api.ReleaseHoldApi.as_view(), name="api-hold-release"),
+    path("ledger/<int:pk>/reverse/", payments_api.ReverseEntryApi.as_view(), name="api-ledger-reverse"),
 ]
 
 urlpatterns = [

@@ -18,6 +18,8 @@ from enforcement.models import Case, Court, Deadline, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
+from payments import ledger as money_ledger
+from payments.selectors import case_account
 
 from . import services
 from .models import ReceivedMaterial
@@ -254,8 +256,18 @@ class CaseListOutput(serializers.ModelSerializer):
         return reverse("api-case-detail", args=[case.pk])
 
 
+class CaseAccountOutput(serializers.Serializer):
+    """For the schema: the case's sub-account (details at ``/api/v1/cases/{id}/money/``)."""
+
+    number = serializers.CharField(help_text="The sub-account number payers pay to.")
+    balance = serializers.CharField(help_text="Decimal string, e.g. 1250.00.")
+    reserved = serializers.CharField(help_text="Promised to payouts not yet paid.")
+    available = serializers.CharField(help_text="Free for a new payout.")
+
+
 class CaseDetailOutput(CaseListOutput):
     parties = PartyOutput(many=True)
+    account = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
     preservation = serializers.SerializerMethodField()
     materials = serializers.SerializerMethodField()
@@ -270,6 +282,7 @@ class CaseDetailOutput(CaseListOutput):
             "preservation",
             "materials",
             "deadlines",
+            "account",
         ]
 
     def get_title(self, case: Case) -> dict[str, Any]:
@@ -294,6 +307,19 @@ class CaseDetailOutput(CaseListOutput):
     @extend_schema_field(DeadlineOutput(many=True))
     def get_deadlines(self, case: Case) -> list[dict[str, Any]]:
         return [deadline_as_dict(d) for d in deadlines_of(case)]
+
+    @extend_schema_field(CaseAccountOutput(allow_null=True))
+    def get_account(self, case: Case) -> dict[str, str] | None:
+        account = case_account(case)
+        if account is None:
+            return None
+        balance, reserved = account.balance, money_ledger.reserved(account)
+        return {
+            "number": account.number,
+            "balance": f"{balance:.2f}",
+            "reserved": f"{reserved:.2f}",
+            "available": f"{balance - reserved:.2f}",
+        }
 
 
 class FiledCaseOutput(CaseDetailOutput):

@@ -123,6 +123,7 @@ class DecisionForm(forms.Form):
 
 class HoldDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = note_field(_("Note"), required=False)
 
     @property
     def approve(self) -> bool:

@@ -504,6 +504,7 @@ class PayoutHold(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("approved or refused at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
     start_date = models.DateField(_("held from"), null=True, blank=True)
     end_date = models.DateField(_("held until"), null=True, blank=True)
     released_by = models.ForeignKey(

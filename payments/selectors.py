@@ -60,14 +60,16 @@ def case_money(case: Case) -> CaseMoney:
         available=balance - reserved,
         entries=entries,
         payouts=list(
-            case.payouts.select_related("proposed_by", "decided_by", "paid_by").prefetch_related(
-                "lines__payee"
-            )
+            case.payouts.select_related(
+                "proposed_by", "decided_by", "paid_by", "cancelled_by"
+            ).prefetch_related("lines__payee")
         ),
         holds=list(case.payout_holds.select_related("requested_by", "decided_by", "released_by")),
         payees=confirmed_payees(case),
         payer_reviews=list(
-            case.bank_transactions.filter(payer_review_needed=True, payer_reviewed_at__isnull=True)
+            case.bank_transactions.filter(
+                payer_review_needed=True, payer_reviewed_at__isnull=True
+            ).select_related("case", "court")
         ),
         payout_deadlines=list(
             Deadline.objects.filter(

@@ -79,11 +79,19 @@ def open_case_account(case: Case) -> CaseAccount | None:
         return CaseAccount.objects.create(case=case, court_account=court_account, number=number)
 
 
-def _lock_account(case: Case) -> CaseAccount:
+def _account_of(case: Case) -> CaseAccount:
     account = open_case_account(case)
     if account is None:
         raise ValidationError(_("The court's enforcement account is not set up yet; ask the administrator."))
-    return CaseAccount.objects.select_for_update().select_related("case__court").get(pk=account.pk)
+    return account
+
+
+def _lock_account(case: Case) -> CaseAccount:
+    account = _account_of(case)
+    # of=self: lock the account row only, not the case and court rows the join brings along.
+    return (
+        CaseAccount.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=account.pk)
+    )
 
 
 # --- Who may -----------------------------------------------------------------------------------------------
@@ -176,7 +184,10 @@ def _check_incoming(incoming: IncomingMoney) -> None:
 def _record_incoming(incoming: IncomingMoney, source: str, court: Court | None) -> BankTransaction:
     number = accountnumbers.normalize(incoming.account_number)
     account = (
-        CaseAccount.objects.select_for_update().filter(number=number).select_related("case__court").first()
+        CaseAccount.objects.select_for_update(of=("self",))
+        .filter(number=number)
+        .select_related("case__court")
+        .first()
     )
     tx = BankTransaction(
         transaction_id=incoming.transaction_id.strip(),
@@ -298,7 +309,7 @@ def return_transaction(*, actor: User, tx: BankTransaction, note: str) -> BankTr
 @transaction.atomic
 def review_payer(*, actor: User, tx: BankTransaction, note: str) -> BankTransaction:
     """Someone other than a respondent paid: a finance officer or the case's judge looks and says why."""
-    locked = BankTransaction.objects.select_for_update().select_related("case").get(pk=tx.pk)
+    locked = BankTransaction.objects.select_for_update(of=("self",)).select_related("case").get(pk=tx.pk)
     case = locked.case
     if case is None or not (
         works_on_case(actor, case) or roles.has_court_role(actor, case.court_id, roles.FINANCE)
@@ -469,7 +480,7 @@ def _check_lines(case: Case, lines: Sequence[tuple[Party, Decimal]], payees: dic
 
 def _lock_payout(payout: Payout) -> tuple[CaseAccount, Payout]:
     account = _lock_account(payout.case)
-    return account, Payout.objects.select_for_update().select_related("case").get(pk=payout.pk)
+    return account, Payout.objects.select_for_update(of=("self",)).select_related("case").get(pk=payout.pk)
 
 
 @transaction.atomic
@@ -587,7 +598,12 @@ def export_payment_batch(*, actor: User, court: Court, payouts: Sequence[Payout]
     if not payouts:
         raise ValidationError(_("Choose at least one approved payout."))
     ids = sorted(p.pk for p in payouts)
-    locked = list(Payout.objects.select_for_update().filter(pk__in=ids).select_related("case").order_by("pk"))
+    locked = list(
+        Payout.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("case")
+        .order_by("pk")
+    )
     if any(p.status != Payout.Status.APPROVED or p.case.court_id != court.pk for p in locked):
         raise ValidationError(_("Only this court's approved payouts can go into a payment file."))
     for payout in locked:
@@ -642,11 +658,11 @@ def request_hold(*, actor: User, case: Case, reason: str, detail: str) -> Payout
 
 def _lock_hold(hold: PayoutHold) -> PayoutHold:
     _lock_account(hold.case)
-    return PayoutHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
+    return PayoutHold.objects.select_for_update(of=("self",)).select_related("case").get(pk=hold.pk)
 
 
 @transaction.atomic
-def decide_hold(*, actor: User, hold: PayoutHold, approve: bool) -> PayoutHold:
+def decide_hold(*, actor: User, hold: PayoutHold, approve: bool, note: str = "") -> PayoutHold:
     """A supervisor or president approves the hold (never its requester); approved, the clocks stop."""
     roles.require_court_role(
         actor,
@@ -659,11 +675,13 @@ def decide_hold(*, actor: User, hold: PayoutHold, approve: bool) -> PayoutHold:
     locked = _lock_hold(hold)
     if locked.status != PayoutHold.Status.REQUESTED:
         raise ValidationError(_("This hold has already been decided."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the hold is refused.")})
     locked.status = PayoutHold.Status.ACTIVE if approve else PayoutHold.Status.REFUSED
-    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
     if approve:
         locked.start_date = timezone.localdate()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "start_date"])
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "start_date"])
     if approve:
         ids = list(ledger.active_deadlines(locked.case, ledger.PAYOUT_NODE).values_list("pk", flat=True))
         ledger.pause_payout_clock(deadline_ids=ids, hold=locked)
@@ -761,9 +779,11 @@ def transfer(*, actor: User, source: Case, target: Case, amount: Decimal, note: 
         raise ValidationError({"target": _("Choose another case.")})
     if not note.strip():
         raise ValidationError({"note": _("Say why the money moves.")})
-    first, second = sorted([source, target], key=lambda c: c.pk)
-    locked = {first.pk: _lock_account(first), second.pk: _lock_account(second)}
-    out_account, in_account = locked[source.pk], locked[target.pk]
+    # Accounts are locked in account-id order, as confirm_payment_batch does, so the two never deadlock.
+    accounts = {case.pk: _account_of(case) for case in (source, target)}
+    for case in sorted((source, target), key=lambda c: accounts[c.pk].pk):
+        accounts[case.pk] = _lock_account(case)
+    out_account, in_account = accounts[source.pk], accounts[target.pk]
     amount = _check_free(out_account, amount)
     out = ledger.post_debit(
         account=out_account, kind=LedgerEntry.Kind.TRANSFER_OUT, amount=amount, actor=actor, note=note.strip()

@@ -215,7 +215,9 @@ def decide_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
         request,
         hold.case_id,
         form,
-        lambda: services.decide_hold(actor=acting_user(request.user), hold=hold, approve=form.approve),
+        lambda: services.decide_hold(
+            actor=acting_user(request.user), hold=hold, approve=form.approve, note=form.cleaned_data["note"]
+        ),
         done,
     )
 

@@ -446,9 +446,18 @@ def test_a_judge_cannot_decide_a_hold(client, case, judge, supervisor):
     hold = services.request_hold(actor=judge, case=case, reason="dispute", detail="权属争议")
     response = post(client, judge, reverse("payments:decide-hold", args=[hold.pk]), {"decision": "approve"})
     assert errors_of(response) == ["Only the court's supervisors and presidents approve payout holds."]
-    post(client, supervisor, reverse("payments:decide-hold", args=[hold.pk]), {"decision": "refuse"})
+    response = post(
+        client, supervisor, reverse("payments:decide-hold", args=[hold.pk]), {"decision": "refuse"}
+    )
+    assert errors_of(response) == ["Say why the hold is refused."]
+    post(
+        client,
+        supervisor,
+        reverse("payments:decide-hold", args=[hold.pk]),
+        {"decision": "refuse", "note": "无事由"},
+    )
     hold.refresh_from_db()
-    assert hold.status == PayoutHold.Status.REFUSED
+    assert hold.status == PayoutHold.Status.REFUSED and hold.decision_note == "无事由"
 
 
 # --- Payee accounts and payer reviews -----------------------------------------------------------------------
