@@ -90,16 +90,25 @@ def test_proposal_above_available_is_refused(case, judge):  # type: ignore[no-un
 
 def test_hold_pauses_and_release_resumes(case, judge, supervisor):  # type: ignore[no-untyped-def]
     pay_in(case, "100.00")
-    hold = services.request_hold(actor=judge, case=case, reason="objection", detail="案外人异议")
-    services.decide_hold(actor=supervisor, hold=hold, approve=True)
     clock = Deadline.objects.get(case=case, node_type__code="payout")
+    due_before = clock.due_date
+    hold = services.request_hold(actor=judge, case=case, reason="objection", detail="案外人异议")
+    with pytest.raises(PermissionDenied):
+        services.decide_hold(actor=judge, hold=hold, approve=True)  # a judge does not approve holds
+    services.decide_hold(actor=supervisor, hold=hold, approve=True)
+    clock.refresh_from_db()
     assert clock.paused
     with pytest.raises(ValidationError):
         propose(judge, case, "10.00")
+    # Money arriving while the hold is in force starts its clock paused too.
+    pay_in(case, "5.00")
+    assert all(d.paused for d in Deadline.objects.filter(case=case, node_type__code="payout"))
     services.release_hold(actor=supervisor, hold=PayoutHold.objects.get(pk=hold.pk), note="异议已驳回")
     clock.refresh_from_db()
     assert not clock.paused
-    assert clock.due_date == timezone.localdate() + datetime.timedelta(days=16) or clock.due_date
+    held = [step for step in clock.explanation if step["code"] == "deduction"]
+    assert held and held[0]["kind"] == "payout_hold" and held[0]["days"] == 1
+    assert clock.due_date >= due_before + datetime.timedelta(days=1)
 
 
 def test_reversal_and_transfer(case, court, clerk, judge, finance):  # type: ignore[no-untyped-def]
@@ -116,3 +125,198 @@ def test_reversal_and_transfer(case, court, clerk, judge, finance):  # type: ign
     other.account.refresh_from_db()
     assert case.account.balance == Decimal("200.00")
     assert other.account.balance == Decimal("100.00")
+
+
+def test_a_large_payout_needs_a_president(case, judge, team_lead, president, finance):  # type: ignore[no-untyped-def]
+    case.account.court_account.higher_approval_above = Decimal("500.00")
+    case.account.court_account.save()
+    pay_in(case, "1000.00")
+    payout = propose(judge, case, "500.01")
+    assert payout.needs_higher_approval
+    with pytest.raises(PermissionDenied):
+        services.decide_payout(actor=team_lead, payout=payout, approve=True)
+    services.decide_payout(actor=president, payout=payout, approve=True)
+    assert Payout.objects.get(pk=payout.pk).status == Payout.Status.APPROVED
+
+
+def test_only_finance_pays_and_only_approved_payouts(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    payout = propose(judge, case, "100.00")
+    with pytest.raises(ValidationError):
+        services.mark_payout_paid(actor=finance, payout=payout, bank_reference="R")  # not approved yet
+    services.decide_payout(actor=team_lead, payout=payout, approve=True)
+    with pytest.raises(PermissionDenied):
+        services.mark_payout_paid(actor=judge, payout=payout, bank_reference="R")
+    with pytest.raises(ValidationError):
+        services.mark_payout_paid(actor=finance, payout=payout, bank_reference="  ")
+    services.mark_payout_paid(actor=finance, payout=payout, bank_reference="R")
+    with pytest.raises(ValidationError):
+        services.mark_payout_paid(actor=finance, payout=payout, bank_reference="R")  # paid twice
+    case.account.refresh_from_db()
+    assert case.account.balance == Decimal("0.00")
+
+
+def test_rejection_and_cancellation_free_the_money(case, judge, team_lead):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    first = propose(judge, case, "100.00")
+    with pytest.raises(ValidationError):
+        services.decide_payout(actor=team_lead, payout=first, approve=False)  # a rejection needs a reason
+    services.decide_payout(actor=team_lead, payout=first, approve=False, note="金额有误")
+    second = propose(judge, case, "100.00")
+    services.cancel_payout(actor=judge, payout=second, note="重新计算")
+    third = propose(judge, case, "100.00")
+    assert third.status == Payout.Status.PROPOSED
+    approve_clock = Deadline.objects.get(case=case, node_type__code="payout_approve", subject_id=first.pk)
+    assert approve_clock.status == Deadline.Status.MET
+
+
+def test_several_applicants_share_a_payout(court, clerk, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+    case = money_case(court, clerk, judge, applicants=3)
+    pay_in(case, "100.00")
+    parts = services.split_by_shares(Decimal("100.00"), [Decimal(1), Decimal(1), Decimal(1)])
+    assert parts == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    payout = services.propose_payout(actor=judge, case=case, lines=list(zip(case.applicants(), parts)))
+    assert payout.lines.count() == 3 and payout.amount == Decimal("100.00")
+    services.decide_payout(actor=team_lead, payout=payout, approve=True)
+    batch = services.export_payment_batch(actor=finance, court=court, payouts=[payout])
+    assert Payout.objects.get(pk=payout.pk).status == Payout.Status.EXPORTED
+    services.confirm_payment_batch(actor=finance, batch=batch, bank_reference="FILE-1")
+    assert LedgerEntry.objects.filter(account=case.account, kind="paid_out").count() == 3
+    case.account.refresh_from_db()
+    assert case.account.balance == Decimal("0.00")
+
+
+def test_payouts_go_only_to_confirmed_applicant_accounts(case, judge):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    respondent = case.respondents()[0]
+    with pytest.raises(ValidationError):
+        services.propose_payout(actor=judge, case=case, lines=[(respondent, Decimal("10.00"))])
+    applicant = case.applicants()[0]
+    applicant.payee_account.delete()
+    with pytest.raises(ValidationError):
+        propose(judge, case, "10.00")
+
+
+def test_locked_first_interview_gives_the_payee_account(court, clerk, judge):  # type: ignore[no-untyped-def]
+    from intake import services as intake_services
+
+    case = money_case(court, clerk, judge)
+    applicant = case.applicants()[0]
+    applicant.payee_account.delete()
+    intake_services.save_first_interview(
+        actor=clerk,
+        case=case,
+        values={
+            "payout_bank_name": "农业银行",
+            "payout_account_name": applicant.name,
+            "payout_account_number": "6228480012345678",
+        },
+        leads=[],
+    )
+    assert services.confirmed_payees(case) == {}  # a draft record confirms nothing
+    intake_services.lock_first_interview(actor=clerk, case=case)
+    payee = services.confirmed_payees(case)[applicant.pk]
+    assert payee.account_number == "6228480012345678"
+
+
+def test_strangers_cannot_move_money(case, judge, outsider, stranger, clerk, finance):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    for user in (outsider, stranger, clerk, finance):
+        with pytest.raises(PermissionDenied):
+            propose(user, case, "10.00")
+    for user in (outsider, stranger, clerk, judge):
+        with pytest.raises(PermissionDenied):
+            services.take_out(actor=user, case=case, kind="court_fee", amount=Decimal("1.00"), note="x")
+
+
+def test_payer_other_than_respondent_is_flagged_and_reviewed(case, judge, finance):  # type: ignore[no-untyped-def]
+    own = pay_in(case, "10.00")
+    assert not own.payer_review_needed
+    other = pay_in(case, "10.00", payer="李四")
+    assert other.payer_review_needed
+    with pytest.raises(ValidationError):
+        services.review_payer(actor=finance, tx=other, note="")
+    services.review_payer(actor=judge, tx=other, note="李四系被执行人法定代表人，代为履行")
+    other.refresh_from_db()
+    assert other.payer_reviewed_by == judge
+
+
+def test_amounts_with_more_than_two_places_are_refused(case, judge):  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        services.receive_money(
+            incoming=services.IncomingMoney("X1", case.account.number, Decimal("1.005"), timezone.now()),
+            source=BankTransaction.Source.NOTIFICATION,
+        )
+    assert not BankTransaction.objects.filter(transaction_id="X1").exists()
+
+
+def test_party_sees_money_received_paid_and_pending_only(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+    from payments.selectors import party_money_lines, party_money_totals
+
+    pay_in(case, "300.00")
+    paid = propose(judge, case, "100.00")
+    services.decide_payout(actor=team_lead, payout=paid, approve=True)
+    services.mark_payout_paid(actor=finance, payout=paid, bank_reference="R1")
+    propose(judge, case, "50.00")
+    services.take_out(actor=finance, case=case, kind="court_fee", amount=Decimal("20.00"), note="执行费")
+    lines = party_money_lines(case)
+    assert [(line.kind, line.amount) for line in lines] == [
+        ("received", Decimal("300.00")),
+        ("paid", Decimal("100.00")),
+        ("pending", Decimal("50.00")),
+    ]
+    assert party_money_totals(case) == {
+        "received": Decimal("300.00"),
+        "paid": Decimal("100.00"),
+        "pending": Decimal("50.00"),
+    }
+
+
+def test_every_payout_change_is_in_history(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    payout = propose(judge, case, "100.00")
+    services.decide_payout(actor=team_lead, payout=payout, approve=True)
+    services.mark_payout_paid(actor=finance, payout=payout, bank_reference="R1")
+    statuses = [h.status for h in Payout.history.filter(id=payout.pk).order_by("history_date")]
+    assert statuses == ["proposed", "approved", "paid"]
+
+
+def test_a_hold_stops_an_approved_payout_from_being_paid(case, judge, team_lead, supervisor, finance):  # type: ignore[no-untyped-def]
+    pay_in(case, "100.00")
+    waiting = propose(judge, case, "40.00")
+    approved = propose(judge, case, "60.00")
+    services.decide_payout(actor=team_lead, payout=approved, approve=True)
+    hold = services.request_hold(actor=judge, case=case, reason="distribution", detail="他案申请参与分配")
+    services.decide_hold(actor=supervisor, hold=hold, approve=True)
+    with pytest.raises(ValidationError):
+        services.decide_payout(actor=team_lead, payout=waiting, approve=True)
+    with pytest.raises(ValidationError):
+        services.mark_payout_paid(actor=finance, payout=approved, bank_reference="R")
+    with pytest.raises(ValidationError):
+        services.export_payment_batch(actor=finance, court=case.court, payouts=[approved])
+    services.release_hold(actor=supervisor, hold=PayoutHold.objects.get(pk=hold.pk), note="分配方案已确定")
+    services.mark_payout_paid(actor=finance, payout=approved, bank_reference="R")
+
+
+def test_a_refused_hold_needs_a_reason(case, judge, supervisor):  # type: ignore[no-untyped-def]
+    hold = services.request_hold(actor=judge, case=case, reason="dispute", detail="权属争议")
+    with pytest.raises(ValidationError):
+        services.decide_hold(actor=supervisor, hold=hold, approve=False)
+    refused = services.decide_hold(actor=supervisor, hold=hold, approve=False, note="无法定事由")
+    assert refused.status == PayoutHold.Status.REFUSED and refused.decision_note == "无法定事由"
+
+
+def test_a_bad_payee_account_is_refused_before_it_is_written(case, judge):  # type: ignore[no-untyped-def]
+    applicant = case.applicants()[0]
+    before = applicant.payee_account.account_number
+    with pytest.raises(ValidationError):
+        services.record_payee_account(
+            actor=judge,
+            party=applicant,
+            bank_name="中国银行",
+            account_name="张三",
+            account_number="1" * 40,
+            basis="x",
+        )
+    applicant.payee_account.refresh_from_db()
+    assert applicant.payee_account.account_number == before
