@@ -8,9 +8,10 @@ compare-and-set on the transaction (late claim) decides who notifies.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,6 +35,7 @@ def _money_staff(court_id: int | None) -> list[User]:
 
 
 def _notify(users: list[User], title: str, body: str) -> None:
+    # Inbox items are stored text: the callers write them in the site's language, not the worker's.
     url = reverse("payments:desk")
     InboxItem.objects.bulk_create(InboxItem(user=u, title=title[:200], body=body, url=url) for u in users)
 
@@ -49,10 +51,17 @@ def ledger_total(court: Court, as_of: datetime.datetime) -> Decimal:
 
 
 def unmatched_total(court: Court, as_of: datetime.datetime) -> Decimal:
-    """Money in the master account that belongs to no case yet (as of the statement)."""
-    total: Decimal = BankTransaction.objects.filter(
-        court=court, status=BankTransaction.Status.UNMATCHED, booked_at__lte=as_of
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    """Money in the master account that belonged to no case at the statement's time.
+
+    Money claimed since is in the ledger at its booking time, so it is counted there; money returned to
+    the payer since was still in the account then (a return leaves no ledger entry), so it counts here.
+    """
+    still_there = Q(status=BankTransaction.Status.UNMATCHED) | Q(
+        status=BankTransaction.Status.RETURNED, resolved_at__gt=as_of
+    )
+    total: Decimal = BankTransaction.objects.filter(still_there, court=court, booked_at__lte=as_of).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
     return total
 
 
@@ -91,7 +100,7 @@ def reconcile(court: Court, *, today: datetime.date | None = None) -> Reconcilia
 
 
 def _tell_difference(result: Reconciliation) -> None:
-    with translation.override("zh-hans"):
+    with translation.override(settings.LANGUAGE_CODE):
         title = _("Reconciliation difference of %(difference)s yuan (%(court)s, %(day)s)") % {
             "difference": result.difference,
             "court": result.court.code,
@@ -132,7 +141,7 @@ def flag_late_claims(*, today: datetime.date | None = None) -> int:
             )
             if not won:
                 continue
-            with translation.override("zh-hans"):
+            with translation.override(settings.LANGUAGE_CODE):
                 title = _("Unmatched money of %(amount)s yuan not claimed by %(due)s") % {
                     "amount": tx.amount,
                     "due": tx.claim_due_date.isoformat() if tx.claim_due_date else "",

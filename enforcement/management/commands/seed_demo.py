@@ -1,14 +1,18 @@
 """``manage.py seed_demo``: demo data for ``make run`` — the courts of 乌海市, their teams, one login per
-role and about fifty cases filed through the intake services.
+role, about fifty cases filed through the intake services, and some case money (each court's enforcement
+account, money received, payouts at each step, an unmatched payment and a reconciled bank statement).
 
 The command is idempotent: courts, teams, users and memberships are created or brought back to their
-demo values, and cases are filed only when no demo case exists yet. Cases go through ``file_case`` and
-the other intake services, so numbers, query codes and timeline events are exactly what real use makes.
+demo values, cases are filed only when no demo case exists yet, and money seeded only when no demo
+money exists. Cases go through ``file_case`` and the other intake services, money through the payments
+services, so numbers, query codes, ledgers and timeline events are exactly what real use makes.
 Everything random comes from ``random.Random(2026)``, so every fresh database gets the same cases, with
 dates counted back from the day of the run (only the query codes differ: they come from ``secrets``).
 """
 
+import csv
 import datetime
+import io
 import random
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -50,6 +54,10 @@ from intake.services import (
     record_notice_delivery,
     save_first_interview,
 )
+from payments import services as money
+from payments.checks import reconcile
+from payments.models import BankTransaction, CourtAccount, Payout
+from payments.statements import import_statement
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: these are the demo logins
 SEED = 2026
@@ -366,14 +374,17 @@ class Command(BaseCommand):
             raise CommandError("--cases must be zero or more.")
         with transaction.atomic():
             courts = seed_courts()
+            seed_court_accounts(courts)  # before filing: filing opens each case's sub-account
             seed_teams(courts)
             users = seed_users(courts)
             filed = 0 if demo_cases_exist() else seed_cases(courts, users, count=options["cases"])
+            open_missing_case_accounts()
+            receipts = seed_money(courts[MONEY_COURT], users)
         # The alerts a two-month history has raised by today (a no-op on a second run).
         scan_deadlines()
-        self._report(filed)
+        self._report(filed, receipts)
 
-    def _report(self, filed: int) -> None:
+    def _report(self, filed: int, receipts: int) -> None:
         rows = [("用户名 username", "角色 role", "法院 courts", "密码 password")]
         for spec in DEMO_USERS:
             rows.append((spec.username, role_label(spec.role), ", ".join(spec.courts), DEMO_PASSWORD))
@@ -391,6 +402,11 @@ class Command(BaseCommand):
         total = Case.objects.count()
         how = f"{filed} filed now" if filed else "none filed now: the demo cases already exist"
         self.stdout.write(f"Cases 案件: {total} in the database ({per_court or 'none'}); {how}.")
+        if receipts:
+            self.stdout.write(
+                f"Money 执行款: {receipts} demo receipt(s) in {MONEY_COURT} with their payouts; "
+                "a bank statement imported and reconciled."
+            )
 
 
 # --- Reference data and users -----------------------------------------------------------------------------
@@ -861,3 +877,172 @@ def lead(rng: random.Random) -> LeadInput:
         share=rng.choice((10, 30, 51)),
     )
     return LeadInput(kind=kind, detail=detail)
+
+
+# --- Money ------------------------------------------------------------------------------------------------
+
+# The court whose cases have judges (see ASSIGNING_COURT), so payouts can be proposed and approved there.
+MONEY_COURT = ASSIGNING_COURT
+DEMO_TRANSACTIONS = "DEMO-"  # the bank transaction ids of the demo money start with this
+
+
+def court_prefix(code: str) -> str:
+    """The sub-account prefix: the code's digits, 蒙0302 → 0302 (蒙03 → 0300)."""
+    return "".join(ch for ch in code if ch.isdigit()).ljust(4, "0")[:4]
+
+
+def seed_court_accounts(courts: dict[str, Court]) -> None:
+    for spec in COURTS:
+        prefix = court_prefix(spec.code)
+        upsert(
+            CourtAccount,
+            {"court": courts[spec.code]},
+            {
+                "bank_name": "中国工商银行乌海分行",
+                "account_name": f"{spec.name}执行款专户",
+                "account_number": f"0603{prefix}0109300012",
+                "sub_account_prefix": prefix,
+            },
+        )
+
+
+def open_missing_case_accounts() -> None:
+    """Cases filed before their court had its enforcement account (an older demo database) get theirs."""
+    for case in Case.objects.filter(account__isnull=True).select_related("court"):
+        money.open_case_account(case)
+
+
+@dataclass(frozen=True)
+class DemoMoney:
+    amount: Decimal
+    days_ago: int
+    payout: str = ""  # how far its payout has come: "proposed", "approved" or "paid"
+    payer: str = ""  # someone who is not a respondent: the payment waits for a review
+
+
+DEMO_MONEY: tuple[DemoMoney, ...] = (
+    DemoMoney(Decimal("12000.00"), 12, payout="paid"),
+    DemoMoney(Decimal("8500.00"), 9, payout="proposed"),  # waits for the team lead
+    DemoMoney(Decimal("3200.00"), 6, payout="approved"),  # waits for finance
+    DemoMoney(Decimal("25000.00"), 20),  # not paid out within the 15 days: overdue
+    DemoMoney(Decimal("1800.00"), 3, payer="王建国"),  # paid by a relative of the respondent
+)
+UNMATCHED_AMOUNT = Decimal("600.00")
+
+
+@dataclass(frozen=True)
+class BankLine:
+    transaction_id: str
+    booked_at: datetime.datetime
+    account: str
+    amount: Decimal
+    payer: str = ""
+
+
+def seed_money(court: Court, users: dict[str, User]) -> int:
+    """Money received on a few assigned cases, payouts at each step, an unmatched payment, and the day's
+    bank statement imported and reconciled; through the services. Only once: skipped if any demo money
+    exists. Returns how many receipts were seeded."""
+    if BankTransaction.objects.filter(transaction_id__startswith=DEMO_TRANSACTIONS).exists():
+        return 0
+    cases = list(
+        Case.objects.filter(
+            court=court,
+            claim_kind=Case.ClaimKind.MONEY,
+            responsible_judge__isnull=False,
+            account__isnull=False,
+        )
+        .exclude(responsible_judge__username=ASSIGNING_LEAD)  # he approves: he may not also propose
+        .select_related("account", "responsible_judge")
+        .order_by("received_on", "pk")[: len(DEMO_MONEY)]
+    )
+    if not cases:
+        return 0
+    now = timezone.now().replace(microsecond=0)  # bank statements give whole seconds
+    lines: list[BankLine] = []
+    for n, (case, demo) in enumerate(zip(cases, DEMO_MONEY, strict=False), start=1):
+        payer = demo.payer or case.respondents()[0].name
+        line = BankLine(
+            f"{DEMO_TRANSACTIONS}{n:04d}",
+            now - datetime.timedelta(days=demo.days_ago, hours=n),
+            case.account.number,
+            demo.amount,
+            payer,
+        )
+        money.receive_money(
+            incoming=money.IncomingMoney(
+                line.transaction_id, line.account, line.amount, line.booked_at, payer
+            ),
+            source=BankTransaction.Source.NOTIFICATION,
+        )
+        lines.append(line)
+        paid = pay_out(case, demo, users, paid_at=now - datetime.timedelta(minutes=30))
+        if paid is not None:
+            lines.append(
+                BankLine(paid.bank_reference, now - datetime.timedelta(minutes=30), "", -paid.amount)
+            )
+    # Paid in with a mistyped sub-account: it arrives only with the statement, and waits to be claimed.
+    number = cases[0].account.number
+    mistyped = number[:-1] + str((int(number[-1]) + 1) % 10)
+    lines.append(
+        BankLine(
+            f"{DEMO_TRANSACTIONS}U001", now - datetime.timedelta(days=2), mistyped, UNMATCHED_AMOUNT, "刘海"
+        )
+    )
+    import_statement(
+        court=court,
+        actor=users["finance"],
+        filename=f"对账单-{timezone.localdate():%Y%m%d}.csv",
+        content=statement_csv(lines),
+    )
+    reconcile(court)
+    return len(cases)
+
+
+def pay_out(
+    case: Case, demo: DemoMoney, users: dict[str, User], *, paid_at: datetime.datetime
+) -> Payout | None:
+    """The judge proposes paying the first applicant; the team lead approves; finance pays: as far as
+    ``demo.payout`` says. Returns the payout once paid."""
+    if not demo.payout or case.responsible_judge is None:
+        return None
+    judge = users.get(case.responsible_judge.username, case.responsible_judge)
+    applicant = case.applicants()[0]
+    if applicant.pk not in money.confirmed_payees(case):
+        money.record_payee_account(
+            actor=judge,
+            party=applicant,
+            bank_name="中国建设银行乌海分行",
+            account_name=applicant.name,
+            account_number=f"6217{case.pk:015d}",
+            basis="申请人提交的收款账户确认书",
+        )
+    payout = money.propose_payout(
+        actor=judge, case=case, lines=[(applicant, demo.amount)], reason="被执行人履行款项，发放申请人"
+    )
+    if demo.payout == "proposed":
+        return None
+    money.decide_payout(actor=users[ASSIGNING_LEAD], payout=payout, approve=True)
+    if demo.payout == "approved":
+        return None
+    return money.mark_payout_paid(
+        actor=users["finance"],
+        payout=payout,
+        bank_reference=f"{DEMO_TRANSACTIONS}PAY{payout.pk}",
+        paid_at=paid_at,
+    )
+
+
+def statement_csv(lines: Sequence[BankLine]) -> bytes:
+    """The master account's statement of these lines (docs/bank-statement.md), its balance run up from 0."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["transaction_id", "booked_at", "account", "amount", "payer_name", "payer_account", "balance"]
+    )
+    balance = Decimal("0.00")
+    for line in sorted(lines, key=lambda x: x.booked_at):
+        balance += line.amount
+        booked = timezone.localtime(line.booked_at).strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow([line.transaction_id, booked, line.account, line.amount, line.payer, "", balance])
+    return out.getvalue().encode("utf-8")
