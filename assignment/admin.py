@@ -1,24 +1,12 @@
 """Admin for triage rules (reference data, editable), leave and recusals; the records of decisions,
 assignments, plans and notes are read-only here: they are written by the services."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from enforcement.admin import ReadOnlyAdminMixin, ReadOnlyHistoryAdmin
+
 from .models import Absence, Assignment, CaseNote, CasePlan, Recusal, TriageDecision, TriageRule
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TriageRule)
@@ -30,7 +18,7 @@ class TriageRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TriageDecision)
-class TriageDecisionAdmin(ReadOnly, SimpleHistoryAdmin):
+class TriageDecisionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "rule", "rule_stream", "override_stream", "decided_at", "overridden_by"]
     list_filter = ["rule_stream", "override_stream"]
     search_fields = ["case__number"]
@@ -38,7 +26,7 @@ class TriageDecisionAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnly, SimpleHistoryAdmin):
+class AssignmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "team", "judge", "method", "assigned_at", "ended_at"]
     list_filter = ["method", "team"]
     search_fields = ["case__number", "judge__username", "judge__first_name", "judge__last_name"]
@@ -61,14 +49,14 @@ class RecusalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CasePlan)
-class CasePlanAdmin(ReadOnly, SimpleHistoryAdmin):
+class CasePlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "recorded_by", "recorded_at"]
     search_fields = ["case__number"]
     list_select_related = ["case", "recorded_by"]
 
 
 @admin.register(CaseNote)
-class CaseNoteAdmin(ReadOnly, admin.ModelAdmin):
+class CaseNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "author", "created_at", "__str__"]
     search_fields = ["case__number", "text"]
     list_select_related = ["case", "author"]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -51,6 +51,35 @@ from .services.calendar import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by services: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NoRevertMixin:
+    """History to look at, never to revert: simple_history's version page saves a POSTed form for
+    anyone who may view the history, so a crafted request could put a service-written row back."""
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, NoRevertMixin, SimpleHistoryAdmin):
+    """Service-written rows with history: shown, never changed or reverted in the admin."""
+
+
 @admin.register(Court)
 class CourtAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "level", "parent", "is_active"]
@@ -83,7 +112,7 @@ class PartyInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(NoRevertMixin, SimpleHistoryAdmin):
     """Cases are filed and changed through the application's services; the admin only looks."""
 
     list_display = ["number", "court", "status", "filed_at", "claim_kind", "claim_amount"]
@@ -343,19 +372,6 @@ class NodeTypeAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["court"]
 
 
-class ReadOnlyAdminMixin:
-    """Rows written only by services: the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class DeductionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Deduction
     extra = 0
@@ -411,7 +427,7 @@ class DeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Deduction)
-class DeductionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class DeductionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["deadline", "kind", "start_date", "end_date", "approved_by", "recorded_at"]
     list_filter = ["kind"]
     search_fields = ["deadline__case__number", "reason"]
@@ -419,7 +435,7 @@ class DeductionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ExtensionAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "deadline",
         "months",

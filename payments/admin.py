@@ -6,15 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from enforcement import roles
-from enforcement.admin import ReadOnlyAdminMixin
+from enforcement.admin import ReadOnlyAdminMixin, ReadOnlyHistoryAdmin
 
 from .models import (
     Allocation,
@@ -37,21 +36,6 @@ def is_administrator(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or roles.has_role(user, roles.ADMINISTRATOR)
-
-
-class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    """Read-only, with the history to look at and never to revert.
-
-    simple_history's version page saves a POSTed form for anyone who may view the history; refused
-    here, or a crafted request could put a payout or a transaction back to an earlier state.
-    """
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def every_field(model: Any) -> tuple[str, ...]:

@@ -69,13 +69,14 @@ def reconcile(court: Court, *, today: datetime.date | None = None) -> Reconcilia
     """Compare the court's case balances plus unmatched money with the last statement's balance.
 
     The ledger is taken as of the statement's balance time, so money booked after it does not show as a
-    difference. One reconciliation per court and day; a difference notifies finance and supervisors once.
+    difference. One reconciliation per statement and day (the morning run, and one when a statement is
+    imported); a difference notifies finance and supervisors once for each.
     """
     statement = StatementImport.objects.filter(court=court).order_by("-closing_at", "-id").first()
     if statement is None:
         return None
     today = today or timezone.localdate()
-    existing = Reconciliation.objects.filter(court=court, run_on=today).first()
+    existing = Reconciliation.objects.filter(statement=statement, run_on=today).first()
     if existing is not None:
         return existing
     cases = ledger_total(court, statement.closing_at)
@@ -94,8 +95,8 @@ def reconcile(court: Court, *, today: datetime.date | None = None) -> Reconcilia
             )
             if not result.balanced:
                 _tell_difference(result)
-    except IntegrityError:  # another worker reconciled this court today: its result stands
-        return Reconciliation.objects.get(court=court, run_on=today)
+    except IntegrityError:  # another worker reconciled this statement today: its result stands
+        return Reconciliation.objects.get(statement=statement, run_on=today)
     return result
 
 

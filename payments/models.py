@@ -213,13 +213,15 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    bank_transaction = models.OneToOneField(
+    # A foreign key, not one-to-one: money credited to the wrong case is reversed there, goes back to
+    # the unmatched queue and is claimed again, a second credit of the same transaction.
+    bank_transaction = models.ForeignKey(
         BankTransaction,
         verbose_name=_("bank transaction"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="ledger_entry",
+        related_name="ledger_entries",
     )
     payout_line = models.OneToOneField(
         "PayoutLine",
@@ -587,7 +589,9 @@ class Reconciliation(models.Model):
         verbose_name_plural = _("reconciliations")
         ordering = ["-run_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["court", "run_on"], name="one_reconciliation_per_court_day")
+            models.UniqueConstraint(
+                fields=["statement", "run_on"], name="one_reconciliation_per_statement_day"
+            )
         ]
 
     def __str__(self) -> str:

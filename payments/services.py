@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,8 +72,11 @@ def open_case_account(case: Case) -> CaseAccount | None:
         existing = CaseAccount.objects.filter(case=case).first()
         if existing is not None:
             return existing
-        court_account.last_sub_account_seq += 1
-        court_account.save(update_fields=["last_sub_account_seq"])
+        # A plain UPDATE under the lock: the counter is not an edit anyone should see in the history.
+        CourtAccount.objects.filter(pk=court_account.pk).update(
+            last_sub_account_seq=F("last_sub_account_seq") + 1
+        )
+        court_account.refresh_from_db(fields=["last_sub_account_seq"])
         number = accountnumbers.sub_account_number(
             court_account.sub_account_prefix, court_account.last_sub_account_seq
         )
@@ -221,7 +225,7 @@ def _court_by_prefix(number: str) -> Court | None:
     return found.court if found is not None else None
 
 
-def _set_claim_due(tx: BankTransaction) -> None:
+def _set_claim_due(tx: BankTransaction, anchor: datetime.datetime | None = None) -> None:
     """The claim-by date comes from the deadline engine (node ``claim_unmatched``), with its explanation."""
     court = tx.court
     if court is None:
@@ -232,7 +236,7 @@ def _set_claim_due(tx: BankTransaction) -> None:
     if node is None:  # only if an administrator deleted the node type: the queue still shows the money
         return
     due = compute_due_date(
-        anchor=timezone.localtime(tx.booked_at).date(),
+        anchor=timezone.localtime(anchor or tx.booked_at).date(),
         budget=Budget(node.budget, node.unit, working_days=node.counting == NodeType.Counting.WORKING),
         calendar=calendar,
         today=timezone.localdate(),
@@ -728,6 +732,23 @@ def release_hold(*, actor: User, hold: PayoutHold, note: str) -> PayoutHold:
 # --- Adjustments: fees, refunds, transfers, reversals -------------------------------------------------------
 
 
+def _requeue(tx_id: int, note: str) -> None:
+    """Money reversed off a case is not gone: it is back in the unmatched queue, to be claimed to the
+    right case (with a new claim-by date) or returned to the payer, so reconciliation still finds it."""
+    tx = BankTransaction.objects.select_for_update().get(pk=tx_id)
+    tx.status, tx.case = BankTransaction.Status.UNMATCHED, None
+    tx.resolved_by, tx.resolved_at, tx.resolution_note = None, None, note.strip()
+    tx.late_flagged_at = None
+    tx.payer_review_needed, tx.payer_reviewed_by, tx.payer_reviewed_at, tx.payer_review_note = (
+        False,
+        None,
+        None,
+        "",
+    )
+    _set_claim_due(tx, anchor=timezone.now())
+    tx.save()
+
+
 def _adjustment_event(case: Case, actor: User, entry: LedgerEntry) -> None:
     record_event(
         case=case,
@@ -830,7 +851,12 @@ def reverse_entry(*, actor: User, entry: LedgerEntry, note: str) -> LedgerEntry:
             note=note.strip(),
             from_credit=entry,
             reverses=entry,
+            # Undoing a wrong match takes the value date of the credit it undoes: at any past moment the
+            # money is then either on a case or in the unmatched queue, never both.
+            booked_at=entry.booked_at if entry.bank_transaction_id is not None else None,
         )
+        if entry.bank_transaction_id is not None:
+            _requeue(entry.bank_transaction_id, note)
     else:
         reversal = ledger.post_credit(
             account=account,

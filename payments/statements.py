@@ -29,6 +29,7 @@ from enforcement import roles
 from enforcement.models import Court
 
 from . import accountnumbers
+from .checks import reconcile
 from .models import CENT, BankTransaction, CourtAccount, StatementImport
 from .services import IncomingMoney, receive_money
 
@@ -98,7 +99,7 @@ def import_statement(*, court: Court, actor: User | None, filename: str, content
             duplicates += not created
         # The latest line gives the balance; of lines booked at the same time, the one lower in the file.
         last = max(lines, key=lambda x: (x.booked_at, x.line))
-        return StatementImport.objects.create(
+        imported = StatementImport.objects.create(
             court=court,
             filename=PurePath(filename).name[:200] or "statement.csv",
             imported_by=actor,
@@ -108,6 +109,9 @@ def import_statement(*, court: Court, actor: User | None, filename: str, content
             closing_balance=last.balance,
             closing_at=last.booked_at,
         )
+        # Reconciled at once: a statement imported after the morning run need not wait a day.
+        reconcile(court)
+        return imported
 
 
 # --- Reading and checking the file --------------------------------------------------------------------------

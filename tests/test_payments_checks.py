@@ -109,6 +109,12 @@ class TestReconciliation:
         assert "100.00" in inbox(finance)[0]
         assert inbox(judge) == [] and inbox(foreign) == []
 
+    def test_importing_a_statement_reconciles_it_at_once(self, court, case, finance):
+        money_on_the_statement(court, case)
+        statement(court, *the_days_lines(case), opening="100.00")
+        result = Reconciliation.objects.get()  # no morning run needed
+        assert result.difference == Decimal("100.00") and len(inbox(finance)) == 1
+
     def test_reconciling_again_the_same_day_creates_nothing_new(self, court, case, finance, supervisor):
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case), opening="100.00")
@@ -165,7 +171,7 @@ class TestReconciliation:
         services.return_transaction(
             actor=finance, tx=BankTransaction.objects.get(transaction_id="B4"), note="付款人汇错"
         )
-        result = checks.reconcile(court)
+        result = checks.reconcile(court, today=datetime.date(2026, 11, 11))  # the next morning's run
         assert result is not None and result.balanced, result.difference
         assert (result.case_balances, result.unmatched) == (Decimal("1050.00"), Decimal("20.00"))
 

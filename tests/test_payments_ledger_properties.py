@@ -320,6 +320,8 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if self.attempt(expected, reversal):
             self.balance[i] -= entry.amount
+            if entry.kind == Kind.RECEIVED:  # money off the wrong case waits to be claimed again
+                self.unmatched.append(entry.bank_transaction_id)
 
     # --- people who may not ---------------------------------------------------------------------------------
 

@@ -116,7 +116,7 @@ def test_reversal_and_transfer(case, court, clerk, judge, finance):  # type: ign
     tx = pay_in(case, "300.00")
     services.transfer(actor=finance, source=case, target=other, amount=Decimal("100.00"), note="错划")
     with pytest.raises(ValidationError):
-        services.reverse_entry(actor=finance, entry=tx.ledger_entry, note="重复")
+        services.reverse_entry(actor=finance, entry=tx.ledger_entries.get(), note="重复")
     fee = services.take_out(
         actor=finance, case=case, kind="court_fee", amount=Decimal("50.00"), note="执行费"
     )
@@ -175,7 +175,9 @@ def test_several_applicants_share_a_payout(court, clerk, judge, team_lead, finan
     pay_in(case, "100.00")
     parts = services.split_by_shares(Decimal("100.00"), [Decimal(1), Decimal(1), Decimal(1)])
     assert parts == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
-    payout = services.propose_payout(actor=judge, case=case, lines=list(zip(case.applicants(), parts)))
+    payout = services.propose_payout(
+        actor=judge, case=case, lines=list(zip(case.applicants(), parts, strict=True))
+    )
     assert payout.lines.count() == 3 and payout.amount == Decimal("100.00")
     services.decide_payout(actor=team_lead, payout=payout, approve=True)
     batch = services.export_payment_batch(actor=finance, court=court, payouts=[payout])
@@ -320,3 +322,29 @@ def test_a_bad_payee_account_is_refused_before_it_is_written(case, judge):  # ty
         )
     applicant.payee_account.refresh_from_db()
     assert applicant.payee_account.account_number == before
+
+
+def test_money_reversed_off_the_wrong_case_goes_back_to_the_queue(case, court, clerk, judge, finance):  # type: ignore[no-untyped-def]
+    right = money_case(court, clerk, judge)
+    tx = pay_in(case, "300.00")
+    services.reverse_entry(actor=finance, entry=tx.ledger_entries.get(), note="付款人填错子账号")
+    tx.refresh_from_db()
+    assert tx.status == BankTransaction.Status.UNMATCHED and tx.case is None and tx.claim_due_date
+    reversal = LedgerEntry.objects.get(account=case.account, kind=LedgerEntry.Kind.REVERSAL)
+    assert reversal.booked_at == tx.booked_at  # the value date of the credit it undoes
+    services.claim_transaction(actor=finance, tx=tx, case=right)
+    case.account.refresh_from_db()
+    right.account.refresh_from_db()
+    assert (case.account.balance, right.account.balance) == (Decimal("0.00"), Decimal("300.00"))
+    # The wrong case's payout clock is met (its money is gone); the right case's runs.
+    assert Deadline.objects.get(case=case, node_type__code="payout").status == Deadline.Status.MET
+    assert Deadline.objects.get(case=right, node_type__code="payout").status == Deadline.Status.OPEN
+
+
+def test_numbering_sub_accounts_writes_no_history_of_the_court_account(court, clerk, judge):  # type: ignore[no-untyped-def]
+    from payments.models import CourtAccount
+
+    money_case(court, clerk, judge)
+    before = CourtAccount.history.count()
+    money_case(court, clerk, judge)
+    assert CourtAccount.history.count() == before
