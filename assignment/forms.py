@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.forms import TickedIdsField
 from enforcement.models import Case, NodeType, TeamMembership
 
 from .selectors import QueueFilters
@@ -29,22 +30,12 @@ class AssignForm(forms.Form):
     judge = forms.ModelChoiceField(label=_("Judge"), queryset=judges(), required=False)
 
 
-class CaseIdsField(forms.Field):
-    """The ids of the cases ticked on the desk; the view keeps those of the user's courts."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value: Any) -> list[int]:
-        if not value:
-            return []
-        try:
-            return [int(v) for v in value]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("Unknown case."), code="invalid") from None
-
-
 class BulkAssignForm(forms.Form):
-    cases = CaseIdsField(label=_("Cases"), error_messages={"required": _("Select at least one case.")})
+    cases = TickedIdsField(
+        unknown=_("Unknown case."),
+        label=_("Cases"),
+        error_messages={"required": _("Select at least one case.")},
+    )
 
 
 class OverrideForm(forms.Form):

@@ -18,6 +18,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class TickedIdsField(forms.Field):
+    """The ids of the rows ticked in a list; the view keeps those the user may touch."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, unknown: Any, **kwargs: Any) -> None:
+        self.unknown = unknown  # the message for a value that is not an id
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.unknown, code="invalid") from None
+
+
 class DeductionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Deduction.Kind.choices)
     start_date = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.forms import TickedIdsField
 from enforcement.models import Court, Party
 
 from . import accountnumbers, statements
@@ -168,23 +169,11 @@ class ClaimForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
-class IdsField(forms.Field):
-    """The ids of the rows ticked on the desk; the view keeps those the user may touch."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value: Any) -> list[int]:
-        if not value:
-            return []
-        try:
-            return [int(v) for v in value]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("Unknown payout."), code="invalid") from None
-
-
 class ExportForm(forms.Form):
-    payouts = IdsField(
-        label=_("Payouts"), error_messages={"required": _("Choose at least one approved payout.")}
+    payouts = TickedIdsField(
+        unknown=_("Unknown payout."),
+        label=_("Payouts"),
+        error_messages={"required": _("Choose at least one approved payout.")},
     )
 
 

@@ -7,19 +7,11 @@ from assignment import services
 from enforcement.models import Case, Team, TeamKind, TeamMembership
 from intake import services as intake
 
+from .browser import log_in
 from .factories import UserFactory
 from .test_case_numbers import application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("button[type=submit]")
-    expect(page.locator("body")).not_to_contain_text("用户名或密码错误")
 
 
 def test_a_team_lead_triages_and_assigns_a_new_case_and_the_judge_finds_it_on_top_of_his_queue(

@@ -7,17 +7,10 @@ from playwright.sync_api import Page, expect
 
 from enforcement.models import Case
 
+from .browser import log_in
 from .factories import resident_id, uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("button[type=submit]")
-    expect(page.locator("body")).not_to_contain_text("用户名或密码错误")
 
 
 def fill_party(page: Page, prefix: str, index: int, *, kind: str, name: str, id_number: str) -> None:

@@ -8,18 +8,10 @@ from playwright.sync_api import Page, expect
 
 from payments.models import Payout
 
+from .browser import log_in
 from .money import money_case, pay_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("button[type=submit]")
-    expect(page.locator("body")).not_to_contain_text("用户名或密码错误")
 
 
 def test_a_payout_is_proposed_approved_and_paid_and_the_case_page_shows_it(
