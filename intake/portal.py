@@ -1,0 +1,101 @@
+"""Who a visitor of the parties' pages is: a party of one case, proved by the case number, his identity
+number and the query code, and remembered for a short while (a session for the pages, a signed token for
+the mini-program's API).
+
+``find_party`` answers None for every kind of mismatch, and does the same work whether or not the case
+exists, so neither the answer nor its timing says which part was wrong. Throttling of failures is the
+caller's business (``intake.progress``).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core import signing
+from django.http import HttpRequest
+from django.utils import timezone
+
+from enforcement.models import Case, Party
+
+from . import querycode
+from .casenumbers import normalize_case_number
+
+SESSION_KEY = "portal"
+# A party's pages stay open this long after the last successful query, then he queries again.
+SESSION_AGE = datetime.timedelta(minutes=30)
+_TOKEN_SALT = "intake.portal.token"
+
+
+@dataclass(frozen=True)
+class PortalAccess:
+    case: Case
+    party: Party
+
+
+def normalize_id_number(raw: str) -> str:
+    return "".join(raw.split()).upper()
+
+
+def find_party(*, number: str, id_number: str, query_code: str) -> PortalAccess | None:
+    number = normalize_case_number(number)
+    case = Case.objects.filter(number=number).select_related("court", "team", "responsible_judge").first()
+    # Hash even when there is no case, so a wrong number costs the same time as a wrong code.
+    stored = case.query_code_hash if case is not None else ""
+    code_ok = querycode.query_code_matches(case_number=number, stored_hash=stored or "-", code=query_code)
+    if case is None or not code_ok:
+        return None
+    wanted = normalize_id_number(id_number)
+    if not wanted:
+        return None
+    party = next((p for p in case.parties.all() if normalize_id_number(p.id_number) == wanted), None)
+    return PortalAccess(case, party) if party is not None else None
+
+
+# --- The pages: a session -------------------------------------------------------------------------------
+
+
+def start_session(request: HttpRequest, access: PortalAccess) -> None:
+    request.session.cycle_key()  # a new session id once proved, against fixation
+    request.session[SESSION_KEY] = {
+        "case": access.case.pk,
+        "party": access.party.pk,
+        "until": (timezone.now() + SESSION_AGE).isoformat(),
+    }
+
+
+def end_session(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def session_access(request: HttpRequest) -> PortalAccess | None:
+    data = request.session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        until = datetime.datetime.fromisoformat(data["until"])
+        case_id, party_id = int(data["case"]), int(data["party"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if until <= timezone.now():
+        end_session(request)
+        return None
+    return _access(case_id, party_id)
+
+
+def _access(case_id: int, party_id: int) -> PortalAccess | None:
+    party = Party.objects.filter(pk=party_id, case_id=case_id).select_related("case__court").first()
+    return PortalAccess(party.case, party) if party is not None else None
+
+
+# --- The API: a signed token -------------------------------------------------------------------------------
+
+
+def issue_token(access: PortalAccess) -> str:
+    return signing.dumps({"c": access.case.pk, "p": access.party.pk}, salt=_TOKEN_SALT, compress=True)
+
+
+def access_from_token(token: str) -> PortalAccess | None:
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT, max_age=SESSION_AGE)
+        return _access(int(data["c"]), int(data["p"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
