@@ -180,7 +180,7 @@ class PropertyLead(models.Model):
         return f"{self.get_kind_display()}: {self.detail[:30]}"
 
 
-# --- The parties online (进度查询, 预约, 线索, 留言) ----------------------------------------------------------
+# --- The parties online (进度查询, 预约, 线索, 留言) ----------------------------------------------------
 
 
 class QueryAttempt(models.Model):

@@ -22,7 +22,7 @@ from .casenumbers import normalize_case_number
 SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.
 SESSION_AGE = datetime.timedelta(minutes=30)
-_TOKEN_SALT = "intake.portal.token"
+_TOKEN_SALT = "intake.portal.token"  # noqa: S105 - a signing namespace, not a secret
 
 
 @dataclass(frozen=True)
