@@ -33,3 +33,20 @@ def register(provider: PanelProvider) -> PanelProvider:
 def panels_for(request: HttpRequest, case: Case) -> list[CasePanel]:
     panels = (provider(request, case) for provider in _providers)
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+# --- The home page: sections other apps add for the signed-in user (a judge's bookings, ...) ---------------
+
+HomeProvider = Callable[[HttpRequest], CasePanel | None]
+_home_providers: list[HomeProvider] = []
+
+
+def register_home(provider: HomeProvider) -> HomeProvider:
+    if provider not in _home_providers:
+        _home_providers.append(provider)
+    return provider
+
+
+def home_panels_for(request: HttpRequest) -> list[CasePanel]:
+    panels = (provider(request) for provider in _home_providers)
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)

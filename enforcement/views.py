@@ -19,7 +19,11 @@ from .services import cases as case_services
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.case_list(request.user)[:10]
-    context = {"recent_cases": recent, "my_alerts": selectors_alerts.my_alert_rows(request.user)}
+    context = {
+        "recent_cases": recent,
+        "my_alerts": selectors_alerts.my_alert_rows(request.user),
+        "home_panels": panels.home_panels_for(request),
+    }
     return render(request, "enforcement/home.html", context)
 
 

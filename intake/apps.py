@@ -8,4 +8,5 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401 - registers the case-page panel
+        # Each registers its case-page panel, home-page section or progress-page section.
+        from . import appointments, leads, messages, panels  # noqa: F401

@@ -8,7 +8,9 @@ caller's business (``intake.progress``).
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core import signing
 from django.http import HttpRequest
@@ -99,3 +101,34 @@ def access_from_token(token: str) -> PortalAccess | None:
         return _access(int(data["c"]), int(data["p"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def access_from_header(request: HttpRequest) -> PortalAccess | None:
+    """The party of an API request: the token from ``POST /api/v1/progress/`` in ``X-Party-Token``."""
+    token = request.headers.get("X-Party-Token", "")
+    return access_from_token(token) if token else None
+
+
+# --- Sections of the party's progress page, from the modules that own them ----------------------------------
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    template: str
+    order: int
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+SectionProvider = Callable[[HttpRequest, PortalAccess], PortalSection | None]
+_sections: list[SectionProvider] = []
+
+
+def register_section(provider: SectionProvider) -> SectionProvider:
+    if provider not in _sections:
+        _sections.append(provider)
+    return provider
+
+
+def sections_for(request: HttpRequest, access: PortalAccess) -> list[PortalSection]:
+    found = (provider(request, access) for provider in _sections)
+    return sorted((s for s in found if s is not None), key=lambda s: s.order)

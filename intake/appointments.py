@@ -1,0 +1,1 @@
+"""Appointments: judges publish slots, parties book and cancel them (services, reads, sections)."""

@@ -1,0 +1,1 @@
+"""Property leads reported by parties online, with attachments (services, reads, sections)."""

@@ -1,0 +1,1 @@
+"""Messages between a party and the responsible judge (services, reads, sections)."""
