@@ -138,6 +138,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Each court's case balances against the last bank statement, once a day before work starts.
     "reconcile-money": {"task": "payments.reconcile", "schedule": crontab(hour=7, minute=30)},
     "flag-late-claims": {"task": "payments.flag_late_claims", "schedule": crontab(minute=15)},
+    # Progress-query attempts older than the throttle's longest window (a day) are of no more use.
+    "purge-query-attempts": {"task": "intake.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
+    # Text messages to parties: retries, and anything a lost task left behind.
+    "deliver-sms": {"task": "enforcement.deliver_sms", "schedule": 60.0},
 }
 
 # --- Money ----------------------------------------------------------------------------------------
@@ -158,6 +162,9 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zxzx-noreply@localhost")
 # A stuck mail server must not hold a delivery batch past its claim on the outbox rows.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Text messages to parties go through this class (a dotted path to an enforcement.sms.SmsBackend);
+# the default only logs them. A court plugs in its provider here (see enforcement/sms.py).
+SMS_BACKEND = env.str("SMS_BACKEND", default="enforcement.sms.ConsoleBackend")
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -199,6 +206,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # The API reads bodies as streams, so Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not protect it:
 # ApiBodySizeLimitMiddleware refuses larger bodies up front with a 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# Multipart API uploads (photos of a property lead: 3 files of 5 MB at most) stream to disk.
+API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=16 * 1024 * 1024)
 
 # --- Security (on by default whenever DEBUG is off) -----------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -254,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "BankTransactionSourceEnum": "payments.models.BankTransaction.Source",
         "LedgerEntryKindEnum": "payments.models.LedgerEntry.Kind",
         "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
+        "PartyMoneyKindEnum": "intake.portal_api.MONEY_KINDS",
     },
 }
 

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from .notify import BATCH_SIZE, deliver_due_messages
 from .scan import scan_deadlines
+from .sms import BATCH_SIZE as SMS_BATCH_SIZE
+from .sms import deliver_sms
 
 
 @shared_task(name="enforcement.scan_deadlines")
@@ -25,4 +27,12 @@ def deliver_outbox_task() -> dict[str, int]:
     if result.claimed >= BATCH_SIZE:
         # A full batch: more may be waiting, and the next beat tick could be a minute away.
         deliver_outbox_task.delay()
+    return asdict(result)
+
+
+@shared_task(name="enforcement.deliver_sms")
+def deliver_sms_task() -> dict[str, int]:
+    result = deliver_sms(limit=SMS_BATCH_SIZE)
+    if result.claimed >= SMS_BATCH_SIZE:
+        deliver_sms_task.delay()  # a full batch: more may be waiting
     return asdict(result)

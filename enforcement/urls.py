@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from assignment import api as assignment_api
 from intake import api as intake_api
+from intake import lead_api, party_api, portal_api
 from payments import api as payments_api
 
 from . import alert_views, deadline_views, views
@@ -27,6 +28,8 @@ api_v1 = [
     path("assignments/bulk/", assignment_api.BulkAssignApi.as_view(), name="api-bulk-assign"),
     path("queue/", assignment_api.QueueApi.as_view(), name="api-queue"),
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("progress/", portal_api.ProgressQueryApi.as_view(), name="api-progress"),
+    path("progress/case/", portal_api.ProgressCaseApi.as_view(), name="api-progress-case"),
     path("bank/notifications/", payments_api.BankNotificationApi.as_view(), name="api-bank-notification"),
     path("bank/unmatched/", payments_api.UnmatchedMoneyApi.as_view(), name="api-bank-unmatched"),
     path(
@@ -59,6 +62,17 @@ api_v1 = [
     path("holds/<int:pk>/refuse/", payments_api.RefuseHoldApi.as_view(), name="api-hold-refuse"),
     path("holds/<int:pk>/release/", payments_api.ReleaseHoldApi.as_view(), name="api-hold-release"),
     path("ledger/<int:pk>/reverse/", payments_api.ReverseEntryApi.as_view(), name="api-ledger-reverse"),
+    path("progress/leads/", lead_api.PartyLeadsApi.as_view(), name="api-progress-leads"),
+    path("progress/slots/", party_api.FreeSlotsApi.as_view(), name="api-progress-slots"),
+    path("progress/appointments/", party_api.AppointmentsApi.as_view(), name="api-progress-appointments"),
+    path(
+        "progress/appointments/<int:pk>/cancel/",
+        party_api.CancelAppointmentApi.as_view(),
+        name="api-progress-appointment-cancel",
+    ),
+    path("progress/messages/", party_api.MessagesApi.as_view(), name="api-progress-messages"),
+    path("slots/", party_api.SlotsApi.as_view(), name="api-slots"),
+    path("slots/<int:pk>/withdraw/", party_api.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
 ]
 
 urlpatterns = [
@@ -95,6 +109,9 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("assignment/", include("assignment.urls")),
     path("payments/", include("payments.urls")),
+    path("leads/", include("intake.lead_urls")),
+    path("progress/", include("intake.portal_urls")),
+    path("meet/", include("intake.party_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

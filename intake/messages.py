@@ -1,1 +1,208 @@
-"""Messages between a party and the responsible judge (services, reads, sections)."""
+"""Messages between a party and the responsible judge (services, reads, sections).
+
+A party writes from his progress page or the mini-program once a judge is responsible for the case, at
+most ``DAILY_LIMIT`` messages in any 24 hours; the judge is told in his inbox. The responsible judge and
+the judges and leads of the case's team answer from the case page. The party sees staff only as
+"responsible judge" or "enforcement team" with a real name, never a login.
+
+``read_at`` is the other side's reading: of a party's message when the responsible judge opens the case
+page or anyone answers the party; of an answer when the party opens his progress page.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from enforcement.models import Case, Party, TeamMembership
+from enforcement.panels import CasePanel, register
+
+from . import appointments
+from .models import PartyMessage
+from .portal import PortalAccess, PortalSection, register_section
+
+MESSAGE_MAX = 2000
+DAILY_LIMIT = 10
+LIMIT_WINDOW = datetime.timedelta(hours=24)
+ANSWERING_TEAM_ROLES = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
+
+
+class MessageLimitReached(ValidationError):
+    """The party wrote ``DAILY_LIMIT`` messages in the last 24 hours (the API answers 429)."""
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("The message is empty.")})
+    if len(body) > MESSAGE_MAX:
+        raise ValidationError({"body": _("At most %(n)d characters.") % {"n": MESSAGE_MAX}})
+    return body
+
+
+# --- Reads --------------------------------------------------------------------------------------------------
+
+
+def thread(case: Case, party: Party) -> QuerySet[PartyMessage]:
+    return (
+        PartyMessage.objects.filter(case=case, party=party)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def threads(case: Case) -> list[dict[str, Any]]:
+    """Per party who has messages, in the order of the parties: the messages and how many are unread."""
+    messages = list(
+        PartyMessage.objects.filter(case=case).select_related("author", "party").order_by("created_at", "id")
+    )
+    by_party: dict[int, dict[str, Any]] = {}
+    for m in messages:
+        entry = by_party.setdefault(m.party_id, {"party": m.party, "messages": [], "unread": 0})
+        entry["messages"].append(m)
+        entry["unread"] += int(m.from_party and m.read_at is None)
+    return sorted(by_party.values(), key=lambda t: (t["party"].role, t["party"].position, t["party"].pk))
+
+
+def may_answer(user: User, case: Case) -> bool:
+    """The responsible judge, and the judges and leads of the case's team."""
+    if not user.is_authenticated:
+        return False
+    if case.responsible_judge_id == user.pk:
+        return True
+    return bool(
+        case.team_id
+        and TeamMembership.objects.filter(
+            team_id=case.team_id, user=user, role__in=ANSWERING_TEAM_ROLES
+        ).exists()
+    )
+
+
+def sent_today(party: Party, now: datetime.datetime) -> QuerySet[PartyMessage]:
+    return PartyMessage.objects.filter(party=party, from_party=True, created_at__gt=now - LIMIT_WINDOW)
+
+
+# --- Writes -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_to_judge(*, access: PortalAccess, body: str) -> PartyMessage:
+    body = _clean_body(body)
+    # The party's row is the lock: two messages at once cannot both slip under the limit.
+    party = (
+        Party.objects.select_for_update(of=("self",))
+        .select_related("case__responsible_judge")
+        .get(pk=access.party.pk)
+    )
+    case = party.case
+    judge = case.responsible_judge
+    if judge is None:
+        raise ValidationError(_("No judge is responsible for the case yet; messages open once one is."))
+    now = timezone.now()
+    recent = list(sent_today(party, now).order_by("created_at").values_list("created_at", flat=True))
+    if len(recent) >= DAILY_LIMIT:
+        again = recent[-DAILY_LIMIT] + LIMIT_WINDOW
+        raise MessageLimitReached(
+            _(
+                "You have written %(n)d messages in the last 24 hours, the most allowed; "
+                "you can write again from %(when)s."
+            )
+            % {"n": DAILY_LIMIT, "when": appointments.when(again)}
+        )
+    message = PartyMessage.objects.create(case=case, party=party, from_party=True, body=body, created_at=now)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Message from %(party)s (%(number)s)") % {"party": party.name, "number": case.number}
+    appointments.notify_staff(user=judge, case=case, title=title, body=body[:500])
+    return message
+
+
+@transaction.atomic
+def answer_party(*, actor: User, case: Case, party: Party, body: str) -> PartyMessage:
+    """A judge of the case answers the party; the party's messages so far count as read."""
+    body = _clean_body(body)
+    locked = Party.objects.select_for_update(of=("self",)).select_related("case").get(pk=party.pk)
+    if locked.case_id != case.pk:
+        raise ValidationError(_("Not a party of this case."))
+    if not may_answer(actor, locked.case):
+        raise PermissionDenied(_("Only the case's judge and the judges and lead of its team answer parties."))
+    now = timezone.now()
+    mark_read_by_staff(case=locked.case, party=locked, now=now)
+    return PartyMessage.objects.create(
+        case=locked.case, party=locked, from_party=False, author=actor, body=body, created_at=now
+    )
+
+
+def mark_read_by_staff(
+    *, case: Case, party: Party | None = None, now: datetime.datetime | None = None
+) -> int:
+    unread = PartyMessage.objects.filter(case=case, from_party=True, read_at__isnull=True)
+    if party is not None:
+        unread = unread.filter(party=party)
+    return unread.update(read_at=now or timezone.now())
+
+
+def mark_read_by_party(access: PortalAccess) -> int:
+    unread = PartyMessage.objects.filter(
+        case=access.case, party=access.party, from_party=False, read_at__isnull=True
+    )
+    return unread.update(read_at=timezone.now())
+
+
+# --- Sections: the party's progress page and the case page --------------------------------------------------
+
+
+def party_view_of(message: PartyMessage, case: Case) -> dict[str, Any]:
+    """A message as the party sees it: the author named for the public, never by login."""
+    return {
+        "id": message.pk,
+        "from_party": message.from_party,
+        "author": "" if message.from_party else appointments.staff_name_for_party(message.author, case),
+        "body": message.body,
+        "created_at": message.created_at,
+        "read_at": message.read_at,
+    }
+
+
+@register_section
+def progress_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
+    case = access.case
+    shown = [party_view_of(m, case) for m in thread(case, access.party)]
+    mark_read_by_party(access)  # after reading, so the page can still mark what is new
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "messages": shown,
+        "has_judge": case.responsible_judge_id is not None,
+        "judge_name": appointments.staff_name_for_party(case.responsible_judge, case)
+        if case.responsible_judge_id
+        else "",
+        "body_max": MESSAGE_MAX,
+        "limit": DAILY_LIMIT,
+        "left_today": max(0, DAILY_LIMIT - sent_today(access.party, now).count()),
+        "service_phone": case.court.service_phone,
+    }
+    return PortalSection(template="portal/_messages.html", order=50, context=context)
+
+
+@register
+def party_panel(request: HttpRequest, case: Case) -> CasePanel:
+    """Bookings and messages of the case's parties on the case page; the responsible judge's opening of the
+    page reads the parties' messages."""
+    user = request.user
+    now = timezone.now()
+    bookings = list(appointments.case_bookings(case).order_by("-slot__starts_at", "-id")[:20])
+    context: dict[str, Any] = {
+        "bookings": [{"booking": b, "status": appointments.status_of(b, now=now)} for b in bookings],
+        "threads": threads(case),
+        "can_answer": isinstance(user, User) and may_answer(user, case),
+        "body_max": MESSAGE_MAX,
+    }
+    if user.pk is not None and user.pk == case.responsible_judge_id:
+        mark_read_by_staff(case=case, now=now)
+    return CasePanel(template="intake/_case_party_panel.html", order=40, context=context)

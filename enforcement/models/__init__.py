@@ -1,6 +1,6 @@
 """The case core's models, one module per subject."""
 
-from .alerts import Alert, InboxItem, OutboxMessage
+from .alerts import Alert, InboxItem, OutboxMessage, SmsMessage
 from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party
 from .deadlines import Deadline, Deduction, Extension, NodeType
@@ -23,6 +23,7 @@ __all__ = [
     "NodeType",
     "OutboxMessage",
     "Party",
+    "SmsMessage",
     "StaffProfile",
     "Team",
     "TeamKind",

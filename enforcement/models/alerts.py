@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .cases import Case
+from .cases import Case, CaseEvent
 from .deadlines import Deadline, NodeType
 from .org import Court, Team
 
@@ -133,3 +133,47 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SmsMessage(models.Model):
+    """One text message to a party's mobile about a public event of his case.
+
+    Written by ``record_event`` in the transaction of the event, one per event and number (a constraint
+    says so, so nothing is sent twice); delivered by ``enforcement.sms.deliver_sms``: claimed, sent, then
+    marked, like the staff outbox.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="sms_messages")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(_("mobile number"), max_length=20)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A worker that claimed the message and died leaves it claimed only until then.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the provider answered (its message id), for tracing a message a party says never came.
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("text message to a party")
+        verbose_name_plural = _("text messages to parties")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "phone"], name="one_sms_per_event_and_phone")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="sms_due", condition=Q(status__in=["pending", "sending"])
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.phone[:3]}…{self.phone[-4:]} event {self.event_id}"

@@ -247,6 +247,7 @@ class CaseEvent(models.Model):
         ONLINE_SEARCH_STARTED = "online_search_started", _("Online property search started")
         ONLINE_SEARCH_RESULTS = "online_search_results", _("Online property search results recorded")
         LEAD_VERIFIED = "lead_verified", _("Property lead verified")
+        PARTY_LEAD_REPORTED = "party_lead_reported", _("Property lead reported by a party online")
         NOTE_ADDED = "note_added", _("Note added")
         MONEY_RECEIVED = "money_received", _("Money received in the case account")
         PAYOUT_PROPOSED = "payout_proposed", _("Payout proposed")

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from .. import sms
 from ..models import Case, CaseEvent
 
 
@@ -19,8 +20,11 @@ def record_event(
     data: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
 ) -> CaseEvent:
-    """Append one entry to the case's timeline; called inside the transaction of the change it records."""
-    return CaseEvent.objects.create(
+    """Append one entry to the case's timeline; called inside the transaction of the change it records.
+
+    A public event the parties are told of also writes their text messages, in the same transaction.
+    """
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor,
@@ -29,3 +33,5 @@ def record_event(
         data=data or {},
         occurred_at=occurred_at or timezone.now(),
     )
+    sms.queue_for_event(event)
+    return event

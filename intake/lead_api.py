@@ -1,0 +1,140 @@
+"""The parties' property leads in the API for the court's mini-program: ``/api/v1/progress/leads/``.
+
+The party is the one named by the ``X-Party-Token`` header (from ``POST /api/v1/progress/``); staff
+sign-ins mean nothing here, and without a valid token the answer is 401.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enforcement.api.errors import error_body
+from enforcement.api.serializers import StrictSerializer
+
+from . import leads
+from .models import PropertyLead
+from .portal import PortalAccess, access_from_header
+
+PARTY_TOKEN = OpenApiParameter(
+    "X-Party-Token",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The token `POST /api/v1/progress/` answered with.",
+)
+NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
+
+
+KINDS = ", ".join(PropertyLead.Kind.values)
+
+
+@extend_schema_field({"type": "string", "description": f"The kind of property: one of {KINDS}."})
+class KindOutputField(serializers.CharField):
+    """Documented without a second enum: an enum named ``kind`` used in two components makes
+    drf-spectacular guess a name (other schemas have enums named ``Kind`` too)."""
+
+
+class LeadInput(StrictSerializer):
+    """A property lead: the kind, what the party knows, whether it is urgent, and up to three files."""
+
+    kind = serializers.ChoiceField(choices=PropertyLead.Kind.choices)
+    detail = serializers.CharField(max_length=leads.MAX_DETAIL)
+    urgent = serializers.BooleanField(required=False, default=False)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=leads.MAX_FILES,
+        help_text="At most 3 files, each at most 5 MB: JPEG, PNG or PDF (checked by content).",
+    )
+
+
+class AttachmentOutput(serializers.Serializer):
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class LeadOutput(serializers.Serializer):
+    """One of the party's leads as he sees it: no verification details, no download links."""
+
+    id = serializers.IntegerField(source="lead.pk")
+    kind = KindOutputField(source="lead.kind")
+    kind_label = serializers.CharField(source="lead.get_kind_display")
+    detail = serializers.CharField(source="lead.detail")
+    urgent = serializers.BooleanField(source="lead.urgent")
+    submitted_at = serializers.DateTimeField(source="lead.submitted_at")
+    status = serializers.ChoiceField(
+        choices=[("received", "received"), ("verified", "verified")],
+        help_text="received: the court has it; verified: the judge has verified the party's leads.",
+    )
+    attachments = AttachmentOutput(many=True)
+
+
+def _unauthorized() -> Response:
+    message = _("Your session has ended or the token is not valid; query your case again.")
+    return Response(error_body(message, "not_authenticated"), status=status.HTTP_401_UNAUTHORIZED)
+
+
+class PartyLeadsApi(APIView):
+    """The party's own property leads on his case: list them, or report a new one."""
+
+    authentication_classes: list[Any] = []  # the party token is the only credential here
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="progress_leads_list",
+        parameters=[PARTY_TOKEN],
+        responses={200: LeadOutput(many=True), 401: NO_TOKEN},
+    )
+    def get(self, request: Request) -> Response:
+        access = access_from_header(request)
+        if access is None:
+            return _unauthorized()
+        return Response(LeadOutput(leads.leads_of_party(access), many=True).data)
+
+    @extend_schema(
+        operation_id="progress_leads_create",
+        parameters=[PARTY_TOKEN],
+        request={"multipart/form-data": LeadInput},
+        responses={
+            201: LeadOutput,
+            400: OpenApiResponse(description="Invalid input, a refused file, or a closed case."),
+            401: NO_TOKEN,
+            429: OpenApiResponse(description="The party reported the most leads allowed in 24 hours."),
+            413: OpenApiResponse(description="The request body is larger than the API allows."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        access = access_from_header(request)
+        if access is None:
+            return _unauthorized()
+        incoming = LeadInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._submit(access, incoming.validated_data)
+
+    def _submit(self, access: PortalAccess, data: dict[str, Any]) -> Response:
+        try:
+            lead = leads.submit_party_lead(
+                access,
+                kind=data["kind"],
+                detail=data["detail"],
+                urgent=data["urgent"],
+                files=data["attachments"],
+            )
+        except DjangoValidationError as error:
+            if getattr(error, "code", None) != "throttled":
+                raise  # the API's error handler answers 400 with the messages per field
+            body = error_body(" ".join(error.messages), "throttled")
+            return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return Response(LeadOutput(leads.lead_row(lead)).data, status=status.HTTP_201_CREATED)

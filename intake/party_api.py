@@ -1,0 +1,386 @@
+"""Appointments and messages in the API for the court's mini-program, under ``/api/v1/progress/``.
+
+The party is the one named by the ``X-Party-Token`` header (from ``POST /api/v1/progress/``); staff
+sign-ins mean nothing here, and without a valid token the answer is 401. Errors have the API's one shape;
+a slot someone else booked first is 409, the daily limit of messages 429.
+
+The staff's side: ``/api/v1/slots/`` for the signed-in judge's own slots (list, publish, withdraw).
+"""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enforcement.api.errors import error_body
+from enforcement.api.serializers import StrictSerializer
+from enforcement.models import Court
+from enforcement.roles import acting_user
+
+from . import appointments
+from . import messages as party_messages
+from .models import Appointment, AppointmentSlot
+from .portal import PortalAccess, access_from_header
+
+PARTY_TOKEN = OpenApiParameter(
+    "X-Party-Token",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The token `POST /api/v1/progress/` answered with.",
+)
+NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
+BAD_REQUEST = OpenApiResponse(description="Invalid input, or the state does not allow it; per-field errors.")
+NOT_FOUND = OpenApiResponse(description="No such appointment of yours.")
+APPOINTMENT_STATUSES = [
+    ("booked", "booked, still to come"),
+    ("past", "its time has passed"),
+    ("cancelled", "cancelled by the party"),
+    ("withdrawn", "cancelled by the court (the reason is in the messages)"),
+]
+
+
+# --- Input and output ---------------------------------------------------------------------------------------
+
+
+class FreeSlotOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField()
+
+
+class FreeSlotsOutput(serializers.Serializer):
+    judge = serializers.CharField(
+        help_text="The responsible judge as parties see him; empty until one is assigned."
+    )
+    slots = FreeSlotOutput(many=True, help_text="Free times in the next 60 days, soonest first.")
+
+
+class BookInput(StrictSerializer):
+    slot = serializers.IntegerField(min_value=1, help_text="The id of a free slot.")
+    topic = serializers.CharField(
+        max_length=appointments.TOPIC_MAX, required=False, allow_blank=True, default="", help_text="Optional."
+    )
+
+
+class AppointmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    judge = serializers.CharField()
+    topic = serializers.CharField()
+    booked_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=APPOINTMENT_STATUSES)
+    can_cancel = serializers.BooleanField()
+
+
+class MessageInput(StrictSerializer):
+    body = serializers.CharField(max_length=party_messages.MESSAGE_MAX)
+
+
+class MessageOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_party = serializers.BooleanField(help_text="true: written by you; false: the court's answer.")
+    author = serializers.CharField(help_text="For the court's answers: the role and real name; else empty.")
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True, help_text="When the other side read it.")
+
+
+def _appointment_body(booking: Appointment, case: Any, now: datetime.datetime) -> dict[str, Any]:
+    state = appointments.status_of(booking, now=now)
+    return {
+        "id": booking.pk,
+        "starts_at": booking.slot.starts_at,
+        "ends_at": booking.slot.ends_at,
+        "place": booking.slot.place,
+        "judge": appointments.staff_name_for_party(booking.slot.judge, case),
+        "topic": booking.topic,
+        "booked_at": booking.booked_at,
+        "cancelled_at": booking.cancelled_at,
+        "status": state,
+        "can_cancel": state == "booked",
+    }
+
+
+def _answer(data: Any, code: int = status.HTTP_200_OK) -> Response:
+    return Response(data, status=code, headers={"Cache-Control": "no-store"})
+
+
+def _refused(message: str, code: str, status_code: int) -> Response:
+    return Response(error_body(message, code), status=status_code, headers={"Cache-Control": "no-store"})
+
+
+def _unauthorized() -> Response:
+    message = _("Your access has expired or is not valid. Please query your case again.")
+    return _refused(message, "not_authenticated", status.HTTP_401_UNAUTHORIZED)
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    incoming = serializer_class(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
+
+
+class PartyApi(APIView):
+    """The party token is the only credential: no session (so no CSRF), and a staff login changes nothing."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    def party(self, request: Request) -> PortalAccess | None:
+        return access_from_header(request._request)
+
+
+# --- The party's side ---------------------------------------------------------------------------------------
+
+
+class FreeSlotsApi(PartyApi):
+    @extend_schema(
+        operation_id="progress_slots_list",
+        parameters=[PARTY_TOKEN],
+        responses={200: FreeSlotsOutput, 401: NO_TOKEN},
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        """The free times of the case's responsible judge (none before a judge is assigned)."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        case = access.case
+        judge = case.responsible_judge if case.responsible_judge_id else None
+        body = {
+            "judge": appointments.staff_name_for_party(judge, case) if judge is not None else "",
+            "slots": list(appointments.free_slots(case)[: appointments.SHOWN_SLOTS]),
+        }
+        return _answer(FreeSlotsOutput(body).data)
+
+
+class AppointmentsApi(PartyApi):
+    @extend_schema(
+        operation_id="progress_appointments_list",
+        parameters=[PARTY_TOKEN],
+        responses={200: AppointmentOutput(many=True), 401: NO_TOKEN},
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        """Your appointments in this case, latest first."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        now = timezone.now()
+        rows = [_appointment_body(b, access.case, now) for b in appointments.party_bookings(access)[:20]]
+        return _answer(AppointmentOutput(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="progress_appointments_book",
+        parameters=[PARTY_TOKEN],
+        request=BookInput,
+        responses={
+            201: AppointmentOutput,
+            400: BAD_REQUEST,
+            401: NO_TOKEN,
+            409: OpenApiResponse(description="Someone else booked this time first; choose another."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        """Book a free time (one coming appointment per party and case)."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        data = _valid(BookInput, request)
+        try:
+            booking = appointments.book_slot(access=access, slot_id=data["slot"], topic=data["topic"])
+        except appointments.SlotTaken as taken:
+            return _refused(" ".join(taken.messages), "slot_taken", status.HTTP_409_CONFLICT)
+        body = _appointment_body(booking, access.case, timezone.now())
+        return _answer(AppointmentOutput(body).data, status.HTTP_201_CREATED)
+
+
+class CancelAppointmentApi(PartyApi):
+    @extend_schema(
+        operation_id="progress_appointments_cancel",
+        parameters=[PARTY_TOKEN],
+        request=None,
+        responses={200: AppointmentOutput, 400: BAD_REQUEST, 401: NO_TOKEN, 404: NOT_FOUND},
+        auth=[],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Cancel your appointment before it begins; the judge is told."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        booking = appointments.cancel_booking(access=access, appointment_id=pk)  # 404: not yours
+        return _answer(AppointmentOutput(_appointment_body(booking, access.case, timezone.now())).data)
+
+
+class MessagesApi(PartyApi):
+    @extend_schema(
+        operation_id="progress_messages_list",
+        parameters=[PARTY_TOKEN],
+        responses={200: MessageOutput(many=True), 401: NO_TOKEN},
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        """Your messages with the judge, oldest first; reading them marks the court's answers read."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        thread = [
+            party_messages.party_view_of(m, access.case)
+            for m in party_messages.thread(access.case, access.party)
+        ]
+        party_messages.mark_read_by_party(access)
+        return _answer(MessageOutput(thread, many=True).data)
+
+    @extend_schema(
+        operation_id="progress_messages_write",
+        parameters=[PARTY_TOKEN],
+        request=MessageInput,
+        responses={
+            201: MessageOutput,
+            400: BAD_REQUEST,
+            401: NO_TOKEN,
+            429: OpenApiResponse(
+                description="You wrote 10 messages in the last 24 hours; the message says when."
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        """Write to the responsible judge (once one is assigned); he is told in his inbox."""
+        access = self.party(request)
+        if access is None:
+            return _unauthorized()
+        data = _valid(MessageInput, request)
+        try:
+            message = party_messages.write_to_judge(access=access, body=data["body"])
+        except party_messages.MessageLimitReached as limit:
+            return _refused(" ".join(limit.messages), "throttled", status.HTTP_429_TOO_MANY_REQUESTS)
+        return _answer(
+            MessageOutput(party_messages.party_view_of(message, access.case)).data, status.HTTP_201_CREATED
+        )
+
+
+# --- The judge's side: his own slots ------------------------------------------------------------------------
+
+
+class SlotInput(StrictSerializer):
+    court = serializers.IntegerField(required=False, help_text="Needed only if you belong to several courts.")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=5, max_value=480, help_text="Split into slots this long."
+    )
+    place = serializers.CharField(max_length=100)
+
+
+class SlotOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="slot.pk")
+    court = serializers.CharField(source="slot.court.code")
+    starts_at = serializers.DateTimeField(source="slot.starts_at")
+    ends_at = serializers.DateTimeField(source="slot.ends_at")
+    place = serializers.CharField(source="slot.place")
+    booked = serializers.BooleanField()
+    case = serializers.CharField(allow_null=True, help_text="The booking's case number, if booked.")
+    party = serializers.CharField(allow_null=True, help_text="The booking party's name, if booked.")
+    topic = serializers.CharField(allow_null=True)
+
+
+class WithdrawInput(StrictSerializer):
+    note = serializers.CharField(
+        max_length=appointments.NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the slot is booked: the party is told why.",
+    )
+
+
+def _slot_rows(slots: list[AppointmentSlot]) -> list[dict[str, Any]]:
+    bookings = appointments.bookings_by_slot(slots)
+    rows = []
+    for s in slots:
+        b = bookings.get(s.pk)
+        rows.append(
+            {
+                "slot": s,
+                "booked": b is not None,
+                "case": b.case.number if b else None,
+                "party": b.party.name if b else None,
+                "topic": b.topic if b else None,
+            }
+        )
+    return rows
+
+
+def _court_for(request: Request, wanted: int | None) -> Court:
+    courts = appointments.publishing_courts(request.user)
+    if not courts:
+        raise ApiPermissionDenied(_("Only the court's judges and team leads publish slots."))
+    if wanted is None and len(courts) == 1:
+        return courts[0]
+    found = next((c for c in courts if c.pk == wanted), None)
+    if found is None:
+        raise serializers.ValidationError({"court": [_("Choose one of your courts.")]})
+    return found
+
+
+class SlotsApi(APIView):
+    @extend_schema(operation_id="slots_list", responses={200: SlotOutput(many=True), 403: OpenApiResponse()})
+    def get(self, request: Request) -> Response:
+        """Your coming slots, with their bookings."""
+        actor = acting_user(request.user)
+        return Response(SlotOutput(_slot_rows(list(appointments.judge_slots(actor))), many=True).data)
+
+    @extend_schema(
+        operation_id="slots_publish",
+        request=SlotInput,
+        responses={201: SlotOutput(many=True), 400: BAD_REQUEST, 403: OpenApiResponse()},
+    )
+    def post(self, request: Request) -> Response:
+        """Publish one slot, or a span split into slots; all or none."""
+        actor = acting_user(request.user)
+        data = _valid(SlotInput, request)
+        court = _court_for(request, data.get("court"))
+        times = appointments.split(
+            starts_at=data["starts_at"], ends_at=data["ends_at"], minutes=data.get("minutes")
+        )
+        created = appointments.publish_slots(actor=actor, court=court, times=times, place=data["place"])
+        return Response(SlotOutput(_slot_rows(created), many=True).data, status=status.HTTP_201_CREATED)
+
+
+class WithdrawSlotApi(APIView):
+    @extend_schema(
+        operation_id="slots_withdraw",
+        request=WithdrawInput,
+        responses={
+            200: SlotOutput,
+            400: BAD_REQUEST,
+            404: OpenApiResponse(description="Not one of your slots."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Withdraw your slot; a booked one needs a note, and its booking is cancelled."""
+        actor = acting_user(request.user)
+        slot = AppointmentSlot.objects.filter(pk=pk, judge=actor).first()
+        if slot is None:
+            return _refused(_("Not found."), "not_found", status.HTTP_404_NOT_FOUND)
+        data = _valid(WithdrawInput, request)
+        withdrawn = appointments.withdraw_slot(actor=actor, slot=slot, note=data["note"])
+        return Response(SlotOutput(_slot_rows([withdrawn])[0]).data)
