@@ -35,6 +35,7 @@ from .models import (
     NodeType,
     OutboxMessage,
     Party,
+    SmsMessage,
     Team,
     TeamKind,
     TeamMembership,
@@ -464,3 +465,11 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["alert__case__number", "last_error"]
     list_select_related = ["alert"]
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "phone", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["case__number", "phone", "last_error"]
+    list_select_related = ["case"]

@@ -260,7 +260,8 @@ def record_notice_delivery(
         kind=CaseEvent.Kind.NOTICE_DELIVERED,
         actor=actor,
         public=True,
-        detail=f"{delivery.get_kind_display()} → {recipient.name}",
+        # Public: the other side reads the timeline too, so the recipient is named by his role only.
+        detail=f"{delivery.get_kind_display()} → {recipient.get_role_display()}",
         data={"notice": kind, "recipient": recipient.pk, "method": method, "acknowledged": acknowledged},
     )
     return delivery

@@ -583,3 +583,13 @@ def test_one_party_booking_two_slots_at_once_gets_one_booking(court, clerk, team
         t.join()
     assert sorted(outcomes) == ["booked", "refused", "refused"]
     assert Appointment.objects.filter(party=filed.applicant, cancelled_at__isnull=True).count() == 1
+
+
+def test_the_party_reads_the_confirmation_and_the_refusal_on_his_page(first, judge, court):  # type: ignore[no-untyped-def]
+    slot, other = publish(judge, court, local(1, 9), local(1, 10))
+    browser = party(first, 1)
+    booked = browser.post(BOOK, {"slot": slot.pk, "topic": ""}, follow=True)
+    assert 'class="portal-message' in booked.content.decode()
+    assert "Your appointment is booked" in booked.content.decode()
+    refused = browser.post(BOOK, {"slot": other.pk, "topic": ""}, follow=True)
+    assert "You already have an appointment in this case" in refused.content.decode()
