@@ -264,7 +264,7 @@ class DeliveryResult:
     lost: int = 0  # claims another worker took over (ours had expired) before we sent or marked
 
 
-class _Clock:
+class BatchClock:
     """``now`` as given (tests and replays set it), advanced by the real time the batch has taken."""
 
     def __init__(self, now: datetime.datetime) -> None:
@@ -276,7 +276,7 @@ class _Clock:
 
 def deliver_due_messages(*, now: datetime.datetime | None = None, limit: int = BATCH_SIZE) -> DeliveryResult:
     """Claim up to ``limit`` due messages, send each on its channel, and record the outcome."""
-    clock = _Clock(now or timezone.now())
+    clock = BatchClock(now or timezone.now())
     outcomes = Counter(_deliver(message, clock) for message in _claim(clock.start, limit))
     result = DeliveryResult(claimed=outcomes.total(), **outcomes)
     if result.claimed:
@@ -334,7 +334,7 @@ def _ours(message: OutboxMessage) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts)
 
 
-def _deliver(message: OutboxMessage, clock: _Clock) -> str:
+def _deliver(message: OutboxMessage, clock: BatchClock) -> str:
     # Renew the lease before sending: if it expired and another worker took the message, we send nothing.
     if not _ours(message).update(claimed_until=clock.now() + LEASE):
         return "lost"

@@ -21,7 +21,6 @@ number, what happened (with the amount, for money), and where to follow the case
 import datetime
 import logging
 import re
-import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .models import Case, CaseEvent, SmsMessage
+from .notify import BatchClock
 
 logger = logging.getLogger(__name__)
 
@@ -178,19 +178,9 @@ class SmsDeliveryResult:
     lost: int = 0  # claims another worker took over (ours had expired) before we sent or marked
 
 
-class _Clock:
-    """``now`` as given (tests set it), advanced by the real time the batch has taken."""
-
-    def __init__(self, now: datetime.datetime) -> None:
-        self.start, self.started = now, time.monotonic()
-
-    def now(self) -> datetime.datetime:
-        return self.start + datetime.timedelta(seconds=time.monotonic() - self.started)
-
-
 def deliver_sms(*, now: datetime.datetime | None = None, limit: int = BATCH_SIZE) -> SmsDeliveryResult:
     """Claim up to ``limit`` due messages, send each through the backend, and record the outcome."""
-    clock = _Clock(now or timezone.now())
+    clock = BatchClock(now or timezone.now())
     claimed = _claim(clock.start, limit)
     if not claimed:
         return SmsDeliveryResult()
@@ -245,7 +235,7 @@ def _ours(message: SmsMessage) -> QuerySet[SmsMessage]:
     return SmsMessage.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts)
 
 
-def _deliver(message: SmsMessage, backend: SmsBackend, clock: _Clock) -> str:
+def _deliver(message: SmsMessage, backend: SmsBackend, clock: BatchClock) -> str:
     # Renew the lease first: if it ran out and another worker took the message, we send nothing.
     if not _ours(message).update(claimed_until=clock.now() + LEASE):
         return "lost"

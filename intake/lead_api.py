@@ -7,9 +7,7 @@ sign-ins mean nothing here, and without a valid token the answer is 401.
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -22,17 +20,8 @@ from enforcement.api.serializers import StrictSerializer
 
 from . import leads
 from .models import PropertyLead
+from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
 from .portal import PortalAccess, access_from_header
-
-PARTY_TOKEN = OpenApiParameter(
-    "X-Party-Token",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The token `POST /api/v1/progress/` answered with.",
-)
-NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
-
 
 KINDS = ", ".join(PropertyLead.Kind.values)
 
@@ -80,11 +69,6 @@ class LeadOutput(serializers.Serializer):
     attachments = AttachmentOutput(many=True)
 
 
-def _unauthorized() -> Response:
-    message = _("Your session has ended or the token is not valid; query your case again.")
-    return Response(error_body(message, "not_authenticated"), status=status.HTTP_401_UNAUTHORIZED)
-
-
 class PartyLeadsApi(APIView):
     """The party's own property leads on his case: list them, or report a new one."""
 
@@ -100,7 +84,7 @@ class PartyLeadsApi(APIView):
     def get(self, request: Request) -> Response:
         access = access_from_header(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         return Response(LeadOutput(leads.leads_of_party(access), many=True).data)
 
     @extend_schema(
@@ -118,7 +102,7 @@ class PartyLeadsApi(APIView):
     def post(self, request: Request) -> Response:
         access = access_from_header(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         incoming = LeadInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         return self._submit(access, incoming.validated_data)

@@ -12,8 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.parsers import JSONParser
@@ -30,16 +29,9 @@ from enforcement.roles import acting_user
 from . import appointments
 from . import messages as party_messages
 from .models import Appointment, AppointmentSlot
+from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
 from .portal import PortalAccess, access_from_header
 
-PARTY_TOKEN = OpenApiParameter(
-    "X-Party-Token",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The token `POST /api/v1/progress/` answered with.",
-)
-NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
 BAD_REQUEST = OpenApiResponse(description="Invalid input, or the state does not allow it; per-field errors.")
 NOT_FOUND = OpenApiResponse(description="No such appointment of yours.")
 APPOINTMENT_STATUSES = [
@@ -124,11 +116,6 @@ def _refused(message: str, code: str, status_code: int) -> Response:
     return Response(error_body(message, code), status=status_code, headers={"Cache-Control": "no-store"})
 
 
-def _unauthorized() -> Response:
-    message = _("Your access has expired or is not valid. Please query your case again.")
-    return _refused(message, "not_authenticated", status.HTTP_401_UNAUTHORIZED)
-
-
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     incoming = serializer_class(data=request.data)
     incoming.is_valid(raise_exception=True)
@@ -160,7 +147,7 @@ class FreeSlotsApi(PartyApi):
         """The free times of the case's responsible judge (none before a judge is assigned)."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         case = access.case
         judge = case.responsible_judge if case.responsible_judge_id else None
         body = {
@@ -181,7 +168,7 @@ class AppointmentsApi(PartyApi):
         """Your appointments in this case, latest first."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         now = timezone.now()
         rows = [_appointment_body(b, access.case, now) for b in appointments.party_bookings(access)[:20]]
         return _answer(AppointmentOutput(rows, many=True).data)
@@ -202,7 +189,7 @@ class AppointmentsApi(PartyApi):
         """Book a free time (one coming appointment per party and case)."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         data = _valid(BookInput, request)
         try:
             booking = appointments.book_slot(access=access, slot_id=data["slot"], topic=data["topic"])
@@ -224,7 +211,7 @@ class CancelAppointmentApi(PartyApi):
         """Cancel your appointment before it begins; the judge is told."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         booking = appointments.cancel_booking(access=access, appointment_id=pk)  # 404: not yours
         return _answer(AppointmentOutput(_appointment_body(booking, access.case, timezone.now())).data)
 
@@ -240,7 +227,7 @@ class MessagesApi(PartyApi):
         """Your messages with the judge, oldest first; reading them marks the court's answers read."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         thread = [
             party_messages.party_view_of(m, access.case)
             for m in party_messages.thread(access.case, access.party)
@@ -266,7 +253,7 @@ class MessagesApi(PartyApi):
         """Write to the responsible judge (once one is assigned); he is told in his inbox."""
         access = self.party(request)
         if access is None:
-            return _unauthorized()
+            return unauthorized()
         data = _valid(MessageInput, request)
         try:
             message = party_messages.write_to_judge(access=access, body=data["body"])

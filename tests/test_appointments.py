@@ -363,7 +363,8 @@ class TestCancelling:
         booking.refresh_from_db()
         assert booking.cancelled_at is not None
         assert f'value="{slot.pk}"' in response.content.decode()
-        assert InboxItem.objects.filter(user=judge, title__contains="cancelled").exists()
+        # The judge's notice is in the court's language.
+        assert InboxItem.objects.filter(user=judge, title__contains="当事人取消预约").exists()
 
     def test_a_booking_cannot_be_cancelled_once_it_began(self, judge, court, first):
         (slot,) = publish(judge, court, local(2, 9))

@@ -1,0 +1,28 @@
+"""What every API endpoint of a proved party shares: the token header, its documentation and the 401."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import status
+from rest_framework.response import Response
+
+from enforcement.api.errors import error_body
+
+PARTY_TOKEN = OpenApiParameter(
+    "X-Party-Token",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The token `POST /api/v1/progress/` answered with.",
+)
+NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
+
+
+def unauthorized() -> Response:
+    """The one answer to a missing, forged or expired party token (never cached: it is about a person)."""
+    message = _("Your access has expired or is not valid. Please query your case again.")
+    return Response(
+        error_body(message, "not_authenticated"),
+        status=status.HTTP_401_UNAUTHORIZED,
+        headers={"Cache-Control": "no-store"},
+    )
