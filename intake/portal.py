@@ -37,9 +37,56 @@ def normalize_id_number(raw: str) -> str:
     return "".join(raw.split()).upper()
 
 
+# What a progress query reads of the parties and of the case's relations: ``intake.progress`` shows
+# and scrubs with these, and reuses the parties ``find_party`` read (see ``_remember_parties``).
+PARTY_FIELDS = (
+    "id",
+    "case_id",
+    "role",
+    "kind",
+    "position",
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "agent_name",
+    "agent_phone",
+    "legal_representative",
+)
+_RELATED_FIELDS = (
+    "case__number",
+    "case__status",
+    "case__closure",
+    "case__filed_at",
+    "case__claim_kind",
+    "case__query_code_hash",
+    "case__court",
+    "case__team",
+    "case__responsible_judge",
+    "case__court__name",
+    "case__court__service_phone",
+    "case__team__name",
+    "case__team__service_phone",
+    "case__responsible_judge__first_name",
+    "case__responsible_judge__last_name",
+)
+
+
 def find_party(*, number: str, id_number: str, query_code: str) -> PortalAccess | None:
+    """The party proved by these credentials, or None whatever was wrong.
+
+    One query: the case's parties, each with the case, its court, team and judge (a case without parties
+    cannot prove anyone, so it is read like a case that does not exist). The case keeps its parties as if
+    prefetched, so ``intake.progress.progress_for`` does not read them again.
+    """
     number = normalize_case_number(number)
-    case = Case.objects.filter(number=number).select_related("court", "team", "responsible_judge").first()
+    parties = list(
+        Party.objects.filter(case__number=number)
+        .select_related("case__court", "case__team", "case__responsible_judge")
+        .only(*PARTY_FIELDS, *_RELATED_FIELDS)
+        .order_by("role", "position", "id")
+    )
+    case = parties[0].case if parties else None
     # Hash even when there is no case, so a wrong number costs the same time as a wrong code.
     stored = case.query_code_hash if case is not None else ""
     code_ok = querycode.query_code_matches(case_number=number, stored_hash=stored or "-", code=query_code)
@@ -48,8 +95,20 @@ def find_party(*, number: str, id_number: str, query_code: str) -> PortalAccess 
     wanted = normalize_id_number(id_number)
     if not wanted:
         return None
-    party = next((p for p in case.parties.all() if normalize_id_number(p.id_number) == wanted), None)
-    return PortalAccess(case, party) if party is not None else None
+    party = next((p for p in parties if normalize_id_number(p.id_number) == wanted), None)
+    if party is None:
+        return None
+    party.case = case  # every row brought its own copy of the case: keep one
+    _remember_parties(case, parties)
+    return PortalAccess(case, party)
+
+
+def _remember_parties(case: Case, parties: list[Party]) -> None:
+    """Keep the parties read with the case as ``case.parties.all()``, as ``prefetch_related`` would."""
+    cached = case.parties.all()
+    cached._result_cache = parties
+    cached._prefetch_done = True  # type: ignore[attr-defined]
+    case._prefetched_objects_cache = {"parties": cached}  # type: ignore[attr-defined]
 
 
 # --- The pages: a session -------------------------------------------------------------------------------

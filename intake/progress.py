@@ -1,8 +1,10 @@
 """The parties' progress query: throttling of guesses, and what a proved party may see of his case.
 
 Throttling
-    Every evaluated query is a ``QueryAttempt`` row (client address, case number as typed, success), so
-    the count is shared by every process that serves the site. Failures are counted in sliding windows:
+    Every failed query is a ``QueryAttempt`` row (client address, case number as typed), so the count is
+    shared by every process that serves the site. A successful query writes nothing: it never counts
+    toward a limit, and not writing it keeps the mini-program's hot path free of an INSERT and its commit
+    (``bench/progress_bench.py``). Failures are counted in sliding windows:
 
     - per client address: at most ``CLIENT_FAILURES_PER_HOUR`` (10) failures in any hour;
     - per case number: at most ``CASE_FAILURES_PER_HOUR`` (5) in any hour and ``CASE_FAILURES_PER_DAY``
@@ -14,10 +16,16 @@ Throttling
     looked at (a throttled client learns nothing, not even with the right code) and are not recorded,
     so they do not prolong the block. Successful queries never count as failures.
 
-    The client address is ``REMOTE_ADDR``. The settings have no trusted-proxy option, so
-    ``X-Forwarded-For`` is ignored (anyone can send it); behind a reverse proxy that does not set
-    ``REMOTE_ADDR`` to the client's address, every party shares the proxy's address and its limit.
-    An IPv6 client is counted by its /64 network, which a single subscriber usually holds whole.
+    The client address is ``REMOTE_ADDR`` unless the setting ``TRUSTED_PROXY_COUNT`` (environment, default
+    0) says how many reverse proxies of our own stand in front of the application. With N > 0, the
+    address is the N-th entry of ``X-Forwarded-For`` counted from the right: each trusted proxy appends
+    the address it received the request from, so that entry was written by our outermost proxy, and
+    everything left of it is whatever the client sent (anyone can forge it, so it is never used). A
+    header with fewer than N entries did not pass through all our proxies: ``REMOTE_ADDR`` is used.
+    With 0, ``X-Forwarded-For`` is ignored; behind a reverse proxy every party then shares the proxy's
+    address and its limit. Set N exactly: too high lets clients choose their address (and escape the
+    per-address limit), too low puts everyone behind the proxy under one limit. An IPv6 client is
+    counted by its /64 network, which a single subscriber usually holds whole.
 
     With 20 failures per case number a day and codes of 8 characters from 31 (31**8 ≈ 8.5·10^11),
     guessing one case's code takes about 8.5e11 / 2 / 20 ≈ 2·10^10 days on average.
@@ -35,10 +43,13 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -46,14 +57,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement.models import Case, CaseEvent, Deadline, Party
-from enforcement.selectors import timeline
 from enforcement.templatetags.people import display_name
 from payments.ledger import PAYOUT_NODE
-from payments.selectors import PartyMoneyLine, party_money_lines
+from payments.selectors import PartyMoneyLine, party_money_lines_from_rows, party_money_rows
 
 from .casenumbers import normalize_case_number
 from .models import QueryAttempt, QueryBlock
-from .portal import PortalAccess, find_party
+from .portal import PARTY_FIELDS, PortalAccess, find_party
 
 # --- Throttling ---------------------------------------------------------------------------------------------
 
@@ -96,8 +106,15 @@ class QueryOutcome:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address failures are counted by: REMOTE_ADDR (see the module's notes), IPv6 by its /64."""
+    """The address failures are counted by (see the module's notes): REMOTE_ADDR, or with
+    ``TRUSTED_PROXY_COUNT`` = N > 0 the N-th X-Forwarded-For entry from the right; IPv6 by its /64."""
     raw = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= trusted:
+            raw = hops[-trusted]
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
@@ -134,10 +151,8 @@ def query(*, client_ip: str, number: str, id_number: str, query_code: str) -> Qu
     if until is not None:
         return QueryOutcome(blocked_until=until)
     access = find_party(number=number, id_number=id_number, query_code=query_code)
-    QueryAttempt.objects.create(
-        client_ip=client_ip, case_number_key=key, succeeded=access is not None, at=now
-    )
-    if access is None:
+    if access is None:  # only failures are recorded: a success never counts (module notes)
+        QueryAttempt.objects.create(client_ip=client_ip, case_number_key=key, succeeded=False, at=now)
         _throttle_if_needed(client_ip=client_ip, number_key=key, now=now)
     return QueryOutcome(access=access)
 
@@ -277,38 +292,82 @@ class Progress:
     money_lines: list[MoneyLine]
 
 
-class _PartyRow(NamedTuple):
-    id: int
-    role: str
-    kind: str
-    name: str
-    id_number: str
-    phone: str
-    address: str
-    agent_name: str
-    agent_phone: str
-    legal_representative: str
+class _CompiledRead:
+    """A ``values_list`` read of one case's rows, compiled to SQL once per process and database.
+
+    Compiling a queryset (``as_sql``) costs more Python than running it, and this read model runs for
+    every party's visit and mini-program refresh. The queryset is built once with a sentinel case id,
+    its SQL, parameters and the ORM's value converters are kept, and each call only substitutes the
+    case id and converts the rows, exactly as ``QuerySet.values_list`` would.
+    """
+
+    _SENTINEL = -7_777_777_777
+
+    def __init__(self, build: Callable[[int], QuerySet[Any]]) -> None:
+        self._build = build
+        self._compiled: dict[str, tuple[str, list[Any], list[int], Any, Any]] = {}
+
+    def rows(self, case_id: int) -> list[tuple[Any, ...]]:
+        compiled = self._compiled.get(connection.alias)
+        if compiled is None:
+            queryset = self._build(self._SENTINEL)
+            compiler = queryset.query.get_compiler(using=connection.alias)
+            sql, params = compiler.as_sql()
+            slots = [n for n, param in enumerate(params) if param == self._SENTINEL]
+            if not slots:
+                raise ValueError("the read must take the case id")
+            fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+            converters = compiler.get_converters(fields)
+            compiled = (sql, list(params), slots, compiler, converters)
+            self._compiled[connection.alias] = compiled
+        sql, params, slots, compiler, converters = compiled
+        params = list(params)
+        for slot in slots:
+            params[slot] = case_id
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return [tuple(row) for row in rows]
+
+
+_DEADLINES = _CompiledRead(
+    lambda case_id: (
+        Deadline.objects.filter(case_id=case_id, status__in=Deadline.ACTIVE)
+        .order_by("due_at", "id")
+        .values_list("node_type__code", "node_type__name", "node_type__public", "due_date", "paused")
+    )
+)
+_PUBLIC_EVENTS = _CompiledRead(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id, public=True)
+        .order_by("-occurred_at", "-id")  # as the timeline: newest first
+        .values_list("kind", "occurred_at", "detail")
+    )
+)
+
+
+_MONEY = _CompiledRead(party_money_rows)
 
 
 def progress_for(access: PortalAccess) -> Progress:
     """What the proved party may see of his case; texts in the active language.
 
-    The reads take only the columns they show (``values_list``): the query runs for every party's visit
-    and every mini-program refresh, and building model instances was most of its cost.
+    This runs for every party's visit and every mini-program refresh, so it reads little: the case with
+    its court, team and judge and its parties as ``find_party`` left them (read again only when they are
+    not at hand, as on the pages' session), then three queries of the columns shown (``values_list``):
+    the running deadlines, the public events and the money (one UNION query).
     """
     case = access.case
     if not all(name in case._state.fields_cache for name in _CASE_RELATIONS):
         case = Case.objects.select_related(*_CASE_RELATIONS).get(pk=case.pk)
-    parties = [
-        _PartyRow._make(row)
-        for row in case.parties.order_by("role", "position", "id").values_list(*_PartyRow._fields)
-    ]
-    deadlines = list(
-        Deadline.objects.filter(case=case, status__in=Deadline.ACTIVE)
-        .order_by("due_at", "id")
-        .values_list("node_type__code", "node_type__name", "node_type__public", "due_date", "paused")
-    )
-    lines = [_money_line(line) for line in party_money_lines(case)]
+    if "parties" in getattr(case, "_prefetched_objects_cache", {}):
+        parties = list(case.parties.all())
+    else:
+        parties = list(case.parties.only(*PARTY_FIELDS).order_by("role", "position", "id"))
+    deadlines = _DEADLINES.rows(case.pk)
+    lines = [_money_line(line) for line in party_money_lines_from_rows(_MONEY.rows(case.pk))]
     totals = {"received": Decimal("0.00"), "paid": Decimal("0.00"), "pending": Decimal("0.00")}
     for line in lines:
         totals[line.kind] += line.amount
@@ -331,9 +390,7 @@ def progress_for(access: PortalAccess) -> Progress:
                 on=timezone.localtime(occurred_at).date(),
                 detail=scrub(detail, parties, viewer_id=access.party.pk),
             )
-            for kind, occurred_at, detail in timeline(case, public_only=True).values_list(
-                "kind", "occurred_at", "detail"
-            )
+            for kind, occurred_at, detail in _PUBLIC_EVENTS.rows(case.pk)
         ],
         next_step=next(
             (
@@ -345,11 +402,20 @@ def progress_for(access: PortalAccess) -> Progress:
         ),
         team=case.team.name if case.team is not None else "",
         service_phone=(case.team.service_phone if case.team is not None else "") or case.court.service_phone,
-        judge=display_name(case.responsible_judge),
+        judge=judge_name(case.responsible_judge),
         money_claim=case.claim_kind == Case.ClaimKind.MONEY,
         money_totals=totals,
         money_lines=lines,
     )
+
+
+def judge_name(judge: AbstractUser | None) -> str:
+    """The judge as parties see him: his name, never his login; "The responsible judge" if he has none."""
+    if judge is None:
+        return ""
+    if not (judge.first_name.strip() or judge.last_name.strip()):
+        return _("The responsible judge")
+    return display_name(judge)
 
 
 def _next_step(deadlines: list[tuple[str, str, bool, datetime.date, bool]]) -> NextStep | None:
@@ -369,7 +435,7 @@ def _stage(case: Case, *, paying_out: bool) -> tuple[str, str]:
     return "enforcing", _("A judge is responsible for the case and enforcement is under way")
 
 
-def _public_party(party: _PartyRow, *, viewer_id: int) -> PublicParty:
+def _public_party(party: Party, *, viewer_id: int) -> PublicParty:
     is_you = party.id == viewer_id
     return PublicParty(
         role=party.role,
@@ -379,7 +445,7 @@ def _public_party(party: _PartyRow, *, viewer_id: int) -> PublicParty:
     )
 
 
-def scrub(text: str, parties: list[_PartyRow], *, viewer_id: int) -> str:
+def scrub(text: str, parties: list[Party], *, viewer_id: int) -> str:
     """A public event's text with nothing personal left: every party's identity number, phone, address,
     agent and legal representative blanked, and the full names of other natural persons masked."""
     if not text:

@@ -354,13 +354,15 @@ def test_money_matches_what_payments_tells_parties(world):
     assert shown.money_totals["pending"] == Decimal("600.00")
 
 
-def test_events_are_newest_first_and_a_delivery_to_the_other_side_is_masked(world):
-    shown = progress_for(portal.PortalAccess(world.case, world.respondent))
+def test_events_are_newest_first_and_a_delivery_names_its_recipient_by_role(world):
+    shown = progress_for(portal.PortalAccess(world.case, world.applicant))
     times = [e.on for e in shown.events]
     assert times == sorted(times, reverse=True)
     assert shown.events[-1].kind == CaseEvent.Kind.CASE_FILED
     delivery = next(e for e in shown.events if e.kind == CaseEvent.Kind.NOTICE_DELIVERED)
-    assert "欧阳娜娜" in delivery.detail  # the respondent asking sees his own name
+    # The public timeline never carries a party's name: the notice went to "the respondent".
+    assert "欧阳" not in delivery.detail
+    assert str(Party.Role.RESPONDENT.label) in delivery.detail or "被执行人" in delivery.detail
 
 
 def test_the_stage_follows_the_case(court, clerk, world, team_lead):
@@ -401,3 +403,38 @@ def test_without_a_team_the_court_phone_is_given(court, clerk):
     assert shown.team == ""
     assert shown.judge == ""
     assert shown.service_phone == court.service_phone
+
+
+# --- The judge's name: never the login ---------------------------------------------------------------------
+
+
+def test_the_judge_is_shown_by_name_never_by_login(world):
+    shown = progress_for(portal.PortalAccess(world.case, world.applicant))
+    assert shown.judge == "王明"
+    assert "judge-li" not in shown.judge
+
+
+def test_a_judge_without_a_name_is_the_responsible_judge_not_his_login(world, settings):
+    world.judge.first_name = world.judge.last_name = " "
+    world.judge.save(update_fields=["first_name", "last_name"])
+    settings.LANGUAGE_CODE = "en"
+    from django.utils import translation
+
+    with translation.override("en"):
+        shown = progress_for(portal.PortalAccess(Case.objects.get(pk=world.case.pk), world.applicant))
+    assert shown.judge == "The responsible judge"
+    assert "judge-li" not in shown.judge
+
+
+# --- The read model reuses what find_party read ------------------------------------------------------------
+
+
+def test_a_proved_party_is_shown_with_few_queries(world, django_assert_max_num_queries):
+    access = portal.find_party(
+        number=world.case.number, id_number=world.applicant.id_number, query_code=world.code
+    )
+    assert access is not None
+    with django_assert_max_num_queries(3):  # deadlines, public events, money: parties and case are at hand
+        shown = progress_for(access)
+    assert {p.name for p in shown.parties} == {"李建国", "欧阳某", "乌海市鑫源煤业有限责任公司"}
+    assert shown.you.is_you and shown.you.name == "李建国"

@@ -313,3 +313,48 @@ def test_supervisors_find_the_list_in_the_menu(client, supervisor, judge):
     assert THROTTLED in client.get(reverse("home")).content.decode()
     client.force_login(judge)
     assert THROTTLED not in client.get(reverse("home")).content.decode()
+
+
+# --- Only failures are recorded; the client address behind trusted proxies ---------------------------------
+
+
+def test_a_successful_query_writes_no_attempt_and_a_failure_writes_one(client, world):
+    assert query(client, details(world)).status_code == 302
+    assert not QueryAttempt.objects.exists()
+    query(Client(), details(world, query_code="WRONG000"))
+    attempt = QueryAttempt.objects.get()
+    assert (attempt.client_ip, attempt.succeeded) == ("10.0.0.1", False)
+
+
+def _request(remote: str, forwarded: str | None = None):  # type: ignore[no-untyped-def]
+    from django.test import RequestFactory
+
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().post("/", REMOTE_ADDR=remote, **extra)
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(_request("10.9.9.9", "1.2.3.4")) == "10.9.9.9"
+
+
+def test_with_trusted_proxies_the_address_is_that_many_hops_from_the_right(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client forged "6.6.6.6"; our one proxy appended the address it saw.
+    assert client_address(_request("10.0.0.5", "6.6.6.6, 203.0.113.7")) == "203.0.113.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_address(_request("10.0.0.5", "6.6.6.6, 203.0.113.7 ,10.0.0.4")) == "203.0.113.7"
+    assert client_address(_request("10.0.0.5", "2001:db8:1:2::99, 10.0.0.4")) == "2001:db8:1:2::"
+    # Fewer entries than trusted proxies: the request did not pass through them all.
+    assert client_address(_request("10.0.0.5", "10.0.0.4")) == "10.0.0.5"
+    assert client_address(_request("10.0.0.5")) == "10.0.0.5"
+
+
+def test_the_throttle_counts_the_forwarded_address(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(CLIENT_FAILURES_PER_HOUR):
+        query(client, nonexistent(n), address="10.0.0.254", HTTP_X_FORWARDED_FOR=f"9.9.9.{n}, 198.51.100.1")
+    block = QueryBlock.objects.get()
+    assert (block.scope, block.key) == ("client", "198.51.100.1")
+    other = query(Client(), details(world), address="10.0.0.254", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other.status_code == 302
