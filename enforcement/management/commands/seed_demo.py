@@ -43,8 +43,8 @@ from enforcement.models import (
 )
 from enforcement.scan import scan_deadlines
 from enforcement.services.deadlines import recompute
-from intake import identity
-from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+from intake import identity, querycode
+from intake.models import AppointmentSlot, FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
 from intake.services import (
     ApplicationInput,
     LeadInput,
@@ -380,9 +380,16 @@ class Command(BaseCommand):
             filed = 0 if demo_cases_exist() else seed_cases(courts, users, count=options["cases"])
             open_missing_case_accounts()
             receipts = seed_money(courts[MONEY_COURT], users)
+            party_demo = seed_party_demo(courts[MONEY_COURT])
         # The alerts a two-month history has raised by today (a no-op on a second run).
         scan_deadlines()
         self._report(filed, receipts)
+        if party_demo is not None:
+            case, id_number = party_demo
+            self.stdout.write(
+                f"Parties online 当事人查询 (/progress/): case {case.number}, "
+                f"identity number {id_number}, query code {DEMO_QUERY_CODE}."
+            )
 
     def _report(self, filed: int, receipts: int) -> None:
         rows = [("用户名 username", "角色 role", "法院 courts", "密码 password")]
@@ -407,6 +414,40 @@ class Command(BaseCommand):
                 f"Money 执行款: {receipts} demo receipt(s) in {MONEY_COURT} with their payouts; "
                 "a bank statement imported and reconciled."
             )
+
+
+# --- Parties online ----------------------------------------------------------------------------------------
+
+# A known query code on one demo case, so the parties' pages can be tried (real codes are shown once).
+DEMO_QUERY_CODE = "DEMA2345"
+
+
+def seed_party_demo(court: Court) -> tuple[Case, str] | None:
+    """The newest assigned case of the court gets the demo query code, and its judge free times
+    tomorrow; safe to run again."""
+    case = (
+        Case.objects.filter(court=court, responsible_judge__isnull=False, status=Case.Status.FILED)
+        .order_by("-filed_at", "-id")
+        .first()
+    )
+    if case is None or case.responsible_judge is None:
+        return None
+    case.query_code_hash = querycode.hash_query_code(case_number=case.number, code=DEMO_QUERY_CODE)
+    case.save(update_fields=["query_code_hash"])
+    judge = case.responsible_judge
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    if not AppointmentSlot.objects.filter(judge=judge, starts_at__date__gte=tomorrow).exists():
+        for hour in (9, 10, 15):
+            start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(hour)))
+            AppointmentSlot.objects.create(
+                judge=judge,
+                court=court,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(minutes=30),
+                place="执行事务中心接待室",
+            )
+    applicant = case.applicants()[0]
+    return case, applicant.id_number
 
 
 # --- Reference data and users -----------------------------------------------------------------------------
