@@ -78,9 +78,15 @@ def _responsible(case: Case, node_type: NodeType) -> list[User]:
     if node_type.responsible == NodeType.Responsible.FINANCE:
         return _court_members(case, roles.FINANCE)
     if node_type.responsible == NodeType.Responsible.JUDGE:
-        judge = case.responsible_judge
-        if judge is not None and judge.is_active:
-            return [judge]
+        return judge_or_leads(case)
+    return _team_leads(case)
+
+
+def judge_or_leads(case: Case) -> list[User]:
+    """Who acts for the case: its judge; without an active one, the leads (see ``_team_leads``)."""
+    judge = case.responsible_judge
+    if judge is not None and judge.is_active:
+        return [judge]
     return _team_leads(case)
 
 

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from . import roles
-from .models import Case, CaseEvent, Court, Party
+from .models import Case, CaseEvent, Court, Party, TeamMembership
 
 # Roles that see every case of their courts; the others see the cases of their teams and their own.
 COURT_WIDE_ROLES = frozenset(
@@ -72,3 +72,20 @@ def filing_courts(user: roles.AnyUser) -> QuerySet[Court]:
 def timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:
     events = case.events.select_related("actor")
     return events.filter(public=True) if public_only else events
+
+
+def judges_the_case(user: roles.AnyUser, case: Case) -> bool:
+    """The responsible judge, or a judge or the lead of the case's team: who acts for it toward parties
+    and money (its assistants and clerks prepare, but do not decide)."""
+    if not user.is_authenticated:
+        return False
+    if case.responsible_judge_id == user.pk:
+        return True
+    return bool(
+        case.team_id
+        and TeamMembership.objects.filter(
+            team_id=case.team_id,
+            user_id=user.pk,
+            role__in=[TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD],
+        ).exists()
+    )

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -28,8 +27,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcement import roles
-from enforcement.models import Case, CaseEvent, Deadline, InboxItem, Party, TeamMembership
+from enforcement.models import Case, CaseEvent, Deadline, InboxItem, Party
+from enforcement.notify import judge_or_leads
 from enforcement.panels import CasePanel, register
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
@@ -189,29 +188,6 @@ def _check_may_report(case: Case, party: Party) -> None:
         )
 
 
-def verifiers(case: Case) -> list[User]:
-    """The responsible judge; without one, the case team's leads, else the court's team leads, else its
-    supervisors."""
-    judge = case.responsible_judge
-    if judge is not None and judge.is_active:
-        return [judge]
-    active = User.objects.filter(is_active=True).order_by("pk")
-    if case.team_id is not None:
-        leads = list(
-            active.filter(
-                team_memberships__team_id=case.team_id, team_memberships__role=TeamMembership.Role.LEAD
-            ).distinct()
-        )
-        if leads:
-            return leads
-    in_court = active.filter(court_memberships__court_id=case.court_id)
-    for role in (roles.TEAM_LEAD, roles.SUPERVISOR):
-        found = list(in_court.filter(groups__name=role).distinct())
-        if found:
-            return found
-    return []
-
-
 def _notify_verifiers(lead: PartyLead, deadline: Deadline) -> None:
     case = lead.case
     # Staff read Chinese whatever the language of the party who reported.
@@ -224,8 +200,9 @@ def _notify_verifiers(lead: PartyLead, deadline: Deadline) -> None:
         else:
             title = _("Case %(number)s: a party reported a property lead; verify by %(date)s") % values
     url = reverse("case-detail", args=[case.pk]) + "#party-leads"
+    body = lead.detail[:500]
     InboxItem.objects.bulk_create(
-        InboxItem(user=user, title=title[:200], body=lead.detail[:500], url=url) for user in verifiers(case)
+        InboxItem(user=user, title=title[:200], body=body, url=url) for user in judge_or_leads(case)
     )
 
 

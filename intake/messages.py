@@ -21,8 +21,9 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcement.models import Case, Party, TeamMembership
+from enforcement.models import Case, Party
 from enforcement.panels import CasePanel, register
+from enforcement.selectors import judges_the_case
 
 from . import appointments
 from .models import PartyMessage
@@ -31,7 +32,6 @@ from .portal import PortalAccess, PortalSection, register_section
 MESSAGE_MAX = 2000
 DAILY_LIMIT = 10
 LIMIT_WINDOW = datetime.timedelta(hours=24)
-ANSWERING_TEAM_ROLES = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 
 
 class MessageLimitReached(ValidationError):
@@ -73,16 +73,7 @@ def threads(case: Case) -> list[dict[str, Any]]:
 
 def may_answer(user: User, case: Case) -> bool:
     """The responsible judge, and the judges and leads of the case's team."""
-    if not user.is_authenticated:
-        return False
-    if case.responsible_judge_id == user.pk:
-        return True
-    return bool(
-        case.team_id
-        and TeamMembership.objects.filter(
-            team_id=case.team_id, user=user, role__in=ANSWERING_TEAM_ROLES
-        ).exists()
-    )
+    return judges_the_case(user, case)
 
 
 def sent_today(party: Party, now: datetime.datetime) -> QuerySet[PartyMessage]:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from enforcement import roles
 from enforcement.duedates import Budget, compute_due_date
-from enforcement.models import Case, CaseEvent, Court, NodeType, Party, TeamMembership
+from enforcement.models import Case, CaseEvent, Court, NodeType, Party
+from enforcement.selectors import judges_the_case
 from enforcement.services.deadlines import meet_deadline, node_type_for, open_deadline
 from enforcement.services.events import record_event
 from enforcement.workcalendar import WorkingCalendar
@@ -103,19 +104,8 @@ def _lock_account(case: Case) -> CaseAccount:
 
 def works_on_case(actor: roles.AnyUser, case: Case) -> bool:
     """The responsible judge and the judges and lead of the case's team."""
-    if not isinstance(actor, User) or not roles.has_court_role(
-        actor, case.court_id, roles.JUDGE, roles.TEAM_LEAD
-    ):
-        return False
-    if case.responsible_judge_id == actor.pk:
-        return True
-    return bool(
-        case.team_id
-        and TeamMembership.objects.filter(
-            team_id=case.team_id,
-            user=actor,
-            role__in=[TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD],
-        ).exists()
+    return roles.has_court_role(actor, case.court_id, roles.JUDGE, roles.TEAM_LEAD) and judges_the_case(
+        actor, case
     )
 
 
