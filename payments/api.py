@@ -32,6 +32,7 @@ from enforcement.api.pagination import PagePagination
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
+from intake.casenumbers import normalize_case_number
 
 from . import selectors, services
 from .idempotency import KEY_PARAMETER, KEY_RESPONSES, idempotent
@@ -215,7 +216,7 @@ def _visible_case(user: roles.AnyUser, reference: str, field: str) -> Case:
     if reference.isdecimal() and len(reference) <= 18:
         found = cases.filter(pk=int(reference)).first()
     else:
-        found = cases.filter(number=reference).first()
+        found = cases.filter(number=normalize_case_number(reference)).first()
     if found is None:
         raise DjangoValidationError({field: _("There is no such case in your courts.")})
     return found

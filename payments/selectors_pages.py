@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from enforcement import roles
 from enforcement.models import Case, Party
 from enforcement.selectors import cases_visible_to
+from intake.casenumbers import normalize_case_number
 
 from .models import LedgerEntry, PaymentBatch, PayoutLine, StatementImport
 from .services import Payee
@@ -28,11 +29,6 @@ def money_cases(user: roles.AnyUser) -> QuerySet[Case]:
     if roles.has_role(user, *DESK_ROLES):
         visible |= Q(court_id__in=roles.court_ids_of(user))
     return Case.objects.filter(visible)
-
-
-def normalize_case_number(text: str) -> str:
-    """Case numbers as people type them: half-width brackets and spaces are forgiven."""
-    return "".join(text.split()).replace("(", "（").replace(")", "）")
 
 
 def case_by_number(court_ids: frozenset[int] | set[int], number: str) -> Case | None:
