@@ -374,28 +374,37 @@ def breakdown(cases: int, repeat: int = 200) -> list[tuple[str, float, float]]:
     from django.utils import timezone
 
     from enforcement.models import Case
-    from intake import portal, progress
+    from intake import portal, progress, progress_snapshot
     from intake.models import QueryAttempt
     from intake.portal_api import progress_json
-    from payments.selectors import party_money_lines
 
     settings.DEBUG = False  # no query log: time what production does
     now = timezone.now()
-    access = portal.find_party(number=number_for(1), id_number=id_number_for(1), query_code=code_for(1))
-    if access is None:
+    outcome = progress.query(
+        client_ip="127.0.0.1", number=number_for(1), id_number=id_number_for(1), query_code=code_for(1)
+    )
+    proved = outcome.proved
+    if proved is None:
         sys.exit("the fill's first case does not answer to its own credentials")
-    shown = progress.progress_for(access)
     client = Client()
 
-    def block(i: int) -> Any:
-        return progress.blocked_until(client_ip="127.0.0.1", number_key=number_for(i), now=now)
+    def statement(i: int) -> Any:
+        number = number_for(i)
+        return progress._read_for_query(client_ip="127.0.0.1", number=number, key=number, now=now)
 
-    def find(i: int) -> Any:
-        return portal.find_party(number=number_for(i), id_number=id_number_for(i), query_code=code_for(i))
+    def query(i: int) -> Any:
+        return progress.query(
+            client_ip="127.0.0.1", number=number_for(i), id_number=id_number_for(i), query_code=code_for(i)
+        )
+
+    def shown(i: int) -> Any:
+        rendered = progress.render(proved.snapshot, proved.party_id)
+        assert rendered is not None
+        return progress_json(rendered), portal.issue_token(proved)
 
     def attempt(i: int) -> Any:
         return QueryAttempt.objects.create(
-            client_ip="127.0.0.1", case_number_key=number_for(i), succeeded=True, at=now
+            client_ip="127.0.0.1", case_number_key=number_for(i), succeeded=False, at=now
         )
 
     def whole(i: int) -> Any:
@@ -405,12 +414,11 @@ def breakdown(cases: int, repeat: int = 200) -> list[tuple[str, float, float]]:
         return Case.objects.filter(number=number_for(i)).values("id").first()
 
     steps: list[tuple[str, Callable[[int], Any]]] = [
-        ("block check", block),
-        ("find_party (intake/portal.py)", find),
-        ("QueryAttempt insert", attempt),
-        ("progress_for (all reads)", lambda i: progress.progress_for(access)),
-        ("  of which party_money_lines", lambda i: party_money_lines(access.case)),
-        ("JSON and token", lambda i: (progress_json(shown), portal.issue_token(access))),
+        ("one statement: block, case, snapshot", statement),
+        ("query(): + code hash, party match", query),
+        ("render, JSON and token", shown),
+        ("rebuild a snapshot (after a change)", lambda i: progress_snapshot.rebuild(proved.case_id)),
+        ("QueryAttempt insert (a failure)", attempt),
         ("whole POST /api/v1/progress/", whole),
         ("the baseline's lookup alone", lookup),
     ]
@@ -428,11 +436,30 @@ def breakdown(cases: int, repeat: int = 200) -> list[tuple[str, float, float]]:
     return results
 
 
+def warm_snapshots() -> int:
+    """Every case's snapshot, as the application keeps them once each case has been queried or changed."""
+    from django.conf import settings
+    from django.db import reset_queries
+
+    from intake import progress_snapshot
+
+    settings.DEBUG = False  # no query log: build them as production does
+    try:
+        return progress_snapshot.rebuild_all()
+    finally:
+        settings.DEBUG = True
+        reset_queries()
+
+
 def run(args: argparse.Namespace) -> int:
     fill = Fill(args.cases)
     spent = fill.run()
     print(f"PostgreSQL: {scalar('SHOW server_version')}; {os.cpu_count()} CPU(s)")
     print(f"filled in {spent:.1f} s (with VACUUM ANALYZE): {fill.counts()}")
+    if not args.cold:
+        warm_start = time.perf_counter()
+        built = warm_snapshots()
+        print(f"built {built:,} progress snapshots in {time.perf_counter() - warm_start:.1f} s")
     bodies = [body_for(i) for i in range(1, args.cases + 1)]
     progress_queries, baseline_queries = queries_per_request(bodies)
 
@@ -475,9 +502,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'median':<7} {base_median:>15.1f} {prog_median:>15.1f} {ratio:>7.2f}")
     print(f"queries per request: progress {progress_queries}, baseline {baseline_queries}")
     print("\nwhere a progress query's time goes (in this process, no HTTP; the baseline view adds ~1 ms):")
-    print(f"{'step':<34} {'median wall ms':>15} {'mean CPU ms':>12}")
+    print(f"{'step':<38} {'median wall ms':>15} {'mean CPU ms':>12}")
     for name, wall, cpu in breakdown(args.cases):
-        print(f"{name:<34} {wall:>15.2f} {cpu:>12.2f}")
+        print(f"{name:<38} {wall:>15.2f} {cpu:>12.2f}")
     print(f"QueryAttempt rows written: {scalar('SELECT count(*) FROM intake_queryattempt'):,}")
     failures = 0
     if errors:
@@ -498,6 +525,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--cold", action="store_true", help="no snapshots built first: each case's first query builds it"
+    )
     args = parser.parse_args()
     if args.cases < 1 or args.clients < 1 or args.rounds < 1 or args.seconds <= 0:
         parser.error("--cases, --clients, --rounds and --seconds must be positive")

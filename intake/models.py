@@ -227,6 +227,28 @@ class QueryBlock(models.Model):
         return f"{self.scope} {self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
+class PublicProgress(models.Model):
+    """What parties may see of one case, ready to show: the progress query's read model.
+
+    Built from the case's rows on the first query after a change and dropped whenever one of them
+    changes (``intake.progress_snapshot``), so a query reads one row instead of five tables. It holds
+    no identity number, phone or address: a party is recognised by a keyed digest of his identity number.
+    """
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    data = models.JSONField(_("what parties see"))
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public progress of a case")
+        verbose_name_plural = _("public progress of cases")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} @ {self.built_at:%Y-%m-%d %H:%M}"
+
+
 class AppointmentSlot(models.Model):
     """A time the judge offers to meet parties; one booking per slot."""
 

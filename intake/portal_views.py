@@ -86,10 +86,10 @@ def query(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = str(outcome.retry_after())
         return response
-    if outcome.access is None:
+    if outcome.proved is None:
         # A blank form: nothing typed is echoed, so the page is the same whatever was wrong.
         return render(request, "portal/query.html", {"form": QueryForm(), "error": no_match_message()})
-    portal.start_session(request, outcome.access)
+    portal.start_session(request, outcome.proved)
     return redirect("portal:progress")
 
 
@@ -101,10 +101,11 @@ def _signed_in(request: HttpRequest) -> bool:
 @require_http_methods(["GET"])
 def progress_page(request: HttpRequest) -> HttpResponse:
     access = portal.session_access(request)
-    if access is None:
+    shown = progress.progress_of(access.case_id, access.party_id) if access is not None else None
+    if access is None or shown is None:
         return redirect("portal:query")
     context = {
-        "progress": progress.progress_for(access),
+        "progress": shown,
         "sections": portal.sections_for(request, access),
         "access": access,
     }

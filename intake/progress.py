@@ -30,40 +30,41 @@ Throttling
     With 20 failures per case number a day and codes of 8 characters from 31 (31**8 ≈ 8.5·10^11),
     guessing one case's code takes about 8.5e11 / 2 / 20 ≈ 2·10^10 days on average.
 
-The read model
-    ``progress_for(access)`` is what the page and the API show: the stage in plain words, the public
-    timeline, the next public deadline, the team, its phone and the judge, the money, and the parties
-    by name only (natural persons masked as courts publish them, 张三 → 张某, except the party asking).
-    Nothing else about any party leaves here: no identity number, phone, address or agent, not even
-    the party's own, since the page may be read on a shared phone.
+What a party sees
+    ``progress_of(case_id, party_id)`` is what the page and the API show: the stage in plain words, the
+    public timeline, the next public deadline, the team, its phone and the judge, the money, and the
+    parties by name only (natural persons masked as courts publish them, 张三 → 张某, except the party
+    asking). Nothing else about any party leaves here: no identity number, phone, address or agent, not
+    even the party's own, since the page may be read on a shared phone. It is the case's snapshot
+    (``intake.progress_snapshot``) with labels in the asking party's language (``render``).
 """
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
+import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from enforcement.models import Case, CaseEvent, Deadline, Party
-from enforcement.templatetags.people import display_name
-from payments.ledger import PAYOUT_NODE
-from payments.selectors import PartyMoneyLine, party_money_lines_from_rows, party_money_rows
+from enforcement.models import Case, CaseEvent, Party
 
+from . import querycode
 from .casenumbers import normalize_case_number
-from .models import QueryAttempt, QueryBlock
-from .portal import PARTY_FIELDS, PortalAccess, find_party
+from .models import PublicProgress, QueryAttempt, QueryBlock
+from .progress_snapshot import current, masked_name, party_key, rebuild, snapshot_for
+
+__all__ = ["masked_name", "progress_of", "query", "render"]
 
 # --- Throttling ---------------------------------------------------------------------------------------------
 
@@ -92,10 +93,19 @@ LIMITS = (
 
 
 @dataclass(frozen=True)
-class QueryOutcome:
-    """A proved party (``access``), a failure (neither set), or a refusal while throttled."""
+class ProvedParty:
+    """A party proved by a query: his case, himself, and the case's snapshot as it was read."""
 
-    access: PortalAccess | None = None
+    case_id: int
+    party_id: int
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A proved party (``proved``), a failure (neither set), or a refusal while throttled."""
+
+    proved: ProvedParty | None = None
     blocked_until: datetime.datetime | None = None
 
     def retry_after(self, now: datetime.datetime | None = None) -> int:
@@ -130,31 +140,78 @@ def case_number_key(number: str) -> str:
     return normalize_case_number(number)[:_KEY_LENGTH]
 
 
-def blocked_until(*, client_ip: str, number_key: str, now: datetime.datetime) -> datetime.datetime | None:
-    """When the last running block on this address or this case number ends; None if none runs."""
-    return (
-        QueryBlock.objects.filter(
-            Q(scope=QueryBlock.Scope.CLIENT, key=client_ip) | Q(scope=QueryBlock.Scope.CASE, key=number_key),
-            until__gt=now,
-        )
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
-    )
-
-
 def query(*, client_ip: str, number: str, id_number: str, query_code: str) -> QueryOutcome:
-    """One progress query, throttled: the block is checked before the credentials are evaluated."""
+    """One progress query, throttled: the block is checked before the credentials are evaluated.
+
+    One statement reads the running block, the case's query-code hash and its snapshot
+    (``_read_for_query``). The code is hashed even when there is no case, so a wrong number costs the
+    same time as a wrong code; only the right code goes on to the snapshot and the identity number.
+    """
     now = timezone.now()
-    key = case_number_key(number)
-    until = blocked_until(client_ip=client_ip, number_key=key, now=now)
+    number = normalize_case_number(number)
+    key = number[:_KEY_LENGTH]
+    until, case_id, code_hash, stored = _read_for_query(client_ip=client_ip, number=number, key=key, now=now)
     if until is not None:
         return QueryOutcome(blocked_until=until)
-    access = find_party(number=number, id_number=id_number, query_code=query_code)
-    if access is None:  # only failures are recorded: a success never counts (module notes)
+    code_ok = querycode.query_code_matches(case_number=number, stored_hash=code_hash or "-", code=query_code)
+    proved = _prove(case_id, stored, id_number) if case_id is not None and code_ok else None
+    if proved is None:  # only failures are recorded: a success never counts (module notes)
         QueryAttempt.objects.create(client_ip=client_ip, case_number_key=key, succeeded=False, at=now)
         _throttle_if_needed(client_ip=client_ip, number_key=key, now=now)
-    return QueryOutcome(access=access)
+    return QueryOutcome(proved=proved)
+
+
+def _prove(case_id: int, stored: Any, id_number: str) -> ProvedParty | None:
+    snapshot = stored if current(stored) else rebuild(case_id)
+    wanted = party_key(id_number)
+    if snapshot is None or not wanted:
+        return None
+    party = next((p for p in snapshot["parties"] if p["key"] == wanted), None)
+    return ProvedParty(case_id, party["id"], snapshot) if party is not None else None
+
+
+_QUERY_SQL = """
+    SELECT (SELECT MAX(b.until) FROM {block} b
+             WHERE b.until > %s AND ((b.scope = %s AND b.key = %s) OR (b.scope = %s AND b.key = %s))),
+           c.id, c.query_code_hash, p.data
+      FROM (SELECT 1 AS one) o
+      LEFT JOIN {case} c ON c.number = %s
+      LEFT JOIN {snapshot} p ON p.case_id = c.id
+"""
+
+
+def _read_for_query(
+    *, client_ip: str, number: str, key: str, now: datetime.datetime
+) -> tuple[datetime.datetime | None, int | None, str | None, Any]:
+    """(the end of a running block, the case id, its query-code hash, its snapshot), in one statement:
+    this runs for every query, and one round trip is most of what a successful query costs."""
+    sql = _QUERY_SQL.format(
+        block=QueryBlock._meta.db_table, case=Case._meta.db_table, snapshot=PublicProgress._meta.db_table
+    )
+    when = connection.ops.adapt_datetimefield_value(now)
+    params = [when, QueryBlock.Scope.CLIENT, client_ip, QueryBlock.Scope.CASE, key, number]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        until, case_id, code_hash, data = cursor.fetchone()
+    if isinstance(data, (str, bytes)):
+        data = json.loads(data)
+    return _aware(until), case_id, code_hash, data
+
+
+def _aware(value: Any) -> datetime.datetime | None:
+    """A datetime read by raw SQL: PostgreSQL gives it aware; SQLite gives the stored UTC text."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+
+
+def blocked_until(*, client_ip: str, number_key: str, now: datetime.datetime) -> datetime.datetime | None:
+    """When the last running block on this address or this case number ends; None if none runs."""
+    until, _case, _hash, _data = _read_for_query(client_ip=client_ip, number="", key=number_key, now=now)
+    return until
 
 
 def _throttle_if_needed(*, client_ip: str, number_key: str, now: datetime.datetime) -> None:
@@ -221,26 +278,6 @@ def purge_attempts(*, now: datetime.datetime | None = None) -> int:
 
 # --- What a party sees ----------------------------------------------------------------------------------
 
-# Two-character surnames, so 欧阳娜娜 becomes 欧阳某 rather than 欧某.
-_COMPOUND_SURNAMES_TEXT = (
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 "
-    "端木 独孤 南宫 西门 申屠 澹台 公冶 太史 万俟 闻人 赫连 呼延 钟离 宗政 濮阳 淳于 "
-    "单于 拓跋 百里 东郭 第五 左丘 梁丘 谷梁 乐正 仲孙 叔孙 羊舌 微生 公羊 公良 漆雕 "
-    "巫马 亓官 段干 司寇 子车 颛孙 壤驷 鲜于 闾丘"
-)
-COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES_TEXT.split())
-_CASE_RELATIONS = ("court", "team", "responsible_judge")
-PAYOUT_NODES = frozenset({PAYOUT_NODE, "payout_approve", "payout_pay"})
-
-
-def masked_name(name: str, kind: str) -> str:
-    """A name as courts publish it: organisations in full, a natural person as surname + 某."""
-    name = name.strip()
-    if kind == Party.Kind.ORGANISATION or not name:
-        return name
-    surname = name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[:1]
-    return f"{surname}某"
-
 
 @dataclass(frozen=True)
 class PublicParty:
@@ -292,187 +329,85 @@ class Progress:
     money_lines: list[MoneyLine]
 
 
-class _CompiledRead:
-    """A ``values_list`` read of one case's rows, compiled to SQL once per process and database.
-
-    Compiling a queryset (``as_sql``) costs more Python than running it, and this read model runs for
-    every party's visit and mini-program refresh. The queryset is built once with a sentinel case id,
-    its SQL, parameters and the ORM's value converters are kept, and each call only substitutes the
-    case id and converts the rows, exactly as ``QuerySet.values_list`` would.
-    """
-
-    _SENTINEL = -7_777_777_777
-
-    def __init__(self, build: Callable[[int], QuerySet[Any]]) -> None:
-        self._build = build
-        self._compiled: dict[str, tuple[str, list[Any], list[int], Any, Any]] = {}
-
-    def rows(self, case_id: int) -> list[tuple[Any, ...]]:
-        compiled = self._compiled.get(connection.alias)
-        if compiled is None:
-            queryset = self._build(self._SENTINEL)
-            compiler = queryset.query.get_compiler(using=connection.alias)
-            sql, params = compiler.as_sql()
-            slots = [n for n, param in enumerate(params) if param == self._SENTINEL]
-            if not slots:
-                raise ValueError("the read must take the case id")
-            fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-            converters = compiler.get_converters(fields)
-            compiled = (sql, list(params), slots, compiler, converters)
-            self._compiled[connection.alias] = compiled
-        sql, params, slots, compiler, converters = compiled
-        params = list(params)
-        for slot in slots:
-            params[slot] = case_id
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
-        return [tuple(row) for row in rows]
+def progress_of(case_id: int, party_id: int) -> Progress | None:
+    """What this party may see of his case, in the active language; None if he is not a party of it."""
+    snapshot = snapshot_for(case_id)
+    return render(snapshot, party_id) if snapshot is not None else None
 
 
-_DEADLINES = _CompiledRead(
-    lambda case_id: (
-        Deadline.objects.filter(case_id=case_id, status__in=Deadline.ACTIVE)
-        .order_by("due_at", "id")
-        .values_list("node_type__code", "node_type__name", "node_type__public", "due_date", "paused")
-    )
-)
-_PUBLIC_EVENTS = _CompiledRead(
-    lambda case_id: (
-        CaseEvent.objects.filter(case_id=case_id, public=True)
-        .order_by("-occurred_at", "-id")  # as the timeline: newest first
-        .values_list("kind", "occurred_at", "detail")
-    )
-)
-
-
-_MONEY = _CompiledRead(party_money_rows)
-
-
-def progress_for(access: PortalAccess) -> Progress:
-    """What the proved party may see of his case; texts in the active language.
-
-    This runs for every party's visit and every mini-program refresh, so it reads little: the case with
-    its court, team and judge and its parties as ``find_party`` left them (read again only when they are
-    not at hand, as on the pages' session), then three queries of the columns shown (``values_list``):
-    the running deadlines, the public events and the money (one UNION query).
-    """
-    case = access.case
-    if not all(name in case._state.fields_cache for name in _CASE_RELATIONS):
-        case = Case.objects.select_related(*_CASE_RELATIONS).get(pk=case.pk)
-    if "parties" in getattr(case, "_prefetched_objects_cache", {}):
-        parties = list(case.parties.all())
-    else:
-        parties = list(case.parties.only(*PARTY_FIELDS).order_by("role", "position", "id"))
-    deadlines = _DEADLINES.rows(case.pk)
-    lines = [_money_line(line) for line in party_money_lines_from_rows(_MONEY.rows(case.pk))]
+def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
+    """The snapshot (``intake.progress_snapshot``) as the party ``viewer_id`` sees it, labels in the
+    active language: his own name in full, other natural persons masked (张三 → 张某)."""
+    details = snapshot["details"].get(str(viewer_id))
+    if details is None:
+        return None
+    parties = [_public_party(p, viewer_id=viewer_id) for p in snapshot["parties"]]
+    lines = [_money_line(kind, on, amount) for kind, on, amount in snapshot["money"]]
     totals = {"received": Decimal("0.00"), "paid": Decimal("0.00"), "pending": Decimal("0.00")}
     for line in lines:
         totals[line.kind] += line.amount
-    paying_out = totals["pending"] > 0 or any(code in PAYOUT_NODES for code, *_rest in deadlines)
-    stage_code, stage = _stage(case, paying_out=paying_out)
-    shown = [_public_party(p, viewer_id=access.party.pk) for p in parties]
     event_labels = dict(CaseEvent.Kind.choices)
+    step = snapshot["next_step"]
+    stage_code, stage = _stage(snapshot)
     return Progress(
-        number=case.number,
-        court=case.court.name,
+        number=snapshot["number"],
+        court=snapshot["court"],
         stage_code=stage_code,
         stage=stage,
-        filed_on=timezone.localtime(case.filed_at).date(),
-        you=next(p for p in shown if p.is_you),
-        parties=shown,
+        filed_on=datetime.date.fromisoformat(snapshot["filed_on"]),
+        you=next(p for p in parties if p.is_you),
+        parties=parties,
         events=[
-            PublicEvent(
-                kind=kind,
-                label=str(event_labels.get(kind, kind)),
-                on=timezone.localtime(occurred_at).date(),
-                detail=scrub(detail, parties, viewer_id=access.party.pk),
-            )
-            for kind, occurred_at, detail in _PUBLIC_EVENTS.rows(case.pk)
+            PublicEvent(kind, str(event_labels.get(kind, kind)), datetime.date.fromisoformat(on), detail)
+            for (kind, on), detail in zip(snapshot["events"], details, strict=True)
         ],
-        next_step=next(
-            (
-                NextStep(name, due_date, paused)
-                for _code, name, public, due_date, paused in deadlines
-                if public
-            ),
-            None,
+        next_step=(
+            NextStep(step[0], datetime.date.fromisoformat(step[1]), step[2]) if step is not None else None
         ),
-        team=case.team.name if case.team is not None else "",
-        service_phone=(case.team.service_phone if case.team is not None else "") or case.court.service_phone,
-        judge=judge_name(case.responsible_judge),
-        money_claim=case.claim_kind == Case.ClaimKind.MONEY,
+        team=snapshot["team"],
+        service_phone=snapshot["service_phone"],
+        judge=_judge(snapshot["judge"]),
+        money_claim=snapshot["money_claim"],
         money_totals=totals,
         money_lines=lines,
     )
 
 
-def judge_name(judge: AbstractUser | None) -> str:
+def _judge(name: str | None) -> str:
     """The judge as parties see him: his name, never his login; "The responsible judge" if he has none."""
-    if judge is None:
+    if name is None:
         return ""
-    if not (judge.first_name.strip() or judge.last_name.strip()):
-        return _("The responsible judge")
-    return display_name(judge)
+    return name or _("The responsible judge")
 
 
-def _next_step(deadlines: list[tuple[str, str, bool, datetime.date, bool]]) -> NextStep | None:
-    for _code, name, public, due_date, paused in deadlines:  # ordered by due time
-        if public:
-            return NextStep(name, due_date, paused)
-    return None
-
-
-def _stage(case: Case, *, paying_out: bool) -> tuple[str, str]:
-    if case.status == Case.Status.CLOSED:
-        return "closed", _("The case is closed (%(closure)s)") % {"closure": case.get_closure_display()}
-    if case.responsible_judge_id is None:
+def _stage(snapshot: dict[str, Any]) -> tuple[str, str]:
+    if snapshot["status"] == Case.Status.CLOSED:
+        closure = snapshot["closure"]
+        label = Case.Closure(closure).label if closure in Case.Closure.values else closure
+        return "closed", _("The case is closed (%(closure)s)") % {"closure": label}
+    if not snapshot["has_judge"]:
         return "filed", _("The case is filed; the court is choosing the judge responsible for it")
-    if paying_out:
+    if snapshot["paying_out"]:
         return "paying_out", _("Money has been received and is being paid out to the applicant")
     return "enforcing", _("A judge is responsible for the case and enforcement is under way")
 
 
-def _public_party(party: Party, *, viewer_id: int) -> PublicParty:
-    is_you = party.id == viewer_id
+def _public_party(party: dict[str, Any], *, viewer_id: int) -> PublicParty:
+    is_you = party["id"] == viewer_id
+    role = party["role"]
     return PublicParty(
-        role=party.role,
-        role_label=str(Party.Role(party.role).label) if party.role in Party.Role.values else party.role,
-        name=party.name if is_you else masked_name(party.name, party.kind),
+        role=role,
+        role_label=str(Party.Role(role).label) if role in Party.Role.values else role,
+        name=party["name"] if is_you else party["masked"],
         is_you=is_you,
     )
 
 
-def scrub(text: str, parties: list[Party], *, viewer_id: int) -> str:
-    """A public event's text with nothing personal left: every party's identity number, phone, address,
-    agent and legal representative blanked, and the full names of other natural persons masked."""
-    if not text:
-        return text
-    replacements: dict[str, str] = {}
-    for party in parties:
-        for secret in (
-            party.id_number,
-            party.phone,
-            party.address,
-            party.agent_name,
-            party.agent_phone,
-            party.legal_representative,
-        ):
-            if secret.strip():
-                replacements[secret.strip()] = "***"
-        if party.id != viewer_id and party.kind == Party.Kind.PERSON and party.name.strip():
-            replacements.setdefault(party.name.strip(), masked_name(party.name, party.kind))
-    for old in sorted(replacements, key=len, reverse=True):  # longest first: a name inside an address
-        text = text.replace(old, replacements[old])
-    return text
-
-
-def _money_line(line: PartyMoneyLine) -> MoneyLine:
+def _money_line(kind: str, on: str, amount: str) -> MoneyLine:
     labels = {
         "received": _("Received in the case account"),
         "paid": _("Paid out to the applicant"),
         "pending": _("Being paid out"),
     }
-    return MoneyLine(kind=line.kind, label=labels[line.kind], on=line.on, amount=line.amount)
+    on_day = datetime.date.fromisoformat(on)
+    return MoneyLine(kind=kind, label=labels[kind], on=on_day, amount=Decimal(amount))

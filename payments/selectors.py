@@ -105,7 +105,7 @@ def party_money_lines(case: Case) -> list[PartyMoneyLine]:
 def party_money_rows(case_id: int) -> QuerySet[Any]:
     """The account's received and paid-out entries that no later entry reverses (a wrong entry that was
     undone is not news for the parties), and the case's pending payouts, as one UNION ALL: entries in
-    booking order, then payouts newest first. ``intake.progress`` compiles it once per process."""
+    booking order, then payouts newest first."""
     undone = LedgerEntry.objects.filter(reverses=OuterRef("pk"))
     entries = (
         LedgerEntry.objects.filter(

