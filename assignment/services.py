@@ -26,6 +26,7 @@ from .triage import DEFAULT_STREAM, facts_of, first_rule_that_holds, rules_for
 ASSIGNING_ROLES = (roles.TEAM_LEAD, roles.SUPERVISOR)
 # Deadlines the judge's receiving the file starts (法发〔2006〕35号 Art. 4 and 5).
 ON_ASSIGNMENT = ("enforcement_notice", "ask_leads")
+ONLINE_SEARCH = "online_search"
 
 
 def _check(actor: User, case: Case, allowed: Iterable[str], message: str) -> None:
@@ -263,6 +264,9 @@ def _give(case: Case, chosen: Candidate, actor: User, method: str, reason: str) 
         meet_deadline(case=case, code="assign_judge", actor=actor)
         for code in ON_ASSIGNMENT:
             open_deadline(case=case, code=code, anchor_at=now, actor=actor)
+        # The online search is due a local number of days from filing (RULES.md); the judge who now has
+        # the file runs it, and the first search recorded meets it (custody.services.request_search).
+        open_deadline(case=case, code=ONLINE_SEARCH, anchor_at=case.filed_at, actor=actor)
     return assignment
 
 

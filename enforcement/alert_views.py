@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import roles
+from . import panels, roles
 from . import selectors_alerts as selectors
 from .models import Alert, Team
 from .services import alerts as services
@@ -107,6 +107,7 @@ def supervisor_alerts(request: HttpRequest) -> HttpResponse:
         "count_tables": [(_("By team"), counts.teams, "team"), (_("By judge"), counts.judges, "judge")],
         "calendar_year": selectors.calendar_warning(timezone.localdate()),
         "next": request.get_full_path(),
+        "supervision_panels": panels.supervision_panels_for(request),
         **_row_context(user),
     }
     return render(request, "enforcement/alerts.html", context)

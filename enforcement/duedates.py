@@ -24,6 +24,8 @@ class Budget:
     amount: int
     unit: str  # "days" or "months"
     working_days: bool = False
+    # False for terms of measures: a last day on a rest day stays where it is (NodeType.Counting.EXACT).
+    rolls_off_rest_days: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,14 @@ def deducted_days(period: DeductedPeriod, today: datetime.date) -> int:
     return max((end - period.start).days + 1, 0)
 
 
+def hours_after(start: datetime.datetime, hours: int) -> tuple[datetime.datetime, list[dict[str, Any]]]:
+    """A limit counted in hours (the family told within 24 hours of a detention): the exact time, with
+    its explanation; calendars, rest days and deductions play no part."""
+    end = start + datetime.timedelta(hours=hours)
+    step = Step("hours", {"hours": hours, "start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}"})
+    return end, [step.as_dict()]
+
+
 def compute_due_date(
     *,
     anchor: datetime.date,
@@ -88,7 +98,10 @@ def compute_due_date(
                 },
             )
         )
-    day = _roll_off_rest_days(day, calendar, steps)
+    if budget.rolls_off_rest_days:
+        day = _roll_off_rest_days(day, calendar, steps)
+    elif calendar.is_rest_day(day):
+        steps.append(Step("not_rolled", {"date": day.isoformat(), "name": calendar.rest_day_name(day)}))
     _note_missing_years(anchor, day, calendar, steps)
     return DueDate(last_day=day, steps=tuple(steps), paused=any(p.end is None for p in deductions))
 
@@ -195,6 +208,13 @@ _DESCRIBERS = {
         (_("%(from)s is a rest day (%(name)s); moved to the next working day, %(date)s.") % s)
         if s.get("name")
         else (_("%(from)s is a rest day; moved to the next working day, %(date)s.") % s)
+    ),
+    "not_rolled": lambda s: _("%(date)s is a rest day; a term of a measure ends on it all the same.") % s,
+    "hours": lambda s: (
+        ngettext(
+            "%(hours)d hour from %(start)s → %(end)s", "%(hours)d hours from %(start)s → %(end)s", s["hours"]
+        )
+        % s
     ),
     "year_not_loaded": lambda s: (
         _("The holidays of %(year)s are not loaded: only weekends were counted as rest days in %(year)s.") % s

@@ -79,6 +79,8 @@ def _responsible(case: Case, node_type: NodeType) -> list[User]:
         return _court_members(case, roles.FINANCE)
     if node_type.responsible == NodeType.Responsible.JUDGE:
         return judge_or_leads(case)
+    if node_type.responsible == NodeType.Responsible.JUDGE_AND_LEAD:
+        return judge_or_leads(case) + _team_leads(case)
     return _team_leads(case)
 
 

@@ -50,3 +50,19 @@ def register_home(provider: HomeProvider) -> HomeProvider:
 def home_panels_for(request: HttpRequest) -> list[CasePanel]:
     panels = (provider(request) for provider in _home_providers)
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+# --- The supervisors' alerts page: sections other apps add (lapsed measures, detentions, ...) -----------
+
+_supervision_providers: list[HomeProvider] = []
+
+
+def register_supervision(provider: HomeProvider) -> HomeProvider:
+    if provider not in _supervision_providers:
+        _supervision_providers.append(provider)
+    return provider
+
+
+def supervision_panels_for(request: HttpRequest) -> list[CasePanel]:
+    panels = (provider(request) for provider in _supervision_providers)
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)

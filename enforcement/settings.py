@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Each court's case balances against the last bank statement, once a day before work starts.
     "reconcile-money": {"task": "payments.reconcile", "schedule": crontab(hour=7, minute=30)},
     "flag-late-claims": {"task": "payments.flag_late_claims", "schedule": crontab(minute=15)},
+    # Freezes, seizures and seals whose term ended unrenewed are flagged on the case and for supervisors.
+    "flag-lapsed-measures": {"task": "custody.flag_lapsed_measures", "schedule": crontab(minute=5)},
     # Progress-query attempts older than the throttle's longest window (a day) are of no more use.
     "purge-query-attempts": {"task": "intake.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
     # Text messages to parties: retries, and anything a lost task left behind.

@@ -73,6 +73,7 @@ api_v1 = [
     path("progress/messages/", party_api.MessagesApi.as_view(), name="api-progress-messages"),
     path("slots/", party_api.SlotsApi.as_view(), name="api-slots"),
     path("slots/<int:pk>/withdraw/", party_api.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
+    path("", include("custody.api_urls")),
 ]
 
 urlpatterns = [
@@ -109,6 +110,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("assignment/", include("assignment.urls")),
     path("payments/", include("payments.urls")),
+    path("custody/", include("custody.urls")),
     path("leads/", include("intake.lead_urls")),
     path("progress/", include("intake.portal_urls")),
     path("meet/", include("intake.party_urls")),

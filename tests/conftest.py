@@ -146,6 +146,7 @@ REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0007_team_kind_streams",
     "assignment.migrations.0002_default_triage_rules",
     "payments.migrations.0002_money_node_types",
+    "custody.migrations.0002_custody_node_types",
 )
 
 

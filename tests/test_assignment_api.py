@@ -138,7 +138,7 @@ class TestQueue:
         assert ids(stream="complex") == set()
         assert ids(status="closed") == set()
         assert ids(node="ask_leads") == {a.pk, b.pk}
-        assert ids(node="online_search") == set()
+        assert ids(node="verify_lead") == set()
         assert ids(q=b.number) == {b.pk}
         assert ids(q="被执行公司1") == {a.pk}
 

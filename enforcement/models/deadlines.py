@@ -20,15 +20,20 @@ class NodeType(models.Model):
     class Unit(models.TextChoices):
         DAYS = "days", _("days")
         MONTHS = "months", _("months")
+        HOURS = "hours", _("hours")
 
     class Counting(models.TextChoices):
         CALENDAR = "calendar", _("Calendar days, moved off a rest day at the end")
         WORKING = "working", _("Working days only")
+        # Terms of freezes, seizures and seals lapse on their day whatever day it is: moving the end to
+        # the next working day would tell the judge he has time the bank or registry does not give him.
+        EXACT = "exact", _("Calendar days, ending on the day as it falls (terms of measures)")
 
     class Responsible(models.TextChoices):
         JUDGE = "judge", _("The responsible judge")
         TEAM_LEAD = "team_lead", _("The team lead")
         FINANCE = "finance", _("Finance")
+        JUDGE_AND_LEAD = "judge_and_lead", _("The responsible judge and the team lead")
 
     code = models.CharField(_("code"), max_length=40)
     court = models.ForeignKey(
@@ -48,7 +53,7 @@ class NodeType(models.Model):
     warn_lead_days = models.PositiveSmallIntegerField(_("warn this many days before"), default=3)
     public = models.BooleanField(_("parties see it on the timeline"), default=False)
     responsible = models.CharField(
-        _("responsible"), max_length=10, choices=Responsible.choices, default=Responsible.JUDGE
+        _("responsible"), max_length=16, choices=Responsible.choices, default=Responsible.JUDGE
     )
     extendable = models.BooleanField(_("may be extended with approval"), default=False)
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)

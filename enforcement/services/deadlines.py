@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import roles
-from ..duedates import Budget, DeductedPeriod, compute_due_date
+from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
 from ..models import Alert, Case, Court, Deadline, Deduction, Extension, NodeType
 from ..workcalendar import WorkingCalendar
 
@@ -39,13 +39,19 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datetime.datetime) -> None:
+    if deadline.unit == NodeType.Unit.HOURS:
+        _apply_hours(deadline, now)
+        return
     anchor = timezone.localtime(deadline.anchor_at).date()
     extensions = deadline.extensions.filter(status=Extension.Status.APPROVED) if deadline.pk else []
     deductions = deadline.deductions.all() if deadline.pk else []
     due = compute_due_date(
         anchor=anchor,
         budget=Budget(
-            deadline.budget, deadline.unit, working_days=deadline.counting == NodeType.Counting.WORKING
+            deadline.budget,
+            deadline.unit,
+            working_days=deadline.counting == NodeType.Counting.WORKING,
+            rolls_off_rest_days=deadline.counting != NodeType.Counting.EXACT,
         ),
         calendar=calendar,
         extension_months=[e.months for e in extensions],
@@ -60,6 +66,17 @@ def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datet
     deadline.computed_at = now
 
 
+def _apply_hours(deadline: Deadline, now: datetime.datetime) -> None:
+    """A limit in hours runs from the anchor's exact time (no calendar, no deductions)."""
+    due_at, explanation = hours_after(timezone.localtime(deadline.anchor_at), deadline.budget)
+    deadline.due_at = due_at
+    deadline.due_date = timezone.localtime(due_at).date()
+    deadline.warn_at = due_at - datetime.timedelta(days=deadline.warn_lead_days)
+    deadline.paused = False
+    deadline.explanation = explanation
+    deadline.computed_at = now
+
+
 def open_deadline(
     *,
     case: Case,
@@ -67,14 +84,21 @@ def open_deadline(
     anchor_at: datetime.datetime,
     actor: User | None = None,
     subject: models.Model | None = None,
+    budget: int | None = None,
 ) -> Deadline:
-    """Start a clock on a case (and optionally on a subject: a payout, a measure)."""
+    """Start a clock on a case (and optionally on a subject: a payout, a measure).
+
+    ``budget`` replaces the node type's for this clock only, where the law sets a maximum and the
+    decision a shorter term (a freeze for 6 months of at most 12); the caller checks the maximum.
+    """
     now = timezone.now()
     node = node_type_for(case.court, code)
+    if budget is not None and budget < 1:
+        raise ValueError("a budget is at least 1")
     deadline = Deadline(
         case=case,
         node_type=node,
-        budget=node.budget,
+        budget=budget if budget is not None else node.budget,
         unit=node.unit,
         counting=node.counting,
         warn_lead_days=node.warn_lead_days,
