@@ -399,7 +399,8 @@ def breakdown(cases: int, repeat: int = 200) -> list[tuple[str, float, float]]:
 
     def shown(i: int) -> Any:
         rendered = progress.render(proved.snapshot, proved.party_id)
-        assert rendered is not None
+        if rendered is None:
+            sys.exit("the proved party is not in his case's snapshot")
         return progress_json(rendered), portal.issue_token(proved)
 
     def attempt(i: int) -> Any:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -11,7 +11,7 @@ from payments import api as payments_api
 
 from . import alert_views, deadline_views, views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", intake_api.CaseDetailApi.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/triage/", assignment_api.TriageApi.as_view(), name="api-case-triage"),
