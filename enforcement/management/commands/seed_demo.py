@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from django.utils import timezone, translation
 
 from assignment.models import Assignment
 from assignment.services import ON_ASSIGNMENT, assign_case
+from custody import services as custody
+from custody.models import AssetKind, InstitutionKind, Measure
+from custody.services import flag_lapsed_measures
 from enforcement import roles
 from enforcement.models import (
     Case,
@@ -381,9 +385,16 @@ class Command(BaseCommand):
             open_missing_case_accounts()
             receipts = seed_money(courts[MONEY_COURT], users)
             party_demo = seed_party_demo(courts[MONEY_COURT])
+            measures = seed_custody(courts[MONEY_COURT], users)
+        flag_lapsed_measures()
         # The alerts a two-month history has raised by today (a no-op on a second run).
         scan_deadlines()
         self._report(filed, receipts)
+        if measures:
+            self.stdout.write(
+                f"Custody 财产控制: {measures} demo measure(s) in {MONEY_COURT}, one expiring within "
+                "30 days, one lapsed, and a detention awaiting its family notice (/custody/expiring/)."
+            )
         if party_demo is not None:
             case, id_number = party_demo
             self.stdout.write(
@@ -448,6 +459,112 @@ def seed_party_demo(court: Court) -> tuple[Case, str] | None:
             )
     applicant = case.applicants()[0]
     return case, applicant.id_number
+
+
+# --- Custody ------------------------------------------------------------------------------------------------
+
+
+def seed_custody(court: Court, users: dict[str, User]) -> int:
+    """A search with a deposit found and frozen (expiring within 30 days), a seal of real estate, a freeze
+    whose term ran out unrenewed (flagged lapsed), and a detention approved by the president whose family
+    notice is still due; through the services. Only once: skipped if any measure exists."""
+    if Measure.objects.exists():
+        return 0
+    cases = list(
+        Case.objects.filter(court=court, status=Case.Status.FILED, stream=Case.Stream.SIMPLE)
+        .filter(responsible_judge__username="judge")
+        .order_by("filed_at", "pk")[:2]
+    )
+    if len(cases) < 2:
+        return 0
+    judge, today = users["judge"], timezone.localdate()
+    first, second = cases
+    respondent = first.respondents()[0]
+    search = custody.request_search(
+        actor=judge,
+        case=first,
+        requested_on=max(timezone.localtime(first.filed_at).date(), today - datetime.timedelta(days=3)),
+        institutions=[
+            custody.Institution(InstitutionKind.BANK, "中国工商银行乌海分行"),
+            custody.Institution(InstitutionKind.REAL_ESTATE, "乌海市不动产登记中心"),
+            custody.Institution(InstitutionKind.VEHICLES, "乌海市公安局交通管理支队"),
+        ],
+    )
+    bank, registry, vehicles = search.inquiries.order_by("id")
+    custody.record_reply(
+        actor=judge,
+        inquiry=bank,
+        replied_on=today,
+        assets=[
+            custody.AssetFound(
+                AssetKind.DEPOSIT, "活期存款账户", "6222020603000123456", Decimal("48200.00"), respondent
+            )
+        ],
+    )
+    custody.record_reply(actor=judge, inquiry=vehicles, replied_on=today, note="名下无登记车辆")
+    found = bank.assets.get()
+    frozen_on = today - relativedelta(months=11, days=-12)  # a 12-month freeze that ends in 12 days
+    custody.take_measure(
+        actor=judge,
+        case=first,
+        data=custody.MeasureInput(
+            kind=Measure.Kind.FREEZE_DEPOSIT,
+            asset=found.description,
+            asset_reference=found.reference,
+            amount=found.amount,
+            owner=respondent,
+            holder_kind=Measure.HolderKind.BANK,
+            holder=bank.institution,
+            ruling_number=f"（{frozen_on.year}）蒙0302执保12号",
+            effective_on=frozen_on,
+            source=found,
+        ),
+    )
+    custody.take_measure(
+        actor=judge,
+        case=first,
+        data=custody.MeasureInput(
+            kind=Measure.Kind.SEAL_REAL_ESTATE,
+            asset="海勃湾区新华街道住宅一套（128.5平方米）",
+            asset_reference="蒙（2021）乌海市不动产权第0012345号",
+            amount=Decimal("620000.00"),
+            owner=respondent,
+            holder_kind=Measure.HolderKind.REGISTRY,
+            holder=registry.institution,
+            ruling_number=f"（{today.year}）蒙0302执{first.seq}号之一",
+            effective_on=today,
+            rank=Measure.Rank.AFTER,
+            preceded_by="乌海市乌达区人民法院（2025）蒙0304执88号",
+        ),
+    )
+    lapsed_from = today - relativedelta(months=6, days=3)
+    custody.take_measure(
+        actor=judge,
+        case=second,
+        data=custody.MeasureInput(
+            kind=Measure.Kind.FREEZE_DEPOSIT,
+            asset="定期存款",
+            asset_reference="6228480020001234567",
+            amount=Decimal("15000.00"),
+            holder_kind=Measure.HolderKind.BANK,
+            holder="中国农业银行乌海分行",
+            ruling_number=f"（{lapsed_from.year}）蒙0302执保7号",
+            effective_on=lapsed_from,
+            term_months=6,
+        ),
+    )
+    detention = custody.propose_detention(
+        actor=judge,
+        case=second,
+        person=custody.PersonInput(
+            name=second.respondents()[0].legal_representative or second.respondents()[0].name,
+            reason="拒不报告财产，转移已查封的车辆",
+            decision_number=f"（{today.year}）蒙0302司惩{second.seq}号",
+        ),
+        days=15,
+    )
+    custody.decide_detention(actor=users["president"], detention=detention, approve=True)
+    return 3
 
 
 # --- Reference data and users -----------------------------------------------------------------------------
