@@ -503,7 +503,7 @@ def seed_custody(court: Court, users: dict[str, User]) -> int:
     )
     custody.record_reply(actor=judge, inquiry=vehicles, replied_on=today, note="名下无登记车辆")
     found = bank.assets.get()
-    frozen_on = today - relativedelta(months=11, days=-12)  # a 12-month freeze that ends in 12 days
+    frozen_on = today - relativedelta(months=12) + datetime.timedelta(days=12)  # a freeze ending in 12 days
     custody.take_measure(
         actor=judge,
         case=first,
