@@ -372,22 +372,20 @@ def _check_measure(case: Case, data: MeasureInput) -> int | None:
     return _term_months(case, data.kind, data.term_months)
 
 
-def _term_months(case: Case, kind: str, chosen: int | None) -> int | None:
+def _term_months(case: Case, kind: str, chosen: int | None, field: str = "term_months") -> int | None:
     maximum = max_term_months(case, kind)
     if maximum is None:
         if chosen is not None:
-            raise ValidationError({"term_months": _("A deduction has no term.")})
+            raise ValidationError({field: _("A deduction has no term.")})
         return None
     if chosen is None:
         return maximum
     if chosen < 1:
-        raise ValidationError({"term_months": _("A term is at least one month.")})
+        raise ValidationError({field: _("A term is at least one month.")})
     if chosen > maximum:
         raise ValidationError(
             {
-                "term_months": _(
-                    "The term may be at most %(max)d months for this kind of measure (%(kind)s)."
-                )
+                field: _("The term may be at most %(max)d months for this kind of measure (%(kind)s).")
                 % {"max": maximum, "kind": Measure.Kind(kind).label}
             }
         )
@@ -399,9 +397,9 @@ def _lock_source(asset: FoundAsset | None, case: Case) -> FoundAsset | None:
         return None
     locked = FoundAsset.objects.select_for_update().select_related("inquiry__search").get(pk=asset.pk)
     if locked.inquiry.search.case_id != case.pk:
-        raise ValidationError(_("That asset was found for another case."))
+        raise ValidationError({"source": _("That asset was found for another case.")})
     if Measure.objects.filter(source=locked).exists():
-        raise ValidationError(_("A measure was already taken on that asset."))
+        raise ValidationError({"source": _("A measure was already taken on that asset.")})
     return locked
 
 
@@ -460,7 +458,7 @@ def renew_measure(
         raise ValidationError(_("The measure has expired: it can no longer be renewed."))
     if not ruling_number.strip():
         raise ValidationError({"ruling_number": _("Give the number of the ruling that renews the measure.")})
-    chosen = _term_months(case, locked.kind, months)
+    chosen = _term_months(case, locked.kind, months, field="months")
     if chosen is None:
         raise ValidationError(_("A deduction has no term to renew."))
     meet_deadline(case=case, code=TERM_NODES[locked.kind], actor=actor, subject=locked)  # type: ignore[index]
@@ -558,6 +556,7 @@ def flag_lapsed_measures(*, today: datetime.date | None = None) -> int:
             ):
                 continue  # another worker, or a renewal, got there first
             measure = Measure.objects.select_related("case").get(pk=pk)
+            measure.save(update_fields=["status"])  # the compare-and-set skipped the history: one row for it
             record_event(
                 case=measure.case,
                 kind=CaseEvent.Kind.MEASURE_LAPSED,
