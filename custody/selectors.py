@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from enforcement import roles
@@ -72,9 +72,12 @@ def expiring_measures(
     )
 
 
-def lapsed_measures(user: roles.AnyUser) -> QuerySet[Measure]:
-    """Measures whose term ended without a renewal and that were not released since: most recent first."""
-    return visible_measures(user).filter(status=Measure.Status.LAPSED).order_by("-expires_on", "-id")
+def lapsed_measures(user: roles.AnyUser, *, today: datetime.date | None = None) -> QuerySet[Measure]:
+    """Measures whose term ended without a renewal and that were not released since, most recent first:
+    those flagged lapsed, and those past their last day that the hourly job has not flagged yet."""
+    today = today or timezone.localdate()
+    ended = Q(status=Measure.Status.LAPSED) | Q(status=Measure.Status.IN_FORCE, expires_on__lt=today)
+    return visible_measures(user).filter(ended).order_by("-expires_on", "-id")
 
 
 def detentions_in_custody(user: roles.AnyUser, *, today: datetime.date | None = None) -> QuerySet[Detention]:

@@ -281,8 +281,11 @@ def max_term_months(case: Case, kind: str) -> int | None:
     if code is None:
         return None
     node = node_type_for(case.court, code)
-    if node.unit != NodeType.Unit.MONTHS:
-        raise ValueError(f"node type {code} must count in months")
+    if node.unit != NodeType.Unit.MONTHS:  # a court's override set up wrong in the admin
+        raise ValidationError(
+            _("The time limit %(node)s must count in months; ask an administrator to correct it.")
+            % {"node": node.name}
+        )
     return node.budget
 
 
@@ -676,7 +679,7 @@ def decide_detention(
     started = started_at or now
     if started > now + datetime.timedelta(minutes=5):
         raise ValidationError({"started_at": _("The time of custody cannot be in the future.")})
-    if started < locked.proposed_at:
+    if started < locked.proposed_at.replace(second=0, microsecond=0):  # forms give minutes
         raise ValidationError({"started_at": _("Custody cannot begin before the detention was proposed.")})
     locked.status, locked.started_at = Detention.Status.APPROVED, started
     locked.release_on = release_date(started, locked.days)
@@ -782,6 +785,8 @@ def propose_fine(
         raise ValidationError({"amount": _("The amount must be more than zero, in yuan and fen.")})
     if detention is not None and detention.case_id != locked.pk:
         raise ValidationError({"detention": _("That detention belongs to another case.")})
+    if detention is not None and detention.status == Detention.Status.REFUSED:
+        raise ValidationError({"detention": _("That detention was refused.")})
     fine = Fine.objects.create(
         case=locked,
         party=person.party,
