@@ -35,6 +35,7 @@ from enforcement.models import Case, CaseEvent, Deadline, NodeType, Party, TeamM
 from enforcement.selectors import judges_the_case
 from enforcement.services.deadlines import (
     active_deadlines,
+    cancel_deadline,
     local_midnight,
     meet_deadline,
     node_type_for,
@@ -461,6 +462,12 @@ def renew_measure(
         raise ValidationError(_("The measure has expired: it can no longer be renewed."))
     if not ruling_number.strip():
         raise ValidationError({"ruling_number": _("Give the number of the ruling that renews the measure.")})
+    # Each renewal has its own ruling: the same one again is the same renewal sent twice, not a second.
+    if (
+        locked.ruling_number == ruling_number.strip()
+        or locked.terms.filter(ruling_number=ruling_number.strip()).exists()
+    ):
+        raise ValidationError({"ruling_number": _("This ruling is already recorded on the measure.")})
     chosen = _term_months(case, locked.kind, months, field="months")
     if chosen is None:
         raise ValidationError(_("A deduction has no term to renew."))
@@ -485,6 +492,9 @@ def release_measure(*, actor: User, measure: Measure, released_on: datetime.date
     """Release (解除) a measure, with the reason; its expiry clock stops."""
     case, locked = _lock_measure(measure)
     _check_judges(actor, case)
+    lapsed = locked.status == Measure.Status.LAPSED or (
+        locked.expires_on is not None and locked.expires_on < timezone.localdate()
+    )
     if locked.status not in (Measure.Status.IN_FORCE, Measure.Status.LAPSED):
         raise ValidationError(_("This measure is already released or completed."))
     if not reason.strip():
@@ -499,7 +509,11 @@ def release_measure(*, actor: User, measure: Measure, released_on: datetime.date
     )
     locked.save(update_fields=["status", "released_on", "release_reason"])
     if locked.has_term:
-        meet_deadline(case=case, code=TERM_NODES[locked.kind], actor=actor, subject=locked)  # type: ignore[index]
+        code = TERM_NODES[locked.kind]  # type: ignore[index]
+        if lapsed:  # the clock was missed: stopped, not counted as met
+            cancel_deadline(case=case, code=code, actor=actor, subject=locked)
+        else:
+            meet_deadline(case=case, code=code, actor=actor, subject=locked)
     record_event(
         case=case,
         kind=CaseEvent.Kind.MEASURE_RELEASED,
@@ -783,10 +797,13 @@ def propose_fine(
     _check_person(locked, person)
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"amount": _("The amount must be more than zero, in yuan and fen.")})
-    if detention is not None and detention.case_id != locked.pk:
-        raise ValidationError({"detention": _("That detention belongs to another case.")})
-    if detention is not None and detention.status == Detention.Status.REFUSED:
-        raise ValidationError({"detention": _("That detention was refused.")})
+    if detention is not None:
+        # The stored row, locked, not the caller's copy: it may have been refused since it was read.
+        detention = Detention.objects.select_for_update().filter(pk=detention.pk).first()
+        if detention is None or detention.case_id != locked.pk:
+            raise ValidationError({"detention": _("That detention belongs to another case.")})
+        if detention.status == Detention.Status.REFUSED:
+            raise ValidationError({"detention": _("That detention was refused.")})
     fine = Fine.objects.create(
         case=locked,
         party=person.party,

@@ -140,6 +140,22 @@ def meet_deadline(
 
 
 @transaction.atomic
+def cancel_deadline(
+    *, case: Case, code: str, actor: User | None, subject: models.Model | None = None
+) -> list[Deadline]:
+    """The step will not be done (a lapsed measure released): its clocks stop without counting as met, and
+    their alerts are resolved. Cancelling twice is a no-op."""
+    now = timezone.now()
+    stopped = list(active_deadlines(case, code, subject).select_for_update())
+    for deadline in stopped:
+        deadline.status = Deadline.Status.CANCELLED
+        deadline.closed_at, deadline.closed_by = now, actor
+        deadline.save(update_fields=["status", "closed_at", "closed_by"])
+    _resolve_alerts([d.pk for d in stopped], now)
+    return stopped
+
+
+@transaction.atomic
 def cancel_case_deadlines(*, case: Case, actor: User | None) -> int:
     """The case closed: every clock still running on it stops, and its alerts are resolved."""
     now = timezone.now()
