@@ -293,18 +293,8 @@ class CaseMeasuresApi(generics.GenericAPIView):
         measure = services.take_measure(
             actor=acting_user(request.user),
             case=case,
-            data=services.MeasureInput(
-                kind=data["kind"],
-                asset=data["asset"],
-                holder_kind=data["holder_kind"],
-                holder=data["holder"],
-                ruling_number=data["ruling_number"],
-                effective_on=data["effective_on"],
-                rank=data["rank"],
-                preceded_by=data["preceded_by"],
-                term_months=data["term_months"],
-                amount=data["amount"],
-                asset_reference=data["asset_reference"],
+            data=services.MeasureInput.from_cleaned(
+                data,
                 owner=_party(case, data["owner"], "owner"),
                 source=_found_asset(case, data["source"]),
             ),

@@ -239,21 +239,7 @@ class MeasureForm(_PartyChoice, forms.Form):
 
     def measure_input(self) -> services.MeasureInput:
         data = self.cleaned_data
-        return services.MeasureInput(
-            kind=data["kind"],
-            asset=data["asset"],
-            holder_kind=data["holder_kind"],
-            holder=data["holder"],
-            ruling_number=data["ruling_number"],
-            effective_on=data["effective_on"],
-            rank=data["rank"],
-            preceded_by=data["preceded_by"],
-            term_months=data["term_months"],
-            amount=data["amount"],
-            asset_reference=data["asset_reference"],
-            owner=self.party_of(data["owner"]),
-            source=self.found,
-        )
+        return services.MeasureInput.from_cleaned(data, owner=self.party_of(data["owner"]), source=self.found)
 
 
 class RenewForm(forms.Form):

@@ -18,9 +18,10 @@ Time limits
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
@@ -305,6 +306,30 @@ class MeasureInput:
     asset_reference: str = ""
     owner: Party | None = None
     source: FoundAsset | None = None
+
+    @classmethod
+    def from_cleaned(
+        cls, data: Mapping[str, Any], *, owner: Party | None, source: FoundAsset | None
+    ) -> "MeasureInput":
+        """From a form's or serializer's cleaned data (the same field names); owner and source are looked
+        up by the caller, within the case."""
+        plain = {f: data[f] for f in _MEASURE_FIELDS}
+        return cls(**plain, owner=owner, source=source)
+
+
+_MEASURE_FIELDS = (
+    "kind",
+    "asset",
+    "holder_kind",
+    "holder",
+    "ruling_number",
+    "effective_on",
+    "rank",
+    "preceded_by",
+    "term_months",
+    "amount",
+    "asset_reference",
+)
 
 
 @transaction.atomic
@@ -610,6 +635,17 @@ def _check_person(case: Case, person: PersonInput) -> None:
         raise ValidationError({"party": _("The party must be a party of this case.")})
 
 
+def _person_fields(person: PersonInput) -> dict[str, Any]:
+    """What a detention and a fine record of the person and the decision."""
+    return {
+        "party": person.party,
+        "person_name": person.name.strip(),
+        "person_id_number": person.id_number.strip(),
+        "reason": person.reason.strip(),
+        "decision_number": person.decision_number.strip(),
+    }
+
+
 def _check_days(days: int) -> None:
     if not 1 <= days <= MAX_DETENTION_DAYS:
         raise ValidationError(
@@ -627,11 +663,7 @@ def propose_detention(*, actor: User, case: Case, person: PersonInput, days: int
     _check_days(days)
     detention = Detention.objects.create(
         case=locked,
-        party=person.party,
-        person_name=person.name.strip(),
-        person_id_number=person.id_number.strip(),
-        reason=person.reason.strip(),
-        decision_number=person.decision_number.strip(),
+        **_person_fields(person),
         days=days,
         proposed_by=actor,
     )
@@ -806,11 +838,7 @@ def propose_fine(
             raise ValidationError({"detention": _("That detention was refused.")})
     fine = Fine.objects.create(
         case=locked,
-        party=person.party,
-        person_name=person.name.strip(),
-        person_id_number=person.id_number.strip(),
-        reason=person.reason.strip(),
-        decision_number=person.decision_number.strip(),
+        **_person_fields(person),
         amount=amount,
         detention=detention,
         proposed_by=actor,
