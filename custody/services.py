@@ -113,9 +113,9 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _lock_case(case: Case) -> Case:
+def _lock_case(case: Case, *, open_only: bool = True) -> Case:
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
-    if locked.status == Case.Status.CLOSED:
+    if open_only and locked.status == Case.Status.CLOSED:
         raise ValidationError(_("The case is closed."))
     return locked
 
@@ -460,7 +460,9 @@ def _start_term(
 
 
 def _lock_measure(measure: Measure) -> tuple[Case, Measure]:
-    case = _lock_case(measure.case)
+    # A measure outlives its case (终结本次执行 keeps freezes in force): renewing, releasing and linking
+    # its money go on after the case closes.
+    case = _lock_case(measure.case, open_only=False)
     locked = Measure.objects.select_for_update().get(pk=measure.pk)
     return case, locked
 

@@ -368,7 +368,16 @@ class NodeTypeAdmin(SimpleHistoryAdmin):
         "extendable",
         "is_active",
     ]
-    list_filter = ["court", "unit", "counting", "public", "responsible", "extendable", "is_active"]
+    list_filter = [
+        "court",
+        "unit",
+        "counting",
+        "public",
+        "responsible",
+        "extendable",
+        "outlives_case",
+        "is_active",
+    ]
     search_fields = ["code", "name", "basis"]
     autocomplete_fields = ["court"]
 

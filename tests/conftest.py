@@ -147,6 +147,7 @@ REFERENCE_MIGRATIONS = (
     "assignment.migrations.0002_default_triage_rules",
     "payments.migrations.0002_money_node_types",
     "custody.migrations.0002_custody_node_types",
+    "custody.migrations.0003_measure_terms_outlive_the_case",
 )
 
 

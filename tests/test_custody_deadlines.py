@@ -240,3 +240,27 @@ class TestFamilyNoticeClock:
         assert alerts_of(self.notice_clock(detention)) == []
         event = CaseEvent.objects.get(case=detention.case, kind=CaseEvent.Kind.DETENTION_FAMILY_NOTIFIED)
         assert event.data["late"] is False
+
+
+class TestAfterTheCaseCloses:
+    """终结本次执行 closes the case and keeps its freezes: their clocks run on and they are renewed."""
+
+    def test_closing_the_case_keeps_the_measure_clock_and_the_renewal(self, clock, case, measure, judge):
+        from enforcement.models import Case
+        from enforcement.services.cases import close_case
+
+        deadline = term_clock(measure)
+        close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED_THIS_ROUND)
+        deadline.refresh_from_db()
+        assert deadline.status == Deadline.Status.OPEN
+        others = Deadline.objects.filter(case=case).exclude(pk=deadline.pk)
+        assert others.exists() and not others.filter(status__in=Deadline.ACTIVE).exists()
+
+        scan_at(clock, deadline.warn_at + SECOND)
+        assert len(alerts_of(deadline, Alert.Level.NEARING)) == 1
+        term = services.renew_measure(actor=judge, measure=measure, ruling_number="（2026）蒙0302执恢1号")
+        assert term.number == 2
+        deadline.refresh_from_db()
+        assert deadline.status == Deadline.Status.MET
+        with pytest.raises(ValidationError):  # a new measure needs an open case
+            take(judge, case, term_months=3)

@@ -56,6 +56,9 @@ class NodeType(models.Model):
         _("responsible"), max_length=16, choices=Responsible.choices, default=Responsible.JUDGE
     )
     extendable = models.BooleanField(_("may be extended with approval"), default=False)
+    # Terms of freezes and seals run on after a case closes (终结本次执行 keeps them, and they must be
+    # renewed): closing the case does not stop these clocks.
+    outlives_case = models.BooleanField(_("keeps running after the case closes"), default=False)
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()

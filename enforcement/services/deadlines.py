@@ -157,9 +157,11 @@ def cancel_deadline(
 
 @transaction.atomic
 def cancel_case_deadlines(*, case: Case, actor: User | None) -> int:
-    """The case closed: every clock still running on it stops, and its alerts are resolved."""
+    """The case closed: every clock still running on it stops, and its alerts are resolved; except the
+    clocks of node types that outlive the case (terms of property measures, which stay in force)."""
     now = timezone.now()
-    ids = list(active_deadlines(case).select_for_update().values_list("pk", flat=True))
+    running = active_deadlines(case).exclude(node_type__outlives_case=True)
+    ids = list(running.select_for_update().values_list("pk", flat=True))
     Deadline.objects.filter(pk__in=ids).update(
         status=Deadline.Status.CANCELLED, closed_at=now, closed_by=actor
     )
