@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +10,15 @@ class CustodyConfig(AppConfig):
     verbose_name = _("Property under control")
 
     def ready(self) -> None:
+        from payments.signals import entry_reversed
+
         from . import panels  # noqa: F401 - registers the case-page panel and the supervisors' section
+
+        # Money a deduction brought in and finance later reversed is unlinked from the measure.
+        entry_reversed.connect(_unlink_reversed_money, dispatch_uid="custody.unlink_reversed_money")
+
+
+def _unlink_reversed_money(sender: Any, entry: Any, actor: Any, **kwargs: Any) -> None:
+    from .services import unlink_reversed_money
+
+    unlink_reversed_money(entry=entry, actor=actor)

@@ -584,6 +584,28 @@ def link_deduction(*, actor: User, measure: Measure, entry: LedgerEntry) -> Dedu
     return receipt
 
 
+def unlink_reversed_money(*, entry: LedgerEntry, actor: User | None) -> DeductionReceipt | None:
+    """Money linked to a deduction was reversed (finance undid a wrong entry): the link goes (its history
+    stays), and a deduction left with no money is pending again. Runs in the reversal's transaction."""
+    receipt = DeductionReceipt.objects.select_related("measure").filter(entry=entry).first()
+    if receipt is None:
+        return None
+    measure = Measure.objects.select_for_update().get(pk=receipt.measure_id)
+    receipt.delete()
+    if measure.status == Measure.Status.EXECUTED and not measure.receipts.exists():
+        measure.status = Measure.Status.IN_FORCE
+        measure.save(update_fields=["status"])
+    record_event(
+        case=measure.case,
+        kind=CaseEvent.Kind.DEDUCTION_UNLINKED,
+        actor=actor,
+        public=False,
+        detail=f"{measure.asset}：{entry.amount:.2f}",
+        data={"measure": measure.pk, "entry": entry.pk},
+    )
+    return receipt
+
+
 def flag_lapsed_measures(*, today: datetime.date | None = None) -> int:
     """Measures in force whose term ended without a renewal become "lapsed", once each, with a timeline
     event (the overdue alert comes from the deadline scan). Idempotent and safe with several workers:

@@ -40,6 +40,7 @@ from .models import (
     PayoutHold,
     PayoutLine,
 )
+from .signals import entry_reversed
 
 logger = logging.getLogger(__name__)
 
@@ -858,4 +859,5 @@ def reverse_entry(*, actor: User, entry: LedgerEntry, note: str) -> LedgerEntry:
             reverses=entry,
         )
     _adjustment_event(case, actor, reversal)
+    entry_reversed.send(sender=LedgerEntry, entry=entry, reversal=reversal, actor=actor)
     return reversal

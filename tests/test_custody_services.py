@@ -697,6 +697,24 @@ class TestDeductions:
         measure.refresh_from_db()
         assert measure.status == Measure.Status.IN_FORCE
 
+    def test_linked_money_that_finance_reverses_is_unlinked_and_the_deduction_is_pending_again(
+        self, case, judge, finance
+    ):
+        measure = take(judge, case, "deduct_deposit", amount=Decimal("3000.00"))
+        entry = received(case, "3000.00")
+        receipt = services.link_deduction(actor=judge, measure=measure, entry=entry)
+        payments.reverse_entry(actor=finance, entry=entry, note="错误入账：应入他案")
+        assert not DeductionReceipt.objects.exists()
+        assert DeductionReceipt.history.filter(id=receipt.pk, history_type="-").exists()
+        measure.refresh_from_db()
+        assert measure.status == Measure.Status.IN_FORCE
+        event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.DEDUCTION_UNLINKED)
+        assert event.actor == finance and not event.public
+        # The right money, when it comes, is linked again.
+        services.link_deduction(actor=judge, measure=measure, entry=received(case, "3000.00"))
+        measure.refresh_from_db()
+        assert measure.status == Measure.Status.EXECUTED
+
     def test_only_a_deduction_in_force_takes_money(self, case, judge):
         freeze = take(judge, case)
         entry = received(case, "3000.00")

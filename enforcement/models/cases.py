@@ -264,6 +264,7 @@ class CaseEvent(models.Model):
         MEASURE_RELEASED = "measure_released", _("Property measure released")
         MEASURE_LAPSED = "measure_lapsed", _("Property measure lapsed without renewal")
         DEDUCTION_LINKED = "deduction_linked", _("Deducted money linked to its measure")
+        DEDUCTION_UNLINKED = "deduction_unlinked", _("Deducted money unlinked: the entry was reversed")
         DETENTION_PROPOSED = "detention_proposed", _("Judicial detention proposed")
         DETENTION_APPROVED = "detention_approved", _("Judicial detention approved and begun")
         DETENTION_REFUSED = "detention_refused", _("Judicial detention refused")
