@@ -124,35 +124,33 @@ def active_deadlines(
     return qs
 
 
-@transaction.atomic
 def meet_deadline(
     *, case: Case, code: str, actor: User | None, subject: models.Model | None = None
 ) -> list[Deadline]:
     """The step is done: its open deadlines are met and their alerts resolved. Meeting twice is a no-op."""
-    now = timezone.now()
-    met = list(active_deadlines(case, code, subject).select_for_update())
-    for deadline in met:
-        deadline.status = Deadline.Status.MET
-        deadline.closed_at, deadline.closed_by = now, actor
-        deadline.save(update_fields=["status", "closed_at", "closed_by"])
-    _resolve_alerts([d.pk for d in met], now)
-    return met
+    return _close(case, code, subject, actor, Deadline.Status.MET)
 
 
-@transaction.atomic
 def cancel_deadline(
     *, case: Case, code: str, actor: User | None, subject: models.Model | None = None
 ) -> list[Deadline]:
     """The step will not be done (a lapsed measure released): its clocks stop without counting as met, and
     their alerts are resolved. Cancelling twice is a no-op."""
+    return _close(case, code, subject, actor, Deadline.Status.CANCELLED)
+
+
+@transaction.atomic
+def _close(
+    case: Case, code: str, subject: models.Model | None, actor: User | None, status: str
+) -> list[Deadline]:
     now = timezone.now()
-    stopped = list(active_deadlines(case, code, subject).select_for_update())
-    for deadline in stopped:
-        deadline.status = Deadline.Status.CANCELLED
+    closed = list(active_deadlines(case, code, subject).select_for_update())
+    for deadline in closed:
+        deadline.status = status
         deadline.closed_at, deadline.closed_by = now, actor
         deadline.save(update_fields=["status", "closed_at", "closed_by"])
-    _resolve_alerts([d.pk for d in stopped], now)
-    return stopped
+    _resolve_alerts([d.pk for d in closed], now)
+    return closed
 
 
 @transaction.atomic
