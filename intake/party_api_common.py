@@ -8,8 +8,10 @@ from rest_framework.response import Response
 
 from enforcement.api.errors import error_body
 
+from .portal import TOKEN_HEADER
+
 PARTY_TOKEN = OpenApiParameter(
-    "X-Party-Token",
+    TOKEN_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,

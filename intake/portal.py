@@ -20,6 +20,7 @@ SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.
 SESSION_AGE = datetime.timedelta(minutes=30)
 _TOKEN_SALT = "intake.portal.token"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_HEADER = "X-Party-Token"  # noqa: S105 - a header name, not a secret
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def ids_from_token(token: str) -> tuple[int, int] | None:
 
 
 def ids_from_header(request: HttpRequest) -> tuple[int, int] | None:
-    token = request.headers.get("X-Party-Token", "")
+    """(case id, party id) of an API request: the token of ``POST /api/v1/progress/`` in ``TOKEN_HEADER``."""
+    token = request.headers.get(TOKEN_HEADER, "")
     return ids_from_token(token) if token else None
 
 
@@ -109,9 +111,9 @@ def access_from_token(token: str) -> PortalAccess | None:
 
 
 def access_from_header(request: HttpRequest) -> PortalAccess | None:
-    """The party of an API request: the token from ``POST /api/v1/progress/`` in ``X-Party-Token``."""
-    token = request.headers.get("X-Party-Token", "")
-    return access_from_token(token) if token else None
+    """The party of an API request, with his case and party rows."""
+    ids = ids_from_header(request)
+    return _access(*ids) if ids is not None else None
 
 
 # --- Sections of the party's progress page, from the modules that own them ----------------------------------

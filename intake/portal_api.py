@@ -8,8 +8,7 @@ the progress again, until the token expires.
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -21,9 +20,10 @@ from enforcement.api.errors import error_body
 from enforcement.api.serializers import StrictSerializer
 
 from . import portal, progress
+from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
+from .portal import TOKEN_HEADER
 from .portal_views import no_match_message, throttled_message
 
-TOKEN_HEADER = "X-Party-Token"  # noqa: S105 - a header name, not a secret
 STAGE_CODES = [
     ("filed", "filed; the responsible judge is being chosen"),
     ("enforcing", "a judge is responsible; enforcement under way"),
@@ -199,25 +199,13 @@ class ProgressCaseApi(APIView):
 
     @extend_schema(
         operation_id="progress_case",
-        parameters=[
-            OpenApiParameter(
-                name=TOKEN_HEADER,
-                location=OpenApiParameter.HEADER,
-                required=True,
-                type=str,
-                description="The token from POST /api/v1/progress/ (valid 30 minutes).",
-            )
-        ],
-        responses={
-            200: ProgressOutput,
-            401: OpenApiResponse(description="The token is missing, wrong or expired: query again."),
-        },
+        parameters=[PARTY_TOKEN],
+        responses={200: ProgressOutput, 401: NO_TOKEN},
         auth=[],
     )
     def get(self, request: Request) -> Response:
         ids = portal.ids_from_header(request)
         shown = progress.progress_of(*ids) if ids is not None else None
         if shown is None:
-            message = _("Your access has expired or is not valid. Please query your case again.")
-            return _refused(message, "not_authenticated", status.HTTP_401_UNAUTHORIZED)
+            return unauthorized()
         return Response(progress_json(shown), headers={"Cache-Control": "no-store"})
