@@ -42,6 +42,7 @@ What a party sees
 from __future__ import annotations
 
 import datetime
+import functools
 import ipaddress
 import json
 import math
@@ -136,10 +137,6 @@ def client_address(request: HttpRequest) -> str:
     return str(address)
 
 
-def case_number_key(number: str) -> str:
-    return normalize_case_number(number)[:_KEY_LENGTH]
-
-
 def query(*, client_ip: str, number: str, id_number: str, query_code: str) -> QueryOutcome:
     """One progress query, throttled: the block is checked before the credentials are evaluated.
 
@@ -180,18 +177,21 @@ _QUERY_SQL = """
 """
 
 
+@functools.cache
+def _query_sql() -> str:
+    tables = {"block": QueryBlock, "case": Case, "snapshot": PublicProgress}
+    return _QUERY_SQL.format(**{name: model._meta.db_table for name, model in tables.items()})
+
+
 def _read_for_query(
     *, client_ip: str, number: str, key: str, now: datetime.datetime
 ) -> tuple[datetime.datetime | None, int | None, str | None, Any]:
     """(the end of a running block, the case id, its query-code hash, its snapshot), in one statement:
     this runs for every query, and one round trip is most of what a successful query costs."""
-    sql = _QUERY_SQL.format(
-        block=QueryBlock._meta.db_table, case=Case._meta.db_table, snapshot=PublicProgress._meta.db_table
-    )
     when = connection.ops.adapt_datetimefield_value(now)
     params = [when, QueryBlock.Scope.CLIENT, client_ip, QueryBlock.Scope.CASE, key, number]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_query_sql(), params)
         until, case_id, code_hash, data = cursor.fetchone()
     if isinstance(data, (str, bytes)):
         data = json.loads(data)
@@ -206,12 +206,6 @@ def _aware(value: Any) -> datetime.datetime | None:
     if parsed is None:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
-
-
-def blocked_until(*, client_ip: str, number_key: str, now: datetime.datetime) -> datetime.datetime | None:
-    """When the last running block on this address or this case number ends; None if none runs."""
-    until, _case, _hash, _data = _read_for_query(client_ip=client_ip, number="", key=number_key, now=now)
-    return until
 
 
 def _throttle_if_needed(*, client_ip: str, number_key: str, now: datetime.datetime) -> None:

@@ -207,12 +207,8 @@ def rebuild(case_id: int) -> dict[str, Any] | None:
 
 def rebuild_all(*, batch: int = 500) -> int:
     """Build every case's snapshot (after a deploy, or to warm the query); idempotent."""
-    built = 0
-    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
-    for start in range(0, ids.count(), batch):
-        for case_id in ids[start : start + batch]:
-            built += rebuild(case_id) is not None
-    return built
+    ids = Case.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=batch)
+    return sum(rebuild(case_id) is not None for case_id in ids)
 
 
 def _lock_case(case_id: int) -> None:
