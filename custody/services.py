@@ -21,9 +21,8 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -467,12 +466,6 @@ def _lock_measure(measure: Measure) -> tuple[Case, Measure]:
     return case, locked
 
 
-def term_end(starts_after: datetime.date, months: int) -> datetime.date:
-    """Where a term of ``months`` from ``starts_after`` ends (for forms that show it before saving); the
-    engine computes the same when the term is recorded."""
-    return starts_after + relativedelta(months=months)
-
-
 @transaction.atomic
 def renew_measure(
     *, actor: User, measure: Measure, ruling_number: str, months: int | None = None
@@ -702,16 +695,13 @@ def propose_detention(*, actor: User, case: Case, person: PersonInput, days: int
     return detention
 
 
-def _lock_detention(pk: int) -> tuple[Case, Detention]:
-    case = _lock_case(Detention.objects.select_related("case").get(pk=pk).case)
-    locked = Detention.objects.select_for_update().get(pk=pk)
-    locked.case = case
-    return case, locked
+_Sanction = TypeVar("_Sanction", Detention, Fine)
 
 
-def _lock_fine(pk: int) -> tuple[Case, Fine]:
-    case = _lock_case(Fine.objects.select_related("case").get(pk=pk).case)
-    locked = Fine.objects.select_for_update().get(pk=pk)
+def _lock_sanction(model: type[_Sanction], pk: int) -> tuple[Case, _Sanction]:
+    """The case locked first (as every write of custody does), then the detention or fine."""
+    case = _lock_case(model.objects.select_related("case").get(pk=pk).case)
+    locked = model.objects.select_for_update().get(pk=pk)
     locked.case = case
     return case, locked
 
@@ -727,7 +717,7 @@ def decide_detention(
 ) -> Detention:
     """The president approves (the person is taken into custody at ``started_at``, now by default) or
     refuses. Approval derives the release date and opens the 24-hour clock for telling the family."""
-    case, locked = _lock_detention(detention.pk)
+    case, locked = _lock_sanction(Detention, detention.pk)
     _require(
         may_decide_sanction(actor, locked),
         _("Only the court's president, not the proposer, decides a detention."),
@@ -779,7 +769,7 @@ def record_family_notice(
     *, actor: User, detention: Detention, notified_at: datetime.datetime, notice: str
 ) -> Detention:
     """The family was told (who, how): meets the 24-hour clock, late or not."""
-    case, locked = _lock_detention(detention.pk)
+    case, locked = _lock_sanction(Detention, detention.pk)
     _check_judges(actor, case)
     if locked.status not in (Detention.Status.APPROVED, Detention.Status.RELEASED):
         raise ValidationError(_("The family is told once the detention has begun."))
@@ -814,7 +804,7 @@ def release_early(
     *, actor: User, detention: Detention, released_at: datetime.datetime, reason: str
 ) -> Detention:
     """Early release (提前解除拘留), with the reason."""
-    case, locked = _lock_detention(detention.pk)
+    case, locked = _lock_sanction(Detention, detention.pk)
     _check_judges(actor, case)
     if locked.status != Detention.Status.APPROVED or locked.started_at is None or locked.release_on is None:
         raise ValidationError(_("Only a detention under way can end early."))
@@ -880,7 +870,7 @@ def propose_fine(
 
 @transaction.atomic
 def decide_fine(*, actor: User, fine: Fine, approve: bool, note: str = "") -> Fine:
-    case, locked = _lock_fine(fine.pk)
+    case, locked = _lock_sanction(Fine, fine.pk)
     _require(
         may_decide_sanction(actor, locked), _("Only the court's president, not the proposer, decides a fine.")
     )
