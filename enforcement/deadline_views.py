@@ -1,4 +1,4 @@
-"""Actions on a case's clocks from the case page: deductions, extensions, closing the case.
+"""Actions on a case's clocks from the case page: deductions and extensions (closing: ``closure_views``).
 
 Each view checks the input, calls one service and goes back to the case page with a message; the
 services decide who may act.
@@ -14,11 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .feedback import attempt
-from .forms import CloseCaseForm, DeductionForm, EndDeductionForm, ExtensionDecisionForm, ExtensionRequestForm
+from .forms import (
+    AdditionalPeriodForm,
+    DeductionForm,
+    EndDeductionForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+)
 from .models import Case, Deadline, Deduction, Extension
 from .roles import acting_user
 from .selectors import get_case_for_user
-from .services import cases as case_services
 from .services import deadlines as deadline_services
 
 
@@ -71,6 +76,23 @@ def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+def approve_additional_period(request: HttpRequest, pk: int, deduction_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    deduction = get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
+    form = AdditionalPeriodForm(request.POST)
+    return run_and_return_to_case(
+        request,
+        case,
+        form,
+        lambda: deadline_services.approve_additional_period(
+            actor=acting_user(request.user), deduction=deduction, **form.cleaned_data
+        ),
+        _("Additional period approved; the deducted period may run until its new last day."),
+    )
+
+
+@login_required
+@require_POST
 def request_extension(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
     case, deadline = _deadline(request, pk, deadline_id)
     form = ExtensionRequestForm(request.POST)
@@ -101,18 +123,4 @@ def decide_extension(request: HttpRequest, pk: int, extension_id: int) -> HttpRe
             actor=acting_user(request.user), extension=extension, **form.cleaned_data
         ),
         _("Decision recorded."),
-    )
-
-
-@login_required
-@require_POST
-def close_case(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    form = CloseCaseForm(request.POST)
-    return run_and_return_to_case(
-        request,
-        case,
-        form,
-        lambda: case_services.close_case(actor=acting_user(request.user), case=case, **form.cleaned_data),
-        _("The case is closed; its running deadlines were cancelled."),
     )

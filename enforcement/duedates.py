@@ -13,7 +13,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .models import Deduction
 from .workcalendar import WorkingCalendar
@@ -33,6 +33,9 @@ class DeductedPeriod:
     kind: str  # a Deduction.Kind value; shown in the reader's language by ``describe``
     start: datetime.date
     end: datetime.date | None  # None while it runs
+    # The last day it may count (暂缓执行: 3 months, or 3 + 3 with the additional period approved); a
+    # running period that reaches it stops pausing the clock. None: no longest term.
+    latest_end: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class DueDate:
 
 
 def deducted_days(period: DeductedPeriod, today: datetime.date) -> int:
-    """Days of a deducted period, both ends included; a running one counts up to today."""
+    """Days of a deducted period on its own, both ends included; a running one counts up to today."""
     end = period.end or today
     return max((end - period.start).days + 1, 0)
 
@@ -82,28 +85,84 @@ def compute_due_date(
     day = _apply_budget(anchor, budget, calendar, steps)
     for months in extension_months:
         day = _add_months(day, months, steps, "extension")
-    for period in deductions:
-        days = deducted_days(period, today)
-        day += datetime.timedelta(days=days)
-        code = "deduction" if period.end else "deduction_running"
-        steps.append(
-            Step(
-                code,
-                {
-                    "kind": period.kind,
-                    "start": period.start.isoformat(),
-                    "end": period.end.isoformat() if period.end else None,
-                    "days": days,
-                    "date": day.isoformat(),
-                },
-            )
-        )
+    counter = _DeductionCounter(anchor=anchor, day=day, today=today, calendar=calendar, budget=budget)
+    for period in sorted(deductions, key=lambda p: (p.start, p.end or datetime.date.max)):
+        steps.append(counter.count(period))
+    day = counter.day
     if budget.rolls_off_rest_days:
         day = _roll_off_rest_days(day, calendar, steps)
     elif calendar.is_rest_day(day):
         steps.append(Step("not_rolled", {"date": day.isoformat(), "name": calendar.rest_day_name(day)}))
     _note_missing_years(anchor, day, calendar, steps)
-    return DueDate(last_day=day, steps=tuple(steps), paused=any(p.end is None for p in deductions))
+    return DueDate(last_day=day, steps=tuple(steps), paused=counter.paused)
+
+
+@dataclass
+class _DeductionCounter:
+    """Adds deducted periods to a due date one by one, in the order they started, so that:
+
+    - overlapping periods count once, as the union of their days: each period adds only the days no
+      earlier period counted (its step says how many it added and how many were counted already);
+    - only days after the anchor count: the clock was not running before, so there was nothing to pause.
+      A period that started earlier and runs past the anchor is kept as recorded (the appraisal really
+      began then) and counts from the day after the anchor; one that ended by the anchor counts nothing;
+    - a period that starts after the due date reached so far counts nothing: that clock had run out, and
+      an expired limit is extended with approval, not paused after the fact;
+    - a period counts up to its ``latest_end`` at most; a running one past it no longer pauses the clock.
+
+    The service refuses such periods before they are saved; the engine holds on its own for rows written
+    otherwise (or before these rules).
+    """
+
+    anchor: datetime.date
+    day: datetime.date
+    today: datetime.date
+    calendar: WorkingCalendar
+    budget: Budget
+    covered_until: datetime.date = datetime.date.min
+    paused: bool = False
+
+    def __post_init__(self) -> None:
+        self.covered_until = self.anchor  # the anchor's day is never counted
+
+    def count(self, period: DeductedPeriod) -> Step:
+        base = {
+            "kind": period.kind,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat() if period.end else None,
+        }
+        end = period.end or self.today
+        capped = period.latest_end is not None and end > period.latest_end
+        if capped and period.latest_end is not None:
+            end = period.latest_end
+        running = period.end is None and not capped
+        due_so_far = self._rolled(self.day)
+        if period.start > due_so_far:
+            return Step("deduction_after_expiry", {**base, "expired": due_so_far.isoformat()})
+        if period.end is not None and end <= self.anchor:
+            return Step("deduction_before_anchor", {**base, "anchor": self.anchor.isoformat()})
+        if period.start > self.day:
+            # It started on the days the last day was carried over (a rest day's roll-off): the clock
+            # stood at its working last day, which the period then holds.
+            self.day = due_so_far
+        first_countable = max(period.start, self.anchor + datetime.timedelta(days=1))
+        new_from = max(first_countable, self.covered_until + datetime.timedelta(days=1))
+        days = max((end - new_from).days + 1, 0)
+        overlap = max((min(end, self.covered_until) - first_countable).days + 1, 0)
+        self.covered_until = max(self.covered_until, end)
+        self.day += datetime.timedelta(days=days)
+        self.paused = self.paused or running
+        params: dict[str, Any] = {**base, "days": days, "date": self.day.isoformat()}
+        if overlap:
+            params["overlap"] = overlap
+        if first_countable > period.start:
+            params["counted_from"] = first_countable.isoformat()
+        if capped and period.latest_end is not None:
+            return Step("deduction_capped", {**params, "latest_end": period.latest_end.isoformat()})
+        return Step("deduction_running" if running else "deduction", params)
+
+    def _rolled(self, day: datetime.date) -> datetime.date:
+        return self.calendar.next_working_day(day) if self.budget.rolls_off_rest_days else day
 
 
 def _apply_budget(
@@ -144,9 +203,11 @@ def _roll_off_rest_days(day: datetime.date, calendar: WorkingCalendar, steps: li
 def _note_missing_years(
     start: datetime.date, end: datetime.date, calendar: WorkingCalendar, steps: list[Step]
 ) -> None:
+    # ``statutory``: the year's statutory holidays were counted (the wording before them said weekends only;
+    # explanations stored then keep that wording until they are recomputed).
     for year in range(start.year, end.year + 1):
         if not calendar.is_loaded(year):
-            steps.append(Step("year_not_loaded", {"year": year}))
+            steps.append(Step("year_not_loaded", {"year": year, "statutory": True}))
 
 
 # --- Words ------------------------------------------------------------------------------------------------
@@ -161,6 +222,72 @@ def describe(step: dict[str, Any]) -> str:
     if step.get("kind") in Deduction.Kind.values:
         step = {**step, "kind": Deduction.Kind(step["kind"]).label}
     return describer(step)
+
+
+def _deduction(step: dict[str, Any]) -> str:
+    text = ngettext(
+        "+%(days)d day deducted: %(kind)s, %(start)s to %(end)s → %(date)s",
+        "+%(days)d days deducted: %(kind)s, %(start)s to %(end)s → %(date)s",
+        step["days"],
+    )
+    return text % step + _deduction_notes(step)
+
+
+def _deduction_running(step: dict[str, Any]) -> str:
+    text = ngettext(
+        "+%(days)d day so far: %(kind)s since %(start)s, still running; the clock is paused → %(date)s",
+        "+%(days)d days so far: %(kind)s since %(start)s, still running; the clock is paused → %(date)s",
+        step["days"],
+    )
+    return text % step + _deduction_notes(step)
+
+
+def _deduction_capped(step: dict[str, Any]) -> str:
+    text = ngettext(
+        "+%(days)d day deducted: %(kind)s since %(start)s, counted until %(latest_end)s, the longest it "
+        "may last; the clock runs again from the next day → %(date)s",
+        "+%(days)d days deducted: %(kind)s since %(start)s, counted until %(latest_end)s, the longest it "
+        "may last; the clock runs again from the next day → %(date)s",
+        step["days"],
+    )
+    return text % step + _deduction_notes(step)
+
+
+def _deduction_notes(step: dict[str, Any]) -> str:
+    """What a period's days were reduced by: days before the clock started, days another period counted."""
+    notes = []
+    if step.get("counted_from"):
+        notes.append(_("counted from %(counted_from)s, the day after the clock started") % step)
+    if step.get("overlap"):
+        notes.append(
+            ngettext(
+                "%(overlap)d day already counted by an earlier overlapping period",
+                "%(overlap)d days already counted by an earlier overlapping period",
+                step["overlap"],
+            )
+            % step
+        )
+    if not notes:
+        return ""
+    joined = pgettext("between notes on a deducted period", "; ").join(notes)
+    return pgettext("notes after a deducted period", " (%(notes)s)") % {"notes": joined}
+
+
+def _year_not_loaded(step: dict[str, Any]) -> str:
+    if not step.get("statutory"):
+        return (
+            _("The holidays of %(year)s are not loaded: only weekends were counted as rest days in %(year)s.")
+            % step
+        )
+    return (
+        _(
+            "The State Council's holiday notice for %(year)s is not loaded yet: in %(year)s only "
+            "weekends and the statutory holidays (元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节) "
+            "were counted as rest days; the notice's further days off and make-up working days are not "
+            "known until it is loaded."
+        )
+        % step
+    )
 
 
 def _month_end(step: dict[str, Any]) -> str:
@@ -188,19 +315,20 @@ _DESCRIBERS = {
         )
         + _month_end(s)
     ),
-    "deduction": lambda s: (
-        ngettext(
-            "+%(days)d day deducted: %(kind)s, %(start)s to %(end)s → %(date)s",
-            "+%(days)d days deducted: %(kind)s, %(start)s to %(end)s → %(date)s",
-            s["days"],
+    "deduction": lambda s: _deduction(s),
+    "deduction_running": lambda s: _deduction_running(s),
+    "deduction_capped": lambda s: _deduction_capped(s),
+    "deduction_before_anchor": lambda s: (
+        _(
+            "%(kind)s, %(start)s to %(end)s, is not counted: it ended by %(anchor)s, the day the clock "
+            "started, which is itself not counted."
         )
         % s
     ),
-    "deduction_running": lambda s: (
-        ngettext(
-            "+%(days)d day so far: %(kind)s since %(start)s, still running; the clock is paused → %(date)s",
-            "+%(days)d days so far: %(kind)s since %(start)s, still running; the clock is paused → %(date)s",
-            s["days"],
+    "deduction_after_expiry": lambda s: (
+        _(
+            "%(kind)s from %(start)s is not counted: the time limit had already run out on %(expired)s "
+            "(an expired limit is extended with approval, not paused)."
         )
         % s
     ),
@@ -216,7 +344,5 @@ _DESCRIBERS = {
         )
         % s
     ),
-    "year_not_loaded": lambda s: (
-        _("The holidays of %(year)s are not loaded: only weekends were counted as rest days in %(year)s.") % s
-    ),
+    "year_not_loaded": lambda s: _year_not_loaded(s),
 }

@@ -49,6 +49,15 @@ class EndDeductionForm(forms.Form):
     end_date = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
 
 
+class AdditionalPeriodForm(forms.Form):
+    """The approval of an additional period for a running 暂缓执行 (the service checks the rule's maximum)."""
+
+    months = forms.IntegerField(label=_("Additional months"), min_value=1, max_value=12, initial=3)
+    reason = forms.CharField(
+        label=_("Special reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ExtensionRequestForm(forms.Form):
     months = forms.IntegerField(label=_("Months"), min_value=1, max_value=12, initial=3)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -65,4 +74,9 @@ class CloseCaseForm(forms.Form):
     closure = forms.ChoiceField(label=_("How the case closes"), choices=Case.Closure.choices)
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # The closing page lists what the chosen closure does besides (执行完毕: the measures it releases).
+    confirm_steps = forms.BooleanField(
+        label=_("Also do what is listed for this closure (release the measures listed, as performed)"),
+        required=False,
     )

@@ -1,16 +1,21 @@
 """The working calendar: which days are rest days for a court, from data.
 
 Saturdays and Sundays are rest days unless the State Council made them make-up working days (调休);
-national holidays are rest days; a court may add rest days of its own. A year whose holidays are not
-loaded counts weekends only, and says so (``missing_years``).
+national holidays are rest days; a court may add rest days of its own.
+
+A year whose State Council notice is not loaded still knows its statutory holidays (``statutory_holidays``,
+from 《全国年节及纪念日放假办法》), and counts them and the weekends as rest days; the notice's bridging
+days off and make-up working days are unknown until it is loaded, and the explanation says so.
 """
 
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import chinese_calendar
 from django.db.models import Q
+from lunar_python import Lunar, Solar
 
 from .models import CalendarDay, CalendarYear, Court
 
@@ -40,6 +45,44 @@ def package_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+# The 2024 revision of 《全国年节及纪念日放假办法》 (国务院令第795号) is in force from 2025-01-01. Earlier
+# years had other rules (no 除夕, one day of 劳动节), and every year 2004–2026 is loaded from the package
+# anyway, so the statutory days are derived for unloaded years from 2025 on only.
+STATUTORY_RULES_FROM = 2025
+
+
+def _from_lunar(year: int, month: int, day: int) -> datetime.date:
+    solar = Lunar.fromYmd(year, month, day).getSolar()
+    return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[datetime.date, str]:
+    """The rest days 《全国年节及纪念日放假办法》 (2024 revision, art. 2) gives everyone in ``year``.
+
+    The lunar dates come from lunar_python (6tail's lunar library: pure Python, maintained, the same
+    tables as its Java and JavaScript versions, covering the solar terms). 除夕 is the day before 正月初一,
+    so it is right whether the twelfth month has 29 or 30 days. An empty dict before the revision.
+    """
+    if year < STATUTORY_RULES_FROM:
+        return {}
+    new_year = _from_lunar(year, 1, 1)
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    days = {
+        datetime.date(year, 1, 1): "元旦",
+        **{new_year + datetime.timedelta(days=offset): "春节" for offset in (-1, 0, 1, 2)},
+        datetime.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()): "清明节",
+        datetime.date(year, 5, 1): "劳动节",
+        datetime.date(year, 5, 2): "劳动节",
+        _from_lunar(year, 5, 5): "端午节",
+        _from_lunar(year, 8, 15): "中秋节",
+        **{datetime.date(year, 10, day): "国庆节" for day in (1, 2, 3)},
+    }
+    # 中秋 may fall on 1–3 October (2028-10-03): it is then one rest day, named 国庆节 (the later key wins);
+    # how the two are joined into a longer break is the notice's to say.
+    return days
+
+
 @dataclass
 class WorkingCalendar:
     """The rest days of one court, read from the database a year at a time and kept for the instance."""
@@ -56,7 +99,9 @@ class WorkingCalendar:
     def _year(self, year: int) -> tuple[bool, dict[datetime.date, str], dict[datetime.date, str]]:
         if year not in self._years:
             loaded = CalendarYear.objects.filter(year=year).exists()
-            rest: dict[datetime.date, str] = {}
+            # Until the year's notice is loaded, the statutory holidays stand in for it; the notice's rows
+            # replace them (a loaded year is exactly what its rows and weekdays say).
+            rest: dict[datetime.date, str] = {} if loaded else dict(statutory_holidays(year))
             work: dict[datetime.date, str] = {}
             days = CalendarDay.objects.filter(date__year=year).filter(self._scope())
             # National rows first, so a court's own row for the same date wins.

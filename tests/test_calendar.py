@@ -167,7 +167,7 @@ class TestLoadYearNotice:
         before = assign_judge(case)
         assert before.due_date == D(2027, 2, 2)
         assert "year_not_loaded" in codes(before)
-        assert any("holidays of 2027 are not loaded" in w for w in words(before))
+        assert any("holiday notice for 2027 is not loaded yet" in w for w in words(before))
 
         with time_machine.travel(at(2027, 1, 27), tick=False):
             year = load_year_notice(

@@ -250,6 +250,7 @@ class TestAfterTheCaseCloses:
         from enforcement.services.cases import close_case
 
         deadline = term_clock(measure)
+        clock.move_to(at(2026, 6, 3))  # 终本 needs more than 3 months since filing (on 2 March)
         close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED_THIS_ROUND)
         deadline.refresh_from_db()
         assert deadline.status == Deadline.Status.OPEN

@@ -99,10 +99,12 @@ class TestCalendarArithmetic:
         assert result.last_day == D(2027, 3, 1)  # 2027-02-28 is a Sunday
         words = " ".join(describe(step) for step in result.explanation)
         assert "its last day" in words
-        assert "The holidays of 2027 are not loaded" in words
+        assert "holiday notice for 2027 is not loaded yet" in words
 
     def test_a_finished_deduction_adds_its_days_both_ends_included(self):
-        period = DeductedPeriod("appraisal", D(2026, 10, 12), D(2026, 10, 23))
+        # It starts while the clock runs (its last day, 10-05, rolls to 10-09 off the National Day holiday);
+        # one starting after that would count nothing (tests/test_deductions_rules.py).
+        period = DeductedPeriod("appraisal", D(2026, 10, 2), D(2026, 10, 13))
         # 10-05 + 12 days = 10-17, a Saturday: 10-19.
         assert due(D(2026, 9, 28), 7, deductions=[period]) == D(2026, 10, 19)
 
@@ -215,11 +217,15 @@ class TestMeetAndCancel:
         assert alert.resolved_at is not None
         assert engine.meet_deadline(case=case, code="assign_judge", actor=judge) == []
 
-    def test_closing_the_case_cancels_its_clocks_and_resolves_alerts(self, court, clerk, judge):
+    def test_closing_the_case_meets_its_limit_cancels_its_step_clocks_and_resolves_alerts(
+        self, court, clerk, judge
+    ):
         case = file_at(at(2026, 9, 28), court, clerk)
         scan_deadlines(now=at(2026, 10, 9, 1))
         case_services.close_case(actor=judge, case=case, closure=Case.Closure.PERFORMED, note="已履行完毕")
-        assert set(case.deadlines.values_list("status", flat=True)) == {Deadline.Status.CANCELLED}
+        statuses = dict(case.deadlines.values_list("node_type__code", "status"))
+        assert statuses.pop("case_limit") == Deadline.Status.MET
+        assert set(statuses.values()) == {Deadline.Status.CANCELLED}
         assert not Alert.objects.filter(resolved_at__isnull=True).exists()
         case.refresh_from_db()
         assert case.status == Case.Status.CLOSED

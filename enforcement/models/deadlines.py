@@ -1,5 +1,8 @@
 """Node types (time limits as data), the deadlines they open, deductions and extensions."""
 
+import datetime
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .cases import Case
@@ -18,8 +22,8 @@ class NodeType(models.Model):
     """A kind of time limit (RULES.md), editable by administrators, overridable per court."""
 
     class Unit(models.TextChoices):
-        DAYS = "days", _("days")
-        MONTHS = "months", _("months")
+        DAYS = "days", pgettext_lazy("unit of a time limit", "days")
+        MONTHS = "months", pgettext_lazy("unit of a time limit", "months")
         HOURS = "hours", _("hours")
 
     class Counting(models.TextChoices):
@@ -59,6 +63,9 @@ class NodeType(models.Model):
     # Terms of freezes and seals run on after a case closes (终结本次执行 keeps them, and they must be
     # renewed): closing the case does not stop these clocks.
     outlives_case = models.BooleanField(_("keeps running after the case closes"), default=False)
+    # Whole-case limits (执行期限) are what closing the case fulfils: closing meets them, on time or late,
+    # instead of cancelling them as it does the clocks of steps that will no longer be taken.
+    met_on_closure = models.BooleanField(_("closing the case meets it"), default=False)
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -156,6 +163,12 @@ class Deadline(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def met_late(self) -> bool:
+        """Met, but after its last day: the due time is frozen once a deadline is met, so lateness is
+        derived from when it was met, as the alerts' lateness is."""
+        return self.status == self.Status.MET and self.closed_at is not None and self.closed_at >= self.due_at
+
 
 class Deduction(models.Model):
     """A period that does not count toward a time limit (扣除期间), approved by a supervisor."""
@@ -180,6 +193,28 @@ class Deduction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The kind's DeductionRule as it stood when the period was recorded (a later edit of the rule changes
+    # the periods recorded after it, like a node type's budget); empty for kinds without a longest term.
+    months_without_approval = models.PositiveSmallIntegerField(
+        _("longest term without approval (months)"), null=True, blank=True
+    )
+    additional_months_allowed = models.PositiveSmallIntegerField(
+        _("longest additional period (months)"), null=True, blank=True
+    )
+    # The additional period beyond ``months_without_approval``, approved by a second person.
+    additional_months = models.PositiveSmallIntegerField(
+        _("additional period approved (months)"), null=True, blank=True
+    )
+    additional_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("additional period approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    additional_approved_at = models.DateTimeField(_("additional period approved at"), null=True, blank=True)
+    additional_reason = models.TextField(_("reason for the additional period"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -196,17 +231,90 @@ class Deduction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start_date}–{self.end_date or '…'}"
 
+    @property
+    def term_end(self) -> datetime.date | None:
+        """The last day of its term without approval (None: no longest term). As with the engine's month
+        budgets, the day it starts (the decision's day) is not counted in the term (民事诉讼法 第八十五条): 3
+        months from 01-10 end on 04-10, or on the month's last day when it has no such day."""
+        if self.months_without_approval is None:
+            return None
+        return self.start_date + relativedelta(months=self.months_without_approval)
+
+    @property
+    def latest_end(self) -> datetime.date | None:
+        """The last day it may count: its term, and the additional period once approved."""
+        if self.months_without_approval is None:
+            return None
+        months = self.months_without_approval + (self.additional_months or 0)
+        return self.start_date + relativedelta(months=months)
+
+    @property
+    def may_get_additional_period(self) -> bool:
+        """Running, with a longest term that an approved additional period may extend, not yet approved."""
+        return (
+            self.end_date is None
+            and self.months_without_approval is not None
+            and bool(self.additional_months_allowed)
+            and self.additional_months is None
+        )
+
+
+class DeductionRule(models.Model):
+    """How long a kind of deducted period may last: 暂缓执行 at most 3 months, and with the approval of an
+    additional period at most 3 more (《最高人民法院关于正确适用暂缓执行措施若干问题的规定》第七条).
+
+    Data, editable by administrators, overridable per court like node types; a kind without a rule has no
+    longest term (中止执行 lasts until the cause ends).
+    """
+
+    kind = models.CharField(_("kind of deducted period"), max_length=16, choices=Deduction.Kind.choices)
+    court = models.ForeignKey(
+        Court,
+        verbose_name=_("court (empty: every court)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deduction_rules",
+    )
+    months_without_approval = models.PositiveSmallIntegerField(
+        _("longest term without approval (months)"), validators=[MinValueValidator(1)]
+    )
+    additional_months = models.PositiveSmallIntegerField(
+        _("longest additional period with approval (months)"),
+        default=0,
+        help_text=_("0: no additional period may be approved."),
+    )
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deduction rule")
+        verbose_name_plural = _("deduction rules")
+        ordering = ["kind", "court_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(court__isnull=True), name="unique_default_deduction_rule"
+            ),
+            models.UniqueConstraint(fields=["kind", "court"], name="unique_court_deduction_rule"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.court.code})" if self.court is not None else ""
+        return f"{self.get_kind_display()}: {self.months_without_approval} + {self.additional_months}{scope}"
+
 
 class Extension(models.Model):
     """A longer limit for the whole case, requested in time and approved by a court president."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("status: waiting for a decision", "Requested")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
-    months = models.PositiveSmallIntegerField(_("months"), validators=[MinValueValidator(1)])
+    months = models.PositiveSmallIntegerField(
+        pgettext_lazy("length of an extension", "months"), validators=[MinValueValidator(1)]
+    )
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_by = models.ForeignKey(

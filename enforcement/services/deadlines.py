@@ -15,10 +15,11 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
-from ..models import Alert, Case, Court, Deadline, Deduction, Extension, NodeType
+from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
 from ..workcalendar import WorkingCalendar
 
 # An extension must be asked for at least this many days before the limit expires (法发〔2006〕35号).
@@ -55,7 +56,7 @@ def _apply_computation(deadline: Deadline, calendar: WorkingCalendar, now: datet
         ),
         calendar=calendar,
         extension_months=[e.months for e in extensions],
-        deductions=[DeductedPeriod(d.kind, d.start_date, d.end_date) for d in deductions],
+        deductions=[deducted_period(d) for d in deductions],
         today=timezone.localdate(now),
     )
     deadline.due_date = due.last_day
@@ -154,17 +155,24 @@ def _close(
 
 
 @transaction.atomic
-def cancel_case_deadlines(*, case: Case, actor: User | None) -> int:
-    """The case closed: every clock still running on it stops, and its alerts are resolved; except the
-    clocks of node types that outlive the case (terms of property measures, which stay in force)."""
+def end_case_deadlines(*, case: Case, actor: User | None) -> tuple[list[Deadline], list[Deadline]]:
+    """The case closed: its whole-case limits (node types ``met_on_closure``) are met, late if after
+    their due time (``Deadline.met_late``); every other clock still running is cancelled, since its step
+    will not be taken; their alerts are resolved. Clocks of node types that outlive the case (terms of
+    property measures, which stay in force) run on untouched. Returns (met, cancelled)."""
     now = timezone.now()
-    running = active_deadlines(case).exclude(node_type__outlives_case=True)
-    ids = list(running.select_for_update().values_list("pk", flat=True))
-    Deadline.objects.filter(pk__in=ids).update(
-        status=Deadline.Status.CANCELLED, closed_at=now, closed_by=actor
-    )
-    _resolve_alerts(ids, now)
-    return len(ids)
+    running = active_deadlines(case).exclude(node_type__outlives_case=True).select_related("node_type")
+    ended = list(running.select_for_update(of=("self",)))
+    met = [d for d in ended if d.node_type.met_on_closure]
+    cancelled = [d for d in ended if not d.node_type.met_on_closure]
+    for status, deadlines in ((Deadline.Status.MET, met), (Deadline.Status.CANCELLED, cancelled)):
+        for deadline in deadlines:
+            deadline.status, deadline.closed_at, deadline.closed_by = status, now, actor
+        Deadline.objects.filter(pk__in=[d.pk for d in deadlines]).update(
+            status=status, closed_at=now, closed_by=actor
+        )
+    _resolve_alerts([d.pk for d in ended], now)
+    return met, cancelled
 
 
 def _resolve_alerts(deadline_ids: list[int], now: datetime.datetime) -> None:
@@ -239,7 +247,28 @@ def refresh_paused_deadlines() -> int:
     return sum(recompute(d) for d in Deadline.objects.filter(status__in=Deadline.ACTIVE, paused=True))
 
 
-# --- Deductions and extensions ----------------------------------------------------------------------------
+# --- Deductions ---------------------------------------------------------------------------------------------
+
+DEDUCTION_APPROVERS = (roles.SUPERVISOR, roles.PRESIDENT)
+
+
+def _require_deduction_approver(actor: User, court_id: int) -> None:
+    roles.require_court_role(
+        actor,
+        court_id,
+        *DEDUCTION_APPROVERS,
+        message=_("Only a supervisor or president of the court approves a deducted period."),
+    )
+
+
+def deduction_rule_for(court: Court, kind: str) -> DeductionRule | None:
+    """The court's own rule for a kind of deducted period if it has one, else the default; None: no limit."""
+    found = DeductionRule.objects.filter(Q(court=court) | Q(court__isnull=True), kind=kind)
+    return min(found, key=lambda r: r.court_id is None, default=None)
+
+
+def deducted_period(deduction: Deduction) -> DeductedPeriod:
+    return DeductedPeriod(deduction.kind, deduction.start_date, deduction.end_date, deduction.latest_end)
 
 
 def add_deduction(
@@ -251,14 +280,13 @@ def add_deduction(
     reason: str,
     end_date: datetime.date | None = None,
 ) -> Deduction:
-    """Record a deducted period, approved by the acting supervisor; the due time moves at once."""
-    roles.require_court_role(
-        actor,
-        deadline.case.court_id,
-        roles.SUPERVISOR,
-        roles.PRESIDENT,
-        message=_("Only a supervisor or president of the court approves a deducted period."),
-    )
+    """Record a deducted period, approved by the acting supervisor; the due time moves at once.
+
+    Refused, with the field named: a period that ends by the day the clock started (it would count nothing),
+    one that starts after the limit ran out (that limit is extended, not paused), and a kind with a longest
+    term (暂缓执行) recorded longer than its term without approval.
+    """
+    _require_deduction_approver(actor, deadline.case.court_id)
     if kind not in Deduction.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of deducted period.")})
     if not reason.strip():
@@ -267,42 +295,196 @@ def add_deduction(
         raise ValidationError({"end_date": _("The period cannot end before it starts.")})
     if start_date > timezone.localdate():
         raise ValidationError({"start_date": _("A deducted period cannot start in the future.")})
+    rule = deduction_rule_for(deadline.case.court, kind)
+    deduction = Deduction(
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
+        approved_by=actor,
+        months_without_approval=rule.months_without_approval if rule else None,
+        additional_months_allowed=rule.additional_months if rule else None,
+    )
+    _check_term_without_approval(deduction)
     with transaction.atomic():
-        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        locked = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
         if not locked.is_active:
             raise ValidationError(_("This deadline is no longer running."))
+        _check_within_the_clock(locked, start_date, end_date)
         if locked.deductions.filter(end_date__isnull=True).exists() and end_date is None:
             raise ValidationError(_("A deducted period is already running on this deadline; end it first."))
-        deduction = Deduction.objects.create(
-            deadline=locked,
-            kind=kind,
-            start_date=start_date,
-            end_date=end_date,
-            reason=reason.strip(),
-            approved_by=actor,
-        )
+        deduction.deadline = locked
+        deduction._history_user = actor  # type: ignore[attr-defined]  # simple_history's per-save user
+        deduction.save()
         recompute(locked)
     return deduction
 
 
+def _check_within_the_clock(deadline: Deadline, start: datetime.date, end: datetime.date | None) -> None:
+    # A period that began before the anchor and runs past it is accepted as recorded (the appraisal or the
+    # jurisdiction dispute really began then, and its record should say so); the engine counts it from the
+    # day after the anchor only, since before that the clock was not running and nothing was paused.
+    # Refusing it instead would make the supervisor type a start date that is not the true one.
+    if end is not None:
+        _check_ends_after_anchor(deadline, end)
+    if start > deadline.due_date:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "This time limit ran out on %(date)s: a period starting after it cannot pause it. A "
+                    "limit that has run out is extended, with its approval, where the law allows."
+                )
+                % {"date": deadline.due_date.isoformat()}
+            }
+        )
+
+
+def _check_ends_after_anchor(deadline: Deadline, end: datetime.date) -> None:
+    anchor = timezone.localtime(deadline.anchor_at).date()
+    if end <= anchor:
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "The period must end after %(date)s, the day this clock started: days before it were "
+                    "never counted, so there is nothing to deduct."
+                )
+                % {"date": anchor.isoformat()}
+            }
+        )
+
+
+def _check_term_without_approval(deduction: Deduction) -> None:
+    """A period recorded with its end is at most its term: an additional period is approved separately."""
+    last, end, months = deduction.term_end, deduction.end_date, deduction.months_without_approval
+    if last is not None and end is not None and months is not None and end > last:
+        raise ValidationError(
+            {
+                "end_date": ngettext(
+                    "%(kind)s lasts at most %(months)d month without the approval of an additional period, "
+                    "that is until %(date)s. Record it until then, or as running, and have the additional "
+                    "period approved before it ends.",
+                    "%(kind)s lasts at most %(months)d months without the approval of an additional period, "
+                    "that is until %(date)s. Record it until then, or as running, and have the additional "
+                    "period approved before it ends.",
+                    months,
+                )
+                % {"kind": deduction.get_kind_display(), "months": months, "date": last.isoformat()}
+            }
+        )
+
+
 def end_deduction(*, actor: User, deduction: Deduction, end_date: datetime.date) -> Deduction:
-    roles.require_court_role(
-        actor,
-        deduction.deadline.case.court_id,
-        roles.SUPERVISOR,
-        roles.PRESIDENT,
-        message=_("Only a supervisor or president of the court approves a deducted period."),
-    )
+    """End a running deducted period; the clock runs again from the next day. A period with a longest term
+    ends on its last day at the latest (the additional period, once approved, included)."""
+    _require_deduction_approver(actor, deduction.deadline.case.court_id)
     with transaction.atomic():
         locked = Deduction.objects.select_for_update().get(pk=deduction.pk)
         if locked.end_date is not None:
             raise ValidationError(_("This deducted period has already ended."))
         if end_date < locked.start_date or end_date > timezone.localdate():
             raise ValidationError({"end_date": _("The end must lie between the start and today.")})
+        deadline = Deadline.objects.get(pk=locked.deadline_id)
+        _check_ends_after_anchor(deadline, end_date)
+        _check_longest_term(locked, end_date)
         locked.end_date = end_date
+        locked._history_user = actor  # type: ignore[attr-defined]
         locked.save(update_fields=["end_date"])
-        recompute(locked.deadline)
+        recompute(deadline)
     return locked
+
+
+def _check_longest_term(deduction: Deduction, end: datetime.date) -> None:
+    last = deduction.latest_end
+    if last is None or end <= last:
+        return
+    kind = Deduction.Kind(deduction.kind).label
+    may_add = deduction.additional_months is None and bool(deduction.additional_months_allowed)
+    if may_add:
+        months = deduction.months_without_approval or 0
+        message = ngettext(
+            "%(kind)s lasts at most %(months)d month without the approval of an additional period, that is "
+            "until %(date)s: have the additional period approved, or end it on %(date)s at the latest.",
+            "%(kind)s lasts at most %(months)d months without the approval of an additional period, that is "
+            "until %(date)s: have the additional period approved, or end it on %(date)s at the latest.",
+            months,
+        )
+    else:
+        months = (deduction.months_without_approval or 0) + (deduction.additional_months or 0)
+        message = ngettext(
+            "%(kind)s lasts at most %(months)d month in all, that is until %(date)s: end it on %(date)s at "
+            "the latest.",
+            "%(kind)s lasts at most %(months)d months in all, that is until %(date)s: end it on %(date)s at "
+            "the latest.",
+            months,
+        )
+    raise ValidationError({"end_date": message % {"kind": kind, "months": months, "date": last.isoformat()}})
+
+
+def approve_additional_period(*, actor: User, deduction: Deduction, months: int, reason: str) -> Deduction:
+    """Approve an additional period for a running deducted period that has a longest term (暂缓执行).
+
+    Approved by a supervisor or president of the court, as deductions are, but not by the person who
+    recorded the period: going beyond the ordinary term is the exception the rule guards (the 3 months of
+    暂缓执行 are extended only "因特殊事由"), so a second person checks it, as with extensions of the case
+    limit. It is approved while the ordinary term runs, and for at most the rule's additional months.
+    """
+    _require_deduction_approver(actor, deduction.deadline.case.court_id)
+    with transaction.atomic():
+        locked = Deduction.objects.select_for_update().get(pk=deduction.pk)
+        if locked.months_without_approval is None or not locked.additional_months_allowed:
+            raise ValidationError(_("This kind of deducted period has no additional period to approve."))
+        if locked.additional_months is not None:
+            raise ValidationError(_("The additional period has already been approved."))
+        if locked.end_date is not None:
+            raise ValidationError(_("This deducted period has ended; there is nothing to extend."))
+        allowed = locked.additional_months_allowed
+        if actor.pk == locked.approved_by_id:
+            raise PermissionDenied(
+                _(
+                    "The additional period is approved by someone other than the person who recorded "
+                    "the period."
+                )
+            )
+        if not 1 <= months <= allowed:
+            raise ValidationError(
+                {
+                    "months": ngettext(
+                        "The additional period is at least 1 month and at most %(months)d month.",
+                        "The additional period is at least 1 month and at most %(months)d months.",
+                        allowed,
+                    )
+                    % {"months": allowed}
+                }
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the special reason for the additional period.")})
+        term_end = locked.term_end
+        if term_end is not None and timezone.localdate() > term_end:
+            raise ValidationError(
+                _(
+                    "The term of this period ended on %(date)s: an additional period is approved before the "
+                    "term ends, not afterwards. End the period on %(date)s."
+                )
+                % {"date": term_end.isoformat()}
+            )
+        locked.additional_months = months
+        locked.additional_reason = reason.strip()
+        locked.additional_approved_by = actor
+        locked.additional_approved_at = timezone.now()
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked.save(
+            update_fields=[
+                "additional_months",
+                "additional_reason",
+                "additional_approved_by",
+                "additional_approved_at",
+            ]
+        )
+        recompute(Deadline.objects.get(pk=locked.deadline_id))
+    return locked
+
+
+# --- Extensions --------------------------------------------------------------------------------------------
 
 
 def request_extension(*, actor: User, deadline: Deadline, months: int, reason: str) -> Extension:
@@ -317,23 +499,30 @@ def request_extension(*, actor: User, deadline: Deadline, months: int, reason: s
     )
     if not deadline.node_type.extendable:
         raise ValidationError(_("This time limit cannot be extended."))
-    if not deadline.is_active:
-        raise ValidationError(_("This deadline is no longer running."))
     if months < 1:
         raise ValidationError({"months": _("Ask for at least one month.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
-    latest = deadline.due_date - datetime.timedelta(days=EXTENSION_NOTICE_DAYS)
-    if timezone.localdate() > latest:
-        raise ValidationError(
-            _("An extension must be requested at least %(days)d days before the limit expires (by %(date)s).")
-            % {"days": EXTENSION_NOTICE_DAYS, "date": latest.isoformat()}
-        )
-    if deadline.extensions.filter(status=Extension.Status.REQUESTED).exists():
-        raise ValidationError(_("An extension request is already waiting for a decision."))
-    return Extension.objects.create(
-        deadline=deadline, months=months, reason=reason.strip(), requested_by=actor
-    )
+    with transaction.atomic():
+        # Locked, so two requests at once cannot both pass the "already waiting" check.
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if not locked.is_active:
+            raise ValidationError(_("This deadline is no longer running."))
+        latest = locked.due_date - datetime.timedelta(days=EXTENSION_NOTICE_DAYS)
+        if timezone.localdate() > latest:
+            raise ValidationError(
+                _(
+                    "An extension must be requested at least %(days)d days before the limit expires "
+                    "(by %(date)s)."
+                )
+                % {"days": EXTENSION_NOTICE_DAYS, "date": latest.isoformat()}
+            )
+        if locked.extensions.filter(status=Extension.Status.REQUESTED).exists():
+            raise ValidationError(_("An extension request is already waiting for a decision."))
+        extension = Extension(deadline=locked, months=months, reason=reason.strip(), requested_by=actor)
+        extension._history_user = actor  # type: ignore[attr-defined]
+        extension.save()
+    return extension
 
 
 def decide_extension(*, actor: User, extension: Extension, approve: bool, note: str = "") -> Extension:
@@ -353,6 +542,7 @@ def decide_extension(*, actor: User, extension: Extension, approve: bool, note: 
             raise ValidationError(_("This request has already been decided."))
         locked.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
+        locked._history_user = actor  # type: ignore[attr-defined]
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         if approve:
             recompute(deadline)
