@@ -12,7 +12,11 @@ class CustodyConfig(AppConfig):
     def ready(self) -> None:
         from payments.signals import entry_reversed
 
-        from . import panels  # noqa: F401 - registers the case-page panel and the supervisors' section
+        from . import (
+            closure,  # noqa: F401 - registers the closure blockers and the release on 执行完毕
+            event_texts,  # noqa: F401 - registers the words of its timeline texts
+            panels,  # noqa: F401 - registers the case-page panel and the supervisors' section
+        )
 
         # Money a deduction brought in and finance later reversed is unlinked from the measure.
         entry_reversed.connect(_unlink_reversed_money, dispatch_uid="custody.unlink_reversed_money")

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from enforcement.models import Case, Party
@@ -49,7 +50,7 @@ class PropertySearch(models.Model):
 
 
 class InstitutionKind(models.TextChoices):
-    BANK = "bank", _("Bank")
+    BANK = "bank", pgettext_lazy("kind of institution", "Bank")
     REAL_ESTATE = "real_estate", _("Real estate registry")
     VEHICLES = "vehicles", _("Vehicle registry")
     SECURITIES = "securities", _("Securities depository")
@@ -151,7 +152,7 @@ class Measure(models.Model):
         AFTER = "after", _("After another court's measure")
 
     class HolderKind(models.TextChoices):
-        BANK = "bank", _("Bank")
+        BANK = "bank", pgettext_lazy("kind of institution", "Bank")
         REGISTRY = "registry", _("Registry")
         COURT = "court", _("The court itself")
         OTHER = "other", _("Other holder")
@@ -229,7 +230,9 @@ class MeasureTerm(models.Model):
     number = models.PositiveSmallIntegerField(_("term"))
     # The day the term runs from (not counted): the effective date, or the last day of the term before.
     starts_after = models.DateField(_("runs from"))
-    months = models.PositiveSmallIntegerField(_("months"), validators=[MinValueValidator(1)])
+    months = models.PositiveSmallIntegerField(
+        pgettext_lazy("length of a measure's term", "months"), validators=[MinValueValidator(1)]
+    )
     ends_on = models.DateField(_("last day"))
     ruling_number = models.CharField(_("ruling"), max_length=60)
     deadline = models.OneToOneField(
@@ -318,7 +321,8 @@ class Detention(Sanction):
     """Judicial detention (司法拘留) of a person who obstructs enforcement: at most 15 days."""
 
     days = models.PositiveSmallIntegerField(
-        _("days"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DETENTION_DAYS)]
+        pgettext_lazy("length of a detention", "days"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DETENTION_DAYS)],
     )
     started_at = models.DateTimeField(_("taken into custody at"), null=True, blank=True)
     # Derived when it begins: the day he walks out (started + days); his last day inside is the day before.

@@ -364,7 +364,9 @@ def take_measure(*, actor: User, case: Case, data: MeasureInput) -> Measure:
         kind=CaseEvent.Kind.MEASURE_TAKEN,
         actor=actor,
         public=True,
-        detail=str(measure.get_kind_display()),  # no account numbers or amounts for the public timeline
+        # No account numbers or amounts for the public timeline: the measure's kind only.
+        text_code="custody.measure",
+        text_params={"kind": measure.kind},
         data={"measure": measure.pk, "kind": measure.kind},
     )
     return measure
@@ -501,7 +503,8 @@ def renew_measure(
         kind=CaseEvent.Kind.MEASURE_RENEWED,
         actor=actor,
         public=True,
-        detail=str(locked.get_kind_display()),
+        text_code="custody.measure",
+        text_params={"kind": locked.kind},
         data={"measure": locked.pk, "term": term.number, "ends_on": term.ends_on.isoformat()},
     )
     return term
@@ -539,7 +542,8 @@ def release_measure(*, actor: User, measure: Measure, released_on: datetime.date
         kind=CaseEvent.Kind.MEASURE_RELEASED,
         actor=actor,
         public=True,
-        detail=str(locked.get_kind_display()),
+        text_code="custody.measure",
+        text_params={"kind": locked.kind},
         data={"measure": locked.pk},
     )
     return locked
@@ -689,7 +693,8 @@ def propose_detention(*, actor: User, case: Case, person: PersonInput, days: int
         kind=CaseEvent.Kind.DETENTION_PROPOSED,
         actor=actor,
         public=False,
-        detail=_("%(name)s, %(days)d days") % {"name": detention.person_name, "days": days},
+        text_code="custody.detention_proposed",
+        text_params={"name": detention.person_name, "days": days},
         data={"detention": detention.pk},
     )
     return detention
@@ -752,7 +757,8 @@ def decide_detention(
         kind=CaseEvent.Kind.DETENTION_APPROVED,
         actor=actor,
         public=True,
-        detail=_("Judicial detention of %(days)d days") % {"days": locked.days},
+        text_code="custody.detention_approved",
+        text_params={"days": locked.days},
         data={"detention": locked.pk, "release_on": locked.release_on.isoformat()},
     )
     return locked
@@ -886,9 +892,9 @@ def decide_fine(*, actor: User, fine: Fine, approve: bool, note: str = "") -> Fi
         kind=CaseEvent.Kind.FINE_APPROVED if approve else CaseEvent.Kind.FINE_REFUSED,
         actor=actor,
         public=approve,
-        detail=(_("Fine of %(amount)s yuan") % {"amount": f"{locked.amount:.2f}"})
-        if approve
-        else note.strip(),
+        detail="" if approve else note.strip(),
+        text_code="custody.fine_imposed" if approve else "",
+        text_params={"amount": f"{locked.amount:.2f}"} if approve else None,
         data={"fine": locked.pk},
     )
     return locked

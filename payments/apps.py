@@ -8,4 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Case accounts and payouts")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401 - registers the case-page panel
+        from . import (
+            closure,  # noqa: F401 - registers what money leaves in the way of closing a case
+            event_texts,  # noqa: F401 - registers the words of its timeline texts
+            panels,  # noqa: F401 - registers the case-page panel
+        )

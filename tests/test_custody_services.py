@@ -993,7 +993,7 @@ class TestFines:
         approved = services.decide_fine(actor=president, fine=fine, approve=True)
         assert (approved.status, approved.decided_by) == ("approved", president)
         event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.FINE_APPROVED)
-        assert event.public and "20000.00" in event.detail
+        assert event.public and "20000.00" in event.text
         with pytest.raises(ValidationError):
             services.decide_fine(actor=president, fine=fine, approve=False, note="撤回")
 
@@ -1186,9 +1186,9 @@ def test_public_events_of_custody_tell_no_account_amount_or_identity_number(case
     secrets = [ACCOUNT_NUMBER, "123456", "123,456", identity, identity[-6:]]
     for event in events.values():
         assert event.public, event.kind
-        shown = event.detail + json.dumps(event.data, ensure_ascii=False)
+        shown = event.text + event.detail + json.dumps([event.data, event.text_params], ensure_ascii=False)
         assert not [s for s in secrets if s in shown], (event.kind, shown)
-    assert "10" in events[CaseEvent.Kind.DETENTION_APPROVED].detail
+    assert "10" in events[CaseEvent.Kind.DETENTION_APPROVED].text
     # The private ones keep what the judge needs.
     assert not CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.DETENTION_PROPOSED).public
 
