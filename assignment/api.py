@@ -25,7 +25,7 @@ from enforcement.models import Case, CaseEvent, Deadline, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
 
-from . import services
+from . import reasons, services
 from .models import Assignment, CaseNote, CasePlan, TriageDecision
 from .selectors import QueueFilters, awaiting_assignment, queue_cases, queue_counts
 from .triage import describe_decision
@@ -308,17 +308,78 @@ class BulkAssignInput(StrictSerializer):
     )
 
 
+class WeighedJudgeOutput(serializers.Serializer):
+    judge_id = serializers.IntegerField()
+    judge = serializers.CharField(help_text="The name at the time of the assignment.")
+    team_id = serializers.IntegerField()
+    team = serializers.CharField()
+    load = serializers.IntegerField(help_text="Open cases of the judge then.")
+    capacity = serializers.IntegerField()
+
+
+class SkippedJudgeOutput(serializers.Serializer):
+    judge_id = serializers.IntegerField()
+    judge = serializers.CharField()
+    team_id = serializers.IntegerField()
+    team = serializers.CharField()
+    code = serializers.ChoiceField(choices=[(code, code) for code in reasons.SKIP_CODES])
+    params = serializers.DictField(
+        help_text="absent: first_day, last_day; recused: party, reason; at_capacity: load, capacity."
+    )
+
+
+class ChoiceNoteOutput(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=[(reasons.TIE, reasons.TIE), (reasons.OVER_CAPACITY, reasons.OVER_CAPACITY)]
+    )
+    params = serializers.DictField()
+
+
+class WhyChosenOutput(serializers.Serializer):
+    """For the schema: the shape of ``Assignment.why_chosen`` (empty for assignments made before it)."""
+
+    rule = serializers.ChoiceField(
+        choices=[(code, code) for code in (reasons.LOWEST_LOAD, reasons.BY_HAND, reasons.REASSIGNED)]
+    )
+    stream = serializers.ChoiceField(choices=Case.Stream.choices)
+    chosen = WeighedJudgeOutput()
+    compared = WeighedJudgeOutput(many=True, help_text="Who could take the case, best first (by load).")
+    skipped = SkippedJudgeOutput(many=True, help_text="Judges of the stream's teams passed over, and why.")
+    notes = ChoiceNoteOutput(many=True)
+
+
 class AssignmentOutput(serializers.ModelSerializer):
     team = TeamOutput()
     judge = PersonOutput()
     assigned_by = serializers.SerializerMethodField()
+    why_chosen = serializers.SerializerMethodField()
+    why_in_words = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "case", "team", "judge", "method", "reason", "assigned_at", "assigned_by"]
+        fields = [
+            "id",
+            "case",
+            "team",
+            "judge",
+            "method",
+            "reason",
+            "why_chosen",
+            "why_in_words",
+            "assigned_at",
+            "assigned_by",
+        ]
 
     def get_assigned_by(self, assignment: Assignment) -> str | None:
         return display_name(assignment.assigned_by)
+
+    @extend_schema_field(WhyChosenOutput)
+    def get_why_chosen(self, assignment: Assignment) -> dict[str, Any]:
+        return dict(assignment.why_chosen)
+
+    def get_why_in_words(self, assignment: Assignment) -> list[str]:
+        """Why this judge, in the request's language."""
+        return assignment.why_in_words()
 
 
 class BulkAssignOutput(serializers.Serializer):

@@ -8,4 +8,5 @@ class AssignmentConfig(AppConfig):
     verbose_name = _("Triage and assignment")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401 - registers the case-page panel
+        # Each registers: the case-page panel, the words of the app's timeline texts.
+        from . import event_texts, panels  # noqa: F401

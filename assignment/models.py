@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from enforcement.models import Case, Court, Team
 
+from .reasons import in_words
+
 
 class TriageRule(models.Model):
     """One condition on the facts of a case that routes it to a stream; the first that holds fires."""
@@ -19,10 +21,17 @@ class TriageRule(models.Model):
         DEBTOR_WILLING = "debtor_willing", _("Respondent willing to pay or negotiate")
         INCOME_DEDUCTIBLE = "income_deductible", _("Wages or other income can be deducted")
         SIMPLE_ACT = "simple_act", _("An act to perform")
-        DEBTOR_REFUSES = "debtor_refuses", _("Respondent refuses or cannot be reached: compulsory measures")
-        OBSTRUCTION = "obstruction", _("Risks of obstruction noted at the first interview")
+        # The risk conditions read the kinds of risk ticked at the first interview, never its text.
+        DEBTOR_REFUSES = (
+            "debtor_refuses",
+            _("Respondent refuses to pay, cannot be reached or his whereabouts are unknown"),
+        )
+        OBSTRUCTION = "obstruction", _("Risk of obstruction or violence noted at the first interview")
+        PROPERTY_MOVING = "property_moving", _("Risk of property being moved away")
         PROPERTY_TO_DISPOSE = "property_to_dispose", _("Real estate, vehicles or equity to dispose of")
         MANY_PARTIES = "many_parties", _("More parties than the threshold")
+        MANY_CREDITORS = "many_creditors", _("The respondent has many creditors")
+        OTHER_RISK = "other_risk", _("Another risk noted at the first interview")
 
     court = models.ForeignKey(
         Court,
@@ -125,6 +134,9 @@ class Assignment(models.Model):
     )
     method = models.CharField(_("how"), max_length=12, choices=Method.choices)
     reason = models.TextField(_("reason"), blank=True)
+    # Why this judge: the loads and capacities compared and who was skipped, as codes with parameters
+    # (assignment.reasons builds and renders them), so the record reads in either language.
+    why_chosen = models.JSONField(_("why this judge"), default=dict, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,6 +160,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.judge_id}"
+
+    def why_in_words(self) -> list[str]:
+        """Why this judge, as sentences in the reader's language (empty for older assignments)."""
+        return in_words(self.why_chosen)
 
 
 class Absence(models.Model):

@@ -27,6 +27,9 @@ def queue_cases(
     """A judge's cases (in the team view of a team lead or assistant, his teams' cases), most urgent first.
 
     Urgency is the earliest due time among the case's running deadlines; cases with none come last.
+    Equal due times are common (clocks rolled past a weekend end on the same day): the case filed
+    earlier has waited longer and comes first, and the case id settles the rest, so the order is the
+    same on every page and every reload.
     """
     filters = filters or QueueFilters()
     # Both views are inside what cases_visible_to allows (a judge sees his own cases and his teams'), and
@@ -55,7 +58,7 @@ def queue_cases(
                 to_attr="running_deadlines",
             ),
         )
-        .order_by(F("next_due").asc(nulls_last=True), "pk")
+        .order_by(F("next_due").asc(nulls_last=True), "filed_at", "pk")
     )
 
 

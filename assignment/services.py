@@ -20,6 +20,7 @@ from enforcement.models import Alert, Case, CaseEvent, Party, Team, TeamMembersh
 from enforcement.services.deadlines import meet_deadline, open_deadline
 from enforcement.services.events import record_event
 
+from . import reasons
 from .models import Absence, Assignment, CaseNote, CasePlan, Recusal, TriageDecision
 from .triage import DEFAULT_STREAM, facts_of, first_rule_that_holds, rules_for
 
@@ -131,39 +132,95 @@ def open_loads(user_ids: Iterable[int]) -> dict[int, int]:
     return {row["responsible_judge_id"]: row["n"] for row in rows}
 
 
+def absences_on(day: datetime.date, user_ids: Iterable[int]) -> dict[int, Absence]:
+    """Per judge on leave that day, his (first) absence covering it."""
+    found: dict[int, Absence] = {}
+    covering = Absence.objects.filter(user_id__in=list(user_ids), first_day__lte=day, last_day__gte=day)
+    for absence in covering.order_by("first_day", "pk"):
+        found.setdefault(absence.user_id, absence)
+    return found
+
+
 def absent_on(day: datetime.date, user_ids: Iterable[int]) -> set[int]:
-    return set(
-        Absence.objects.filter(user_id__in=list(user_ids), first_day__lte=day, last_day__gte=day).values_list(
-            "user_id", flat=True
-        )
-    )
+    return set(absences_on(day, user_ids))
 
 
-def recused_from(case: Case, user_ids: Iterable[int]) -> set[int]:
-    """Judges recused from any party of the case: by identity number, or by name when none was given."""
+def recusals_for(case: Case, user_ids: Iterable[int]) -> dict[int, Recusal]:
+    """Per judge recused from a party of the case (by identity number, or by name when none was given),
+    the first such recusal."""
     parties = list(Party.objects.filter(case=case).values_list("name", "id_number"))
     names = {name for name, _number in parties}
     numbers = {number for _name, number in parties if number}
     match = Q(party_id_number__in=numbers) | Q(party_id_number="", party_name__in=names)
-    return set(Recusal.objects.filter(match, user_id__in=list(user_ids)).values_list("user_id", flat=True))
+    found: dict[int, Recusal] = {}
+    for recusal in Recusal.objects.filter(match, user_id__in=list(user_ids)).order_by("pk"):
+        found.setdefault(recusal.user_id, recusal)
+    return found
+
+
+def recused_from(case: Case, user_ids: Iterable[int]) -> set[int]:
+    return set(recusals_for(case, user_ids))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A judge of the stream's teams who could not take the case, and why (a code of ``reasons``)."""
+
+    team: Team
+    judge: User
+    code: str
+    params: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Field:
+    """The stream's judges as the load rule saw them: who could take the case, best first, and who not."""
+
+    candidates: list[Candidate]
+    skipped: list[Skipped]
+
+
+def weigh_judges(case: Case, teams: list[Team], day: datetime.date) -> Field:
+    """Every judge membership of the teams, sorted into candidates (lowest relative load first) and the
+    skipped, each with the first reason that excludes him: inactive, absent, recused, at capacity."""
+    members = list(
+        TeamMembership.objects.filter(team__in=teams, role=TeamMembership.Role.JUDGE)
+        .select_related("team", "user")
+        .order_by("team_id", "user_id", "pk")
+    )
+    ids = {m.user_id for m in members}
+    loads, absences, recusals = open_loads(ids), absences_on(day, ids), recusals_for(case, ids)
+    found: list[Candidate] = []
+    skipped: list[Skipped] = []
+    for m in members:
+        load = loads.get(m.user_id, 0)
+        why = _why_not(m, load, absences.get(m.user_id), recusals.get(m.user_id))
+        if why is None:
+            found.append(Candidate(m.team, m.user, load, max(m.capacity, 1)))
+        else:
+            skipped.append(Skipped(m.team, m.user, *why))
+    return Field(sorted(found, key=lambda c: c.key), skipped)
+
+
+def _why_not(
+    member: TeamMembership, load: int, absence: Absence | None, recusal: Recusal | None
+) -> tuple[str, dict[str, object]] | None:
+    if not member.user.is_active:
+        return "inactive", {}
+    if absence is not None:
+        return "absent", {
+            "first_day": absence.first_day.isoformat(),
+            "last_day": absence.last_day.isoformat(),
+        }
+    if recusal is not None:
+        return "recused", {"party": recusal.party_name, "reason": recusal.reason}
+    if load >= member.capacity:
+        return "at_capacity", {"load": load, "capacity": member.capacity}
+    return None
 
 
 def candidates(case: Case, teams: list[Team], day: datetime.date) -> list[Candidate]:
-    members = list(
-        TeamMembership.objects.filter(
-            team__in=teams, role=TeamMembership.Role.JUDGE, user__is_active=True
-        ).select_related("team", "user")
-    )
-    ids = {m.user_id for m in members}
-    loads, absent, recused = open_loads(ids), absent_on(day, ids), recused_from(case, ids)
-    return sorted(
-        (
-            Candidate(m.team, m.user, loads.get(m.user_id, 0), max(m.capacity, 1))
-            for m in members
-            if m.user_id not in absent | recused and loads.get(m.user_id, 0) < m.capacity
-        ),
-        key=lambda c: c.key,
-    )
+    return weigh_judges(case, teams, day).candidates
 
 
 def teams_for_stream(case: Case, stream: str) -> list[Team]:
@@ -202,19 +259,22 @@ def _assign(actor: User, case: Case, judge: User | None) -> Assignment:
         raise ValidationError(
             _("The court has no active team for the %(stream)s.") % {"stream": locked.get_stream_display()}
         )
-    chosen = _by_hand(locked, judge) if judge else _by_load(locked, teams)
-    return _give(
-        locked, chosen, actor, Assignment.Method.MANUAL if judge else Assignment.Method.AUTOMATIC, ""
-    )
+    if judge:
+        chosen = _by_hand(locked, judge)
+        why = reasons.by_hand(reasons.BY_HAND, chosen, stream=locked.stream)
+    else:
+        chosen, why = _by_load(locked, teams)
+    method = Assignment.Method.MANUAL if judge else Assignment.Method.AUTOMATIC
+    return _give(locked, chosen, actor, method, "", why)
 
 
-def _by_load(case: Case, teams: list[Team]) -> Candidate:
-    found = candidates(case, teams, timezone.localdate())
-    if not found:
+def _by_load(case: Case, teams: list[Team]) -> tuple[Candidate, dict[str, object]]:
+    field = weigh_judges(case, teams, timezone.localdate())
+    if not field.candidates:
         raise ValidationError(
             _("No judge can take the case: every judge of the stream's teams is absent, recused or full.")
         )
-    return found[0]
+    return field.candidates[0], reasons.by_load(field, stream=case.stream)
 
 
 def _by_hand(case: Case, judge: User) -> Candidate:
@@ -235,7 +295,9 @@ def _by_hand(case: Case, judge: User) -> Candidate:
     return Candidate(membership.team, judge, open_loads([judge.pk]).get(judge.pk, 0), membership.capacity)
 
 
-def _give(case: Case, chosen: Candidate, actor: User, method: str, reason: str) -> Assignment:
+def _give(
+    case: Case, chosen: Candidate, actor: User, method: str, reason: str, why: dict[str, object]
+) -> Assignment:
     now = timezone.now()
     first = not case.assignments.exists()
     assignment = Assignment.objects.create(
@@ -244,6 +306,7 @@ def _give(case: Case, chosen: Candidate, actor: User, method: str, reason: str) 
         judge=chosen.judge,
         method=method,
         reason=reason,
+        why_chosen=why,
         assigned_by=actor,
         assigned_at=now,
     )
@@ -257,7 +320,8 @@ def _give(case: Case, chosen: Candidate, actor: User, method: str, reason: str) 
         kind=kind,
         actor=actor,
         public=True,
-        detail=chosen.team.name,
+        text_code="assignment.team",
+        text_params={"team": chosen.team.name},
         data={"team": chosen.team.pk, "judge": chosen.judge.pk, "method": method},
     )
     if first:
@@ -285,7 +349,8 @@ def reassign_case(*, actor: User, case: Case, judge: User, reason: str) -> Assig
     chosen = _by_hand(locked, judge)
     current.ended_at = timezone.now()
     current.save(update_fields=["ended_at"])
-    return _give(locked, chosen, actor, Assignment.Method.REASSIGNED, reason.strip())
+    why = reasons.by_hand(reasons.REASSIGNED, chosen, stream=locked.stream)
+    return _give(locked, chosen, actor, Assignment.Method.REASSIGNED, reason.strip(), why)
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,20 @@ from django.utils.translation import gettext as _
 
 from enforcement.models import Case
 from enforcement.templatetags.people import display_name
-from intake.models import FirstInterview, PropertyLead
+from intake.models import FirstInterview, PropertyLead, RiskKind
 
 from .models import TriageDecision, TriageRule
 
 DISPOSABLE_LEADS = {PropertyLead.Kind.REAL_ESTATE, PropertyLead.Kind.VEHICLE, PropertyLead.Kind.EQUITY}
 WILLING = {FirstInterview.Willingness.PAY_IN_FULL, FirstInterview.Willingness.NEGOTIATE}
 REFUSING = {FirstInterview.Willingness.REFUSES, FirstInterview.Willingness.UNREACHABLE}
+# Kinds of risk that say the same as a refusing or missing respondent.
+REFUSING_RISKS = {RiskKind.REFUSES, RiskKind.WHEREABOUTS_UNKNOWN}
 
 
 def facts_of(case: Case) -> dict[str, Any]:
     """What the intake and the first interview recorded that triage rules look at (JSON-ready)."""
-    interview = FirstInterview.objects.filter(case=case).prefetch_related("leads").first()
+    interview = FirstInterview.objects.filter(case=case).prefetch_related("leads", "risks").first()
     amount = case.claim_amount
     preserved = case.preservation_amount if case.preservation_in_place else None
     return {
@@ -30,7 +32,8 @@ def facts_of(case: Case) -> dict[str, Any]:
         "preservation_covers": bool(preserved is not None and amount is not None and preserved >= amount),
         "willingness": interview.willingness if interview else FirstInterview.Willingness.UNKNOWN,
         "lead_kinds": sorted({lead.kind for lead in interview.leads.all()}) if interview else [],
-        "risks_noted": bool(interview and interview.risks.strip()),
+        # The kinds ticked, never the words: "无" is no kind, so it cannot fire a rule.
+        "risk_kinds": interview.risk_kinds() if interview else [],
         "parties": case.parties.count(),
     }
 
@@ -38,6 +41,7 @@ def facts_of(case: Case) -> dict[str, Any]:
 def holds(rule: TriageRule, facts: dict[str, Any]) -> bool:
     condition = TriageRule.Condition
     threshold = rule.threshold
+    risks = set(facts.get("risk_kinds", ()))
     checks: dict[str, Callable[[], bool]] = {
         condition.AMOUNT_BELOW: lambda: (
             facts["amount"] is not None and threshold is not None and Decimal(facts["amount"]) < threshold
@@ -46,8 +50,11 @@ def holds(rule: TriageRule, facts: dict[str, Any]) -> bool:
         condition.DEBTOR_WILLING: lambda: facts["willingness"] in WILLING,
         condition.INCOME_DEDUCTIBLE: lambda: PropertyLead.Kind.WAGES in facts["lead_kinds"],
         condition.SIMPLE_ACT: lambda: facts["claim_kind"] == Case.ClaimKind.ACT,
-        condition.DEBTOR_REFUSES: lambda: facts["willingness"] in REFUSING,
-        condition.OBSTRUCTION: lambda: facts["risks_noted"],
+        condition.DEBTOR_REFUSES: lambda: facts["willingness"] in REFUSING or bool(risks & REFUSING_RISKS),
+        condition.OBSTRUCTION: lambda: RiskKind.OBSTRUCTION in risks,
+        condition.PROPERTY_MOVING: lambda: RiskKind.MOVING_PROPERTY in risks,
+        condition.MANY_CREDITORS: lambda: RiskKind.MANY_CREDITORS in risks,
+        condition.OTHER_RISK: lambda: RiskKind.OTHER in risks,
         condition.PROPERTY_TO_DISPOSE: lambda: (
             bool(DISPOSABLE_LEADS.intersection(facts["lead_kinds"]))
             or facts["claim_kind"] == Case.ClaimKind.PROPERTY

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from enforcement import roles
 from enforcement.deadline_views import run_and_return_to_case
-from enforcement.feedback import attempt
+from enforcement.feedback import attempt, form_errors_text, refusal_text
 from enforcement.models import Case, CaseEvent, TeamMembership
 from enforcement.roles import acting_user
 from enforcement.selectors import get_case_for_user
@@ -35,7 +35,7 @@ from .forms import (
     StepForm,
     TriageForm,
 )
-from .models import TriageDecision
+from .models import Assignment, TriageDecision
 from .selectors import awaiting_assignment, queue_cases, queue_counts
 from .triage import describe_decision
 
@@ -148,15 +148,27 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = _desk_case(request, pk)
     form = AssignForm(request.POST)
-    attempt(
-        request,
-        form,
-        lambda: services.assign_case(
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": form_errors_text(form)})
+        return _back(request)
+    try:
+        assignment = services.assign_case(
             actor=acting_user(request.user), case=case, judge=form.cleaned_data["judge"]
-        ),
-        _("%(number)s was assigned.") % {"number": case.number},
-    )
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, assigned_text(assignment))
     return _back(request)
+
+
+def assigned_text(assignment: Assignment) -> str:
+    """The desk's message: which case went to which judge and team."""
+    return _("%(number)s was assigned to %(judge)s (%(team)s).") % {
+        "number": assignment.case.number,
+        "judge": display_name(assignment.judge),
+        "team": assignment.team.name,
+    }
 
 
 @login_required
@@ -170,6 +182,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     cases = list(scope.filter(pk__in=form.cleaned_data["cases"]).order_by("filed_at", "pk"))
     result = services.bulk_assign(actor=acting_user(request.user), cases=cases)
     messages.success(request, _("%(count)d case(s) assigned.") % {"count": len(result.assigned)})
+    for assignment in result.assigned:
+        messages.success(request, assigned_text(assignment))
     numbers = {c.pk: c.number for c in cases}
     for case_id, why in result.refused.items():
         messages.error(
@@ -229,13 +243,20 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     form = ReassignForm(request.POST)
-    return run_and_return_to_case(
-        request,
-        case,
-        form,
-        lambda: services.reassign_case(actor=acting_user(request.user), case=case, **form.cleaned_data),
-        _("The case was reassigned."),
-    )
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": form_errors_text(form)})
+        return redirect("case-detail", pk=case.pk)
+    try:
+        assignment = services.reassign_case(actor=acting_user(request.user), case=case, **form.cleaned_data)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(
+            request,
+            _("The case was reassigned to %(judge)s (%(team)s).")
+            % {"judge": display_name(assignment.judge), "team": assignment.team.name},
+        )
+    return redirect("case-detail", pk=case.pk)
 
 
 @login_required

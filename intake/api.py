@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,11 +19,12 @@ from enforcement.models import Case, Court, Deadline, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
+from enforcement.templatetags.people import display_name
 from payments import ledger as money_ledger
 from payments.selectors import case_account
 
 from . import services
-from .models import ReceivedMaterial
+from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial, RiskKind
 from .validation import check_identity, normalize_phone, parse_amount
 
 # --- Input ----------------------------------------------------------------------------------------------
@@ -400,3 +402,296 @@ class CaseDetailApi(generics.GenericAPIView):
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(CaseDetailOutput(get_case_for_user(request.user, pk)).data)
+
+
+# --- The first interview and the notices handed over ----------------------------------------------------
+# The same services as the pages (intake.views): they decide who may act (403) and what is valid (400);
+# the case is read through the reader's permissions (404 for outsiders).
+
+INTAKE_ERRORS = {
+    400: OpenApiResponse(description="Invalid input, or the record is locked; per-field errors."),
+    403: OpenApiResponse(
+        description="Not signed in, or not a clerk, judge or assistant of the case's court."
+    ),
+    404: OpenApiResponse(description="No such case, or not one you may see."),
+}
+
+
+# "kind" names many choice sets in this API. Described in words, as lead_api does, these two make no
+# enum component: used in an input and an output each, they would make drf-spectacular guess names.
+LEAD_KINDS = ", ".join(PropertyLead.Kind.values)
+NOTICE_KINDS = ", ".join(NoticeDelivery.Kind.values)
+DELIVERY_METHODS = ", ".join(NoticeDelivery.Method.values)
+
+
+@extend_schema_field({"type": "string", "description": f"The kind of property: one of {LEAD_KINDS}."})
+class LeadKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=PropertyLead.Kind.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "description": f"The notice: one of {NOTICE_KINDS}."})
+class NoticeKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=NoticeDelivery.Kind.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "description": f"How it was delivered: one of {DELIVERY_METHODS}."})
+class DeliveryMethodField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=NoticeDelivery.Method.choices, **kwargs)
+
+
+class InterviewLeadInput(StrictSerializer):
+    """A lead to the respondent's property given at the interview."""
+
+    kind = LeadKindField()
+    detail = serializers.CharField(max_length=2000)
+
+
+class FirstInterviewInput(StrictSerializer):
+    """The whole record as it is to be: text fields left out are saved empty."""
+
+    conducted_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    attendees = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    debtor_contacts = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    debtor_whereabouts = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    willingness = serializers.ChoiceField(choices=FirstInterview.Willingness.choices)
+    willingness_detail = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    payout_bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    payout_account_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    payout_account_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text="6 to 32 digits."
+    )
+    risk_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskKind.choices),
+        allow_empty=True,
+        max_length=len(RiskKind.values),
+        help_text='The kinds of risk noted; [] is "no risk" (there is no kind for 无).',
+    )
+    risk_other = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='The description of the risk of kind "other", and only of it.',
+    )
+    leads: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=InterviewLeadInput(), allow_empty=True, max_length=100, help_text="Replaces the leads recorded."
+    )
+
+    def values(self) -> dict[str, object]:
+        return {name: self.validated_data[name] for name in services.INTERVIEW_FIELDS}
+
+    def leads_input(self) -> list[services.LeadInput]:
+        return [
+            services.LeadInput(kind=lead["kind"], detail=lead["detail"])
+            for lead in self.validated_data["leads"]
+        ]
+
+    def risks(self) -> services.Risks:
+        data = self.validated_data
+        return services.Risks(kinds=tuple(data["risk_kinds"]), other=data["risk_other"])
+
+
+class InterviewLeadOutput(serializers.ModelSerializer):
+    kind = LeadKindField()
+
+    class Meta:
+        model = PropertyLead
+        fields = ["kind", "detail"]
+
+
+class FirstInterviewOutput(serializers.ModelSerializer):
+    interviewer = serializers.SerializerMethodField()
+    risk_kinds = serializers.SerializerMethodField()
+    risk_other = serializers.SerializerMethodField()
+    risks_as_written = serializers.CharField(
+        source="legacy_risks_text",
+        help_text="The risks box as written before risks were recorded by kind; never read by triage.",
+    )
+    leads = InterviewLeadOutput(many=True)
+    locked = serializers.BooleanField(source="is_locked")
+    locked_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FirstInterview
+        fields = [
+            "id",
+            "case",
+            "interviewer",
+            *services.INTERVIEW_FIELDS,
+            "risk_kinds",
+            "risk_other",
+            "risks_as_written",
+            "leads",
+            "locked",
+            "locked_at",
+            "locked_by",
+        ]
+
+    def get_interviewer(self, interview: FirstInterview) -> str:
+        return display_name(interview.interviewer)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=RiskKind.choices)))
+    def get_risk_kinds(self, interview: FirstInterview) -> list[str]:
+        return interview.risk_kinds()
+
+    def get_risk_other(self, interview: FirstInterview) -> str:
+        return next((r.detail for r in interview.risks.all() if r.kind == RiskKind.OTHER), "")
+
+    def get_locked_by(self, interview: FirstInterview) -> str | None:
+        return display_name(interview.locked_by) if interview.locked_by else None
+
+
+def _interview_of(case: Case) -> FirstInterview | None:
+    return (
+        FirstInterview.objects.filter(case=case)
+        .select_related("interviewer", "locked_by")
+        .prefetch_related("leads", "risks")
+        .first()
+    )
+
+
+class FirstInterviewApi(generics.GenericAPIView):
+    """The first-interview record of a case (初次接待笔录): read it, or save it until it is locked."""
+
+    serializer_class = FirstInterviewOutput
+
+    @extend_schema(
+        responses={
+            200: FirstInterviewOutput,
+            403: INTAKE_ERRORS[403],
+            404: OpenApiResponse(description="No such case you may see, or no record yet."),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        interview = _interview_of(get_case_for_user(request.user, pk))
+        if interview is None:
+            raise NotFound(_("There is no first-interview record yet."))
+        return Response(FirstInterviewOutput(interview).data)
+
+    @extend_schema(
+        request=FirstInterviewInput,
+        responses={201: FirstInterviewOutput, 200: FirstInterviewOutput, **INTAKE_ERRORS},
+        description="Create the record (201) or replace it (200), with its leads and risks, as the page "
+        "saves it. A locked record is refused.",
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request.user, pk)
+        incoming = FirstInterviewInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        existed = FirstInterview.objects.filter(case=case).exists()
+        services.save_first_interview(
+            actor=acting_user(request.user),
+            case=case,
+            values=incoming.values(),
+            leads=incoming.leads_input(),
+            risks=incoming.risks(),
+        )
+        body = FirstInterviewOutput(_interview_of(case)).data
+        return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+class LockFirstInterviewApi(generics.GenericAPIView):
+    """Lock the first-interview record: from then on it is evidence and can no longer be changed."""
+
+    serializer_class = FirstInterviewOutput
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: FirstInterviewOutput,
+            **INTAKE_ERRORS,
+            400: OpenApiResponse(description="There is no record yet, or it is already locked."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request.user, pk)
+        services.lock_first_interview(actor=acting_user(request.user), case=case)
+        return Response(FirstInterviewOutput(_interview_of(case)).data)
+
+
+class NoticeDeliveryInput(StrictSerializer):
+    """A notice handed to a party of the case."""
+
+    kind = NoticeKindField()
+    recipient = serializers.IntegerField(min_value=1, help_text="Id of a party of this case.")
+    method = DeliveryMethodField(required=False, default=NoticeDelivery.Method.IN_PERSON)
+    acknowledged = serializers.BooleanField(
+        required=False, default=False, help_text="The party signed for receipt."
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RecipientOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["id", "role", "name"]
+
+
+class NoticeDeliveryOutput(serializers.ModelSerializer):
+    kind = NoticeKindField()
+    method = DeliveryMethodField()
+    recipient = RecipientOutput()
+    delivered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NoticeDelivery
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "recipient",
+            "method",
+            "acknowledged",
+            "note",
+            "delivered_at",
+            "delivered_by",
+        ]
+
+    def get_delivered_by(self, delivery: NoticeDelivery) -> str:
+        return display_name(delivery.delivered_by)
+
+
+class NoticeDeliveriesApi(generics.GenericAPIView):
+    """The notices handed to the parties (acceptance notice, notice of rights and obligations)."""
+
+    serializer_class = NoticeDeliveryOutput
+    pagination_class = None  # a case has a handful of deliveries: the whole list, unpaged
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        responses={200: NoticeDeliveryOutput(many=True), 403: INTAKE_ERRORS[403], 404: INTAKE_ERRORS[404]}
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request.user, pk)
+        deliveries = NoticeDelivery.objects.filter(case=case).select_related("recipient", "delivered_by")
+        return Response(NoticeDeliveryOutput(deliveries, many=True).data)
+
+    @extend_schema(
+        request=NoticeDeliveryInput,
+        responses={201: NoticeDeliveryOutput, **INTAKE_ERRORS},
+        description="Record that a notice was handed to a party, and whether he signed for it; it goes on "
+        "the case's timeline.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request.user, pk)
+        incoming = NoticeDeliveryInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        # Only the case's own parties are looked up: an id of another case's party says nothing about it.
+        recipient = Party.objects.filter(case=case, pk=data["recipient"]).first()
+        if recipient is None:
+            raise DjangoValidationError({"recipient": _("The recipient must be a party of this case.")})
+        delivery = services.record_notice_delivery(
+            actor=acting_user(request.user),
+            case=case,
+            kind=data["kind"],
+            recipient=recipient,
+            method=data["method"],
+            acknowledged=data["acknowledged"],
+            note=data["note"],
+        )
+        return Response(NoticeDeliveryOutput(delivery).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,6 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Each registers its case-page panel, home-page section or progress-page section.
-        from . import appointments, leads, messages, panels, progress_snapshot  # noqa: F401
+        from . import appointments, event_texts, leads, messages, panels, progress_snapshot  # noqa: F401
 
         progress_snapshot.connect()  # the progress query's snapshots follow the rows they are built from

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcement.forms import DateInput
 from enforcement.models import Case, Court, Party
 
 from . import services
-from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial, RiskKind
 from .validation import check_identity, normalize_phone, parse_amount
 
 
@@ -114,7 +115,10 @@ class ApplicationForm(forms.Form):
     )
     title_kind = forms.ChoiceField(label=_("Kind of title"), choices=Case.TitleKind.choices)
     title_effective_date = forms.DateField(label=_("Date the title took effect"), widget=DateInput)
-    claim_kind = forms.ChoiceField(label=_("Claim"), choices=Case.ClaimKind.choices)
+    claim_kind = forms.ChoiceField(
+        label=pgettext_lazy("what the applicant asks to have enforced", "Claim"),
+        choices=Case.ClaimKind.choices,
+    )
     claim_amount = AmountField(label=_("Amount claimed (yuan)"), required=False)
     claim_description = forms.CharField(
         label=_("Claim description"),
@@ -197,6 +201,22 @@ class NoticeDeliveryForm(forms.Form):
 
 
 class FirstInterviewForm(forms.ModelForm):
+    # Risks are ticked by kind: triage reads the kinds. None ticked is "no risk" (never write 无).
+    risk_kinds = forms.MultipleChoiceField(
+        label=_("Risks"),
+        choices=RiskKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every risk that applies. If there is none, tick nothing."),
+    )
+    risk_other = forms.CharField(
+        label=_("The other risk"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only with “Other” ticked: describe the risk."),
+    )
+
     class Meta:
         model = FirstInterview
         fields = list(services.INTERVIEW_FIELDS)
@@ -205,8 +225,27 @@ class FirstInterviewForm(forms.ModelForm):
             "debtor_contacts": forms.Textarea(attrs={"rows": 2}),
             "debtor_whereabouts": forms.Textarea(attrs={"rows": 2}),
             "willingness_detail": forms.Textarea(attrs={"rows": 2}),
-            "risks": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            risks = list(self.instance.risks.all())
+            self.fields["risk_kinds"].initial = [risk.kind for risk in risks]
+            self.fields["risk_other"].initial = next(
+                (r.detail for r in risks if r.kind == RiskKind.OTHER), ""
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            cleaned["risks"] = services.clean_risks(
+                cleaned.get("risk_kinds") or [], cleaned.get("risk_other") or ""
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
 
 
 class PropertyLeadForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from enforcement.models import Case, CaseType, Court, Party
@@ -131,7 +132,12 @@ class FirstInterview(models.Model):
     payout_account_number = models.CharField(
         _("payout account number"), max_length=32, blank=True, validators=[account_number_validator]
     )
-    risks = models.TextField(_("risks noted"), blank=True)
+    # The risks box as clerks wrote it before risks were recorded by kind (intake migration 0004). Kept
+    # so that the record, and every version of it in history, still says what was written; nothing
+    # reads it to decide anything, and nothing writes it any more. The risks are the ``risks`` rows.
+    legacy_risks_text = models.TextField(
+        _("risks as written before they were recorded by kind"), blank=True, editable=False
+    )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,6 +159,59 @@ class FirstInterview(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def risk_kinds(self) -> list[str]:
+        """The kinds of risk noted, in a fixed order (uses a prefetch of ``risks`` when there is one)."""
+        return sorted(risk.kind for risk in self.risks.all())
+
+
+class RiskKind(models.TextChoices):
+    """The kinds of risk the first interview records; each has its triage condition."""
+
+    REFUSES = "refuses", _("Refuses to pay")
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", _("Whereabouts unknown")
+    OBSTRUCTION = "obstruction", _("Obstruction or violence")
+    MOVING_PROPERTY = "moving_property", _("Moving property away")
+    MANY_CREDITORS = "many_creditors", _("Many creditors")
+    OTHER = "other", pgettext_lazy("risk kind", "Other")
+
+
+class InterviewRisk(models.Model):
+    """A risk of enforcement noted at the first interview, by kind: the fact triage reads.
+
+    No row means no risk: "无" is the absence of any kind and is never stored. Only the kind "other"
+    carries a text, which describes that risk.
+    """
+
+    Kind = RiskKind
+
+    interview = models.ForeignKey(FirstInterview, on_delete=models.CASCADE, related_name="risks")
+    kind = models.CharField(_("kind of risk"), max_length=20, choices=Kind.choices)
+    detail = models.TextField(_("description of the other risk"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risk noted at the first interview")
+        verbose_name_plural = _("risks noted at the first interview")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "kind"], name="one_interview_risk_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=RiskKind.values),
+                name="interview_risk_kind_known",
+            ),
+            # The text belongs to "other" alone: a text on another kind would be a second, unread box.
+            models.CheckConstraint(
+                condition=(models.Q(kind="other") & ~models.Q(detail=""))
+                | (~models.Q(kind="other") & models.Q(detail="")),
+                name="interview_risk_text_only_for_other",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="interview_risk_kind")]
+
+    def __str__(self) -> str:
+        text = self.get_kind_display()
+        return f"{text}: {self.detail[:30]}" if self.detail else str(text)
 
 
 class PropertyLead(models.Model):
@@ -215,7 +274,7 @@ class QueryBlock(models.Model):
     key = models.CharField(_("address or case number"), max_length=60)
     failures = models.PositiveIntegerField(_("failed queries"))
     blocked_at = models.DateTimeField(_("throttled at"), default=timezone.now)
-    until = models.DateTimeField(_("until"))
+    until = models.DateTimeField(pgettext_lazy("end of a throttle", "until"))
 
     class Meta:
         verbose_name = _("throttled progress query")
@@ -291,7 +350,9 @@ class Appointment(models.Model):
         Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="appointments"
     )
     topic = models.CharField(_("what to talk about"), max_length=200, blank=True)
-    booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    booked_at = models.DateTimeField(
+        pgettext_lazy("when the party booked the appointment", "booked at"), default=timezone.now
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -21,7 +21,14 @@ from payments.services import open_case_account
 
 from . import querycode
 from .casenumbers import allocate_case_number, normalize_case_number
-from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+from .models import (
+    FirstInterview,
+    InterviewRisk,
+    NoticeDelivery,
+    PropertyLead,
+    ReceivedMaterial,
+    RiskKind,
+)
 
 
 @dataclass(frozen=True)
@@ -261,7 +268,8 @@ def record_notice_delivery(
         actor=actor,
         public=True,
         # Public: the other side reads the timeline too, so the recipient is named by his role only.
-        detail=f"{delivery.get_kind_display()} → {recipient.get_role_display()}",
+        text_code="intake.notice_delivered",
+        text_params={"notice": kind, "recipient_role": recipient.role},
         data={"notice": kind, "recipient": recipient.pk, "method": method, "acknowledged": acknowledged},
     )
     return delivery
@@ -287,6 +295,61 @@ class LeadInput:
     detail: str
 
 
+@dataclass(frozen=True)
+class Risks:
+    """The risks noted at the first interview: kinds, and the description of "other" (only)."""
+
+    kinds: tuple[str, ...] = ()
+    other: str = ""
+
+
+NO_RISKS = Risks()
+
+# What clerks write to say "no risk". Such a text is the absence of any kind, never a risk of its own.
+NO_RISK_WORDS = frozenset(
+    {
+        "",
+        "无",
+        "没有",
+        "暂无",
+        "无风险",
+        "暂无风险",
+        "没有风险",
+        "未发现",
+        "未发现风险",
+        "none",
+        "no",
+        "n/a",
+        "nil",
+    }
+)
+
+
+def says_no_risk(text: str) -> bool:
+    """True for an empty text and the usual ways of writing "none" (无, 没有, 暂无 …), punctuation aside."""
+    return text.strip().strip("。.，,；;！!、/\\-—_ \u3000").lower() in NO_RISK_WORDS
+
+
+def clean_risks(kinds: Sequence[str], other: str) -> Risks:
+    """Check the risks as the clerk gave them; the page, the API and the service all use this.
+
+    A kind must be one of ``RiskKind``; "other" needs a description that says something ("无" does
+    not), and a description needs "other" ticked, so that no text is kept that no one reads.
+    """
+    unknown = sorted(set(kinds) - set(RiskKind.values))
+    if unknown:
+        raise ValidationError(
+            {"risk_kinds": _("Unknown kind of risk: %(kinds)s.") % {"kinds": ", ".join(unknown)}}
+        )
+    chosen = tuple(kind for kind in RiskKind.values if kind in kinds)  # one of each, in a fixed order
+    text = other.strip()
+    if RiskKind.OTHER in chosen and says_no_risk(text):
+        raise ValidationError({"risk_other": _("Describe the other risk. If there is none, untick “Other”.")})
+    if RiskKind.OTHER not in chosen and not says_no_risk(text):
+        raise ValidationError({"risk_other": _("Tick “Other” to record this risk, or clear the text.")})
+    return Risks(kinds=chosen, other=text if RiskKind.OTHER in chosen else "")
+
+
 INTERVIEW_FIELDS = (
     "conducted_at",
     "place",
@@ -298,19 +361,27 @@ INTERVIEW_FIELDS = (
     "payout_bank_name",
     "payout_account_name",
     "payout_account_number",
-    "risks",
 )
 
 
 @transaction.atomic
 def save_first_interview(
-    *, actor: User, case: Case, values: dict[str, object], leads: Sequence[LeadInput]
+    *,
+    actor: User,
+    case: Case,
+    values: dict[str, object],
+    leads: Sequence[LeadInput],
+    risks: Risks | None = None,
 ) -> FirstInterview:
-    """Create or update the first-interview record and replace its property leads, unless it is locked."""
+    """Create or update the first-interview record and replace its property leads, unless it is locked.
+
+    ``risks`` replaces the risks noted (``NO_RISKS``: none); left out, they stay as recorded.
+    """
     _check_intake_staff(actor, case)
     unknown = set(values) - set(INTERVIEW_FIELDS)
     if unknown:
         raise ValueError(f"unknown interview fields: {sorted(unknown)}")
+    checked = None if risks is None else clean_risks(risks.kinds, risks.other)
     interview = FirstInterview.objects.select_for_update().filter(case=case).first()
     created = interview is None
     if interview is None:
@@ -322,6 +393,8 @@ def save_first_interview(
     interview.full_clean(exclude=["case", "interviewer"])
     interview.save()
     _replace_leads(interview, leads)
+    if checked is not None:
+        _replace_risks(interview, checked)
     if created:
         record_event(case=case, kind=CaseEvent.Kind.INTERVIEW_RECORDED, actor=actor, public=False)
     return interview
@@ -336,6 +409,19 @@ def _replace_leads(interview: FirstInterview, leads: Sequence[LeadInput]) -> Non
         lead.delete()  # one history row per removed lead, so what was said before stays on record
     for kind, detail in wanted:
         PropertyLead.objects.create(interview=interview, kind=kind, detail=detail)
+
+
+def _replace_risks(interview: FirstInterview, risks: Risks) -> None:
+    """Make the risk rows say ``risks``, touching only the rows that change (each change has history)."""
+    wanted = {kind: (risks.other if kind == RiskKind.OTHER else "") for kind in risks.kinds}
+    for risk in list(interview.risks.all()):
+        if risk.kind not in wanted:
+            risk.delete()
+        elif risk.detail != wanted.pop(risk.kind):
+            risk.detail = risks.other
+            risk.save(update_fields=["detail"])
+    for kind, detail in wanted.items():
+        InterviewRisk.objects.create(interview=interview, kind=kind, detail=detail)
 
 
 @transaction.atomic

@@ -51,12 +51,13 @@ def file(court, clerk, n: int = 1, **overrides) -> Case:  # type: ignore[no-unty
     return intake.file_case(actor=clerk, application=application(court, n, **overrides)).case
 
 
-def interview(case: Case, clerk, willingness: str = "unknown", leads=(), risks: str = "") -> None:  # type: ignore[no-untyped-def]
+def interview(case: Case, clerk, willingness: str = "unknown", leads=(), risks=()) -> None:  # type: ignore[no-untyped-def]
     intake.save_first_interview(
         actor=clerk,
         case=case,
-        values={"willingness": willingness, "risks": risks},
+        values={"willingness": willingness},
         leads=[intake.LeadInput(kind=k, detail="线索") for k in leads],
+        risks=intake.Risks(kinds=tuple(risks)),
     )
 
 
@@ -65,7 +66,7 @@ class TestTriage:
         ("setup", "condition", "stream"),
         [
             ({"interview": {"willingness": "refuses"}}, "debtor_refuses", "complex"),
-            ({"interview": {"risks": "被执行人扬言阻挠"}}, "obstruction", "complex"),
+            ({"interview": {"risks": ["obstruction"]}}, "obstruction", "complex"),
             ({"interview": {"leads": [PropertyLead.Kind.REAL_ESTATE]}}, "property_to_dispose", "complex"),
             (
                 {

@@ -1,7 +1,7 @@
 """The assignment API: triage, assignment, queues, plans, steps and notes, by persona.
 
 A judge sees his teams' cases, a supervisor his court's; anyone else gets 404 for a case, 403 for an act
-his role may not do on a case he sees, and the anonymous get 403.
+his role may not do on a case he sees, and the anonymous get 401.
 """
 
 import json
@@ -159,7 +159,7 @@ class TestQueue:
         assert set(body["errors"]) == set(params)
 
     def test_the_anonymous_are_refused(self, client, world):
-        assert_error(client.get(QUEUE), 403)
+        assert_error(client.get(QUEUE), 401)
 
     def test_an_outsider_sees_nothing_of_the_court(self, client, world):
         world.assigned()
@@ -218,7 +218,7 @@ class TestTriage:
         assert_error(post(as_user(client, world.supervisor), "/api/v1/cases/999999/triage/"), 404)
 
     def test_the_anonymous_are_refused(self, client, world):
-        assert_error(post(client, case_url(world.file(), "triage")), 403)
+        assert_error(post(client, case_url(world.file(), "triage")), 401)
 
     def test_a_closed_case_is_not_triaged(self, client, world):
         case = world.file()
@@ -340,7 +340,7 @@ class TestAssign:
 
     def test_an_outsider_and_the_anonymous_are_refused(self, client, world):
         case = world.file()
-        assert_error(post(client, case_url(case, "assign")), 403)
+        assert_error(post(client, case_url(case, "assign")), 401)
         assert_error(post(as_user(client, world.outsider), case_url(case, "assign")), 404)
 
 
@@ -383,7 +383,7 @@ class TestReassign:
         assert_error(post(as_user(client, world.other_judge), case_url(case, "reassign"), payload), 404)
         assert_error(post(as_user(client, world.outsider), case_url(case, "reassign"), payload), 404)
         client.logout()
-        assert_error(post(client, case_url(case, "reassign"), payload), 403)
+        assert_error(post(client, case_url(case, "reassign"), payload), 401)
 
 
 class TestBulkAssign:
@@ -421,7 +421,7 @@ class TestBulkAssign:
         assert case.responsible_judge is None
 
     def test_the_anonymous_are_refused(self, client, world):
-        assert_error(post(client, BULK, {"cases": [world.file().pk]}), 403)
+        assert_error(post(client, BULK, {"cases": [world.file().pk]}), 401)
 
     def test_a_supervisor_of_another_court_learns_nothing(self, client, world):
         mine = world.file()
@@ -472,7 +472,7 @@ class TestPlan:
         assert_error(post(as_user(client, world.other_judge), case_url(case, "plan"), PLAN), 404)
         assert_error(post(as_user(client, world.outsider), case_url(case, "plan"), PLAN), 404)
         client.logout()
-        assert_error(post(client, case_url(case, "plan"), PLAN), 403)
+        assert_error(post(client, case_url(case, "plan"), PLAN), 401)
 
 
 class TestSteps:
@@ -557,7 +557,7 @@ class TestNotes:
             assert_error(api.get(case_url(case, "notes")), 404)
             assert_error(post(api, case_url(case, "notes"), {"text": "x"}), 404)
         client.logout()
-        assert_error(client.get(case_url(case, "notes")), 403)
+        assert_error(client.get(case_url(case, "notes")), 401)
         assert not CaseNote.objects.exists()
 
 

@@ -21,13 +21,15 @@ def test_a_team_lead_triages_and_assigns_a_new_case_and_the_judge_finds_it_on_to
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
     TeamMembership.objects.create(team=team, user=lead, role="lead")
     TeamMembership.objects.create(team=team, user=judge, role="judge", capacity=10)
-    # The judge already works a case whose three-day clocks are met: only its six-month limit runs.
+    # The judge already works a case whose short clocks are all met (the online search's three working
+    # days can end on the day the new case's notice clock rolls to): only its six-month limit runs.
     older = intake.file_case(actor=clerk, application=application(court, 1)).case
     services.assign_case(actor=lead, case=older)
     for step in (
         services.Step.NOTICE_SERVED,
         services.Step.REPORT_ORDER_SERVED,
         services.Step.LEADS_REQUESTED,
+        services.Step.ONLINE_SEARCH_STARTED,
     ):
         services.record_step(actor=judge, case=older, step=step)
     new = intake.file_case(actor=clerk, application=application(court, 2)).case

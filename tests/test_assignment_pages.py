@@ -208,11 +208,14 @@ class TestQueue:
         self, client, court, clerk, team_lead, judge, quick
     ):
         first, second = (assigned(court, clerk, team_lead, n) for n in (1, 2))
-        # The first case's three-day clocks are met: only its six-month limit runs, so the second leads.
+        # The first case's short clocks are all met (the online search too, whose three working days can
+        # end on the day the second case's notice clock rolls to): only its six-month limit runs, so the
+        # second leads on every date.
         for step in (
             services.Step.NOTICE_SERVED,
             services.Step.REPORT_ORDER_SERVED,
             services.Step.LEADS_REQUESTED,
+            services.Step.ONLINE_SEARCH_STARTED,
         ):
             services.record_step(actor=judge, case=first, step=step)
         response = as_user(client, judge).get(QUEUE)
