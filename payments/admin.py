@@ -28,6 +28,7 @@ from .models import (
     PayoutHold,
     PayoutLine,
     Reconciliation,
+    RefusedNotification,
     StatementImport,
 )
 
@@ -47,7 +48,14 @@ def every_field(model: Any) -> tuple[str, ...]:
 
 @admin.register(CourtAccount)
 class CourtAccountAdmin(SimpleHistoryAdmin):
-    list_display = ["court", "bank_name", "account_number", "sub_account_prefix", "higher_approval_above"]
+    list_display = [
+        "court",
+        "bank_name",
+        "account_number",
+        "sub_account_prefix",
+        "opened_on",
+        "higher_approval_above",
+    ]
     search_fields = ["court__code", "court__name", "account_number"]
     autocomplete_fields = ["court"]
     list_select_related = ["court"]
@@ -127,6 +135,26 @@ class BankTransactionAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["court", "case"]
     date_hierarchy = "booked_at"
     fields = readonly_fields = every_field(BankTransaction)
+
+
+@admin.register(RefusedNotification)
+class RefusedNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Money the bank notified that could not be recorded: finance settles it with the bank."""
+
+    list_display = [
+        "transaction_id",
+        "reason",
+        "amount",
+        "court",
+        "booked_at",
+        "deliveries",
+        "last_received_at",
+    ]
+    list_filter = ["reason", "court"]
+    search_fields = ["transaction_id", "account_number", "payer_name"]
+    list_select_related = ["court"]
+    date_hierarchy = "last_received_at"
+    fields = readonly_fields = every_field(RefusedNotification)
 
 
 @admin.register(PayeeAccount)

@@ -21,7 +21,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,12 +28,13 @@ from rest_framework.response import Response
 from enforcement import roles
 from enforcement.api.errors import error_body
 from enforcement.api.pagination import PagePagination
+from enforcement.api.parsers import JSONParser
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
 from intake.casenumbers import normalize_case_number
 
-from . import selectors, services
+from . import bank_notifications, selectors, services
 from .idempotency import KEY_PARAMETER, KEY_RESPONSES, idempotent
 from .models import BankTransaction, LedgerEntry, Payout, PayoutHold
 from .serializers import (
@@ -91,7 +91,9 @@ def signature_valid(body: bytes, given: str) -> bool:
 
 class BankNotificationApi(generics.GenericAPIView):
     """The bank tells us money arrived (signed with the shared secret, no user). A transaction already
-    known answers 200 and changes nothing, so the bank may deliver it as often as it likes."""
+    known, sent again with the same content, answers 200 and changes nothing, so the bank may deliver it
+    as often as it likes; with other content (amount, sub-account, payer) it is a conflict (409). An
+    amount too large for the ledger or an impossible booking time is refused (400); finance is told."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -112,8 +114,19 @@ class BankNotificationApi(generics.GenericAPIView):
         responses={
             201: BankNotificationOutput,
             200: OpenApiResponse(BankNotificationOutput, description="Already known; nothing changed."),
-            400: OpenApiResponse(description="Invalid notification; nothing saved."),
+            400: OpenApiResponse(
+                description=(
+                    "Invalid notification; nothing saved. Amounts too large for the ledger and booking "
+                    "times in the future or before the court's account was opened are reported to finance."
+                )
+            ),
             401: OpenApiResponse(description="The signature is missing or wrong; nothing saved."),
+            409: OpenApiResponse(
+                description=(
+                    "This transaction id is already recorded with another amount, sub-account or payer; "
+                    "nothing changed, finance is told. ``errors`` gives the recorded values."
+                )
+            ),
         },
         auth=[],
     )
@@ -126,19 +139,20 @@ class BankNotificationApi(generics.GenericAPIView):
         incoming = BankNotificationInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        tx, created = services.receive_money(
-            incoming=services.IncomingMoney(
-                transaction_id=data["transaction_id"],
-                account_number=data["account"],
-                amount=data["amount"],
-                booked_at=data["booked_at"],
-                payer_name=data["payer_name"],
-                payer_account=data["payer_account"],
-            ),
-            source=BankTransaction.Source.NOTIFICATION,
-        )
-        if not created and tx.amount != data["amount"]:
-            logger.warning("bank transaction %s delivered again with another amount", tx.transaction_id)
+        try:
+            tx, created = bank_notifications.receive_notification(
+                services.IncomingMoney(
+                    transaction_id=data["transaction_id"],
+                    account_number=data["account"],
+                    amount=data["amount"],
+                    booked_at=data["booked_at"],
+                    payer_name=data["payer_name"],
+                    payer_account=data["payer_account"],
+                )
+            )
+        except bank_notifications.TransactionConflict as conflict:
+            logger.warning("bank transaction %s sent again with other content", conflict.tx.transaction_id)
+            return Response(_conflict_body(conflict), status=status.HTTP_409_CONFLICT)
         answer = {
             "transaction_id": tx.transaction_id,
             "status": tx.status,
@@ -146,6 +160,26 @@ class BankNotificationApi(generics.GenericAPIView):
             "created": created,
         }
         return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+# The request's names of the fields a conflict is about.
+CONFLICT_FIELDS = {
+    "amount": "amount",
+    "account_number": "account",
+    "payer_name": "payer_name",
+    "payer_account": "payer_account",
+}
+
+
+def _conflict_body(conflict: bank_notifications.TransactionConflict) -> dict[str, Any]:
+    message = _("The transaction %(id)s is already recorded with other details; nothing was changed.") % {
+        "id": conflict.tx.transaction_id
+    }
+    errors = {
+        CONFLICT_FIELDS[field]: [_("Recorded as %(value)s.") % {"value": value or "—"}]
+        for field, value in conflict.recorded.items()
+    }
+    return error_body(message, "conflict", errors)
 
 
 # --- Reads through the reader's permissions ----------------------------------------------------------------

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from enforcement import roles
 from enforcement.models import Court, InboxItem
+from enforcement.money import AmountTooLarge, largest_amount
 
 from .models import ZERO, BankTransaction, LedgerEntry, Reconciliation, StatementImport
 
 
-def _money_staff(court_id: int | None) -> list[User]:
+def money_staff(court_id: int | None) -> list[User]:
     """Finance officers and supervisors of the court; with no court known, every finance officer."""
     users = User.objects.filter(is_active=True)
     if court_id is None:
@@ -34,7 +35,7 @@ def _money_staff(court_id: int | None) -> list[User]:
     return list(users.distinct().order_by("pk"))
 
 
-def _notify(users: list[User], title: str, body: str) -> None:
+def notify_money_staff(users: list[User], title: str, body: str) -> None:
     # Inbox items are stored text: the callers write them in the site's language, not the worker's.
     url = reverse("payments:desk")
     InboxItem.objects.bulk_create(InboxItem(user=u, title=title[:200], body=body, url=url) for u in users)
@@ -81,23 +82,37 @@ def reconcile(court: Court, *, today: datetime.date | None = None) -> Reconcilia
         return existing
     cases = ledger_total(court, statement.closing_at)
     unmatched = unmatched_total(court, statement.closing_at)
+    amounts = {
+        "statement_balance": statement.closing_balance,
+        "case_balances": cases,
+        "unmatched": unmatched,
+        "difference": statement.closing_balance - cases - unmatched,
+    }
+    _check_reconcilable(amounts)
     try:
         with transaction.atomic():
             result = Reconciliation.objects.create(
-                court=court,
-                statement=statement,
-                run_on=today,
-                as_of=statement.closing_at,
-                statement_balance=statement.closing_balance,
-                case_balances=cases,
-                unmatched=unmatched,
-                difference=statement.closing_balance - cases - unmatched,
+                court=court, statement=statement, run_on=today, as_of=statement.closing_at, **amounts
             )
             if not result.balanced:
                 _tell_difference(result)
     except IntegrityError:  # another worker reconciled this statement today: its result stands
         return Reconciliation.objects.get(statement=statement, run_on=today)
     return result
+
+
+def _check_reconcilable(amounts: dict[str, Decimal]) -> None:
+    """Sums the reconciliation's columns cannot hold are refused (in a statement import: nothing is
+    imported), never left for the database to overflow on."""
+    for name, value in amounts.items():
+        if value.copy_abs() > largest_amount(Reconciliation._meta.get_field(name)):
+            raise AmountTooLarge(
+                _(
+                    "The court's money (%(cases)s yuan in case accounts, %(unmatched)s unmatched) is more "
+                    "than a reconciliation can hold; check the statement with the bank."
+                )
+                % {"cases": amounts["case_balances"], "unmatched": amounts["unmatched"]}
+            )
 
 
 def _tell_difference(result: Reconciliation) -> None:
@@ -116,7 +131,7 @@ def _tell_difference(result: Reconciliation) -> None:
             "cases": result.case_balances,
             "unmatched": result.unmatched,
         }
-    _notify(_money_staff(result.court_id), title, body)
+    notify_money_staff(money_staff(result.court_id), title, body)
 
 
 def reconcile_all(*, today: datetime.date | None = None) -> list[Reconciliation]:
@@ -152,6 +167,6 @@ def flag_late_claims(*, today: datetime.date | None = None) -> int:
                     "payer": tx.payer_name or "?",
                     "account": tx.account_number or "?",
                 }
-            _notify(_money_staff(tx.court_id), title, body)
+            notify_money_staff(money_staff(tx.court_id), title, body)
             flagged += 1
     return flagged

@@ -7,27 +7,36 @@ from django import forms
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcement.forms import TickedIdsField
 from enforcement.models import Court, Party
+from enforcement.money import MAX_TEXT_LENGTH, parse_amount
 
 from . import accountnumbers, statements
+from .ledger import LARGEST_AMOUNT
 from .models import LedgerEntry, PayoutHold, bank_account_validator
 from .services import Payee
 
 STATEMENT_MAX_BYTES = statements.MAX_BYTES
 
 
-def amount_field(label: Any, *, required: bool = True) -> forms.DecimalField:
-    """Yuan with at most two decimal places, more than zero; Django's own messages say what is wrong."""
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+class AmountField(forms.CharField):
+    """Yuan, more than zero, with at most two decimal places, read as every amount is read
+    (``enforcement.money.parse_amount``: full-width digits normalised, anything ambiguous refused), and
+    no more than the ledger's amount columns hold."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_TEXT_LENGTH, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> Decimal | None:
+        text = super().clean(value)  # required and length are checked on the text
+        return parse_amount(text, largest=LARGEST_AMOUNT) if text else None
+
+
+def amount_field(label: Any, *, required: bool = True) -> AmountField:
+    return AmountField(label=label, required=required)
 
 
 def note_field(label: Any, *, required: bool = True) -> forms.CharField:
@@ -86,7 +95,7 @@ class ProposePayoutForm(forms.Form):
 
 class PayeeAccountForm(forms.Form):
     party = forms.TypedChoiceField(label=_("Applicant"), coerce=int)
-    bank_name = forms.CharField(label=_("Bank"), max_length=100)
+    bank_name = forms.CharField(label=pgettext_lazy("bank where an account is held", "Bank"), max_length=100)
     account_name = forms.CharField(label=_("Account holder"), max_length=100)
     account_number = forms.CharField(label=_("Account number"), max_length=40)
     basis = forms.CharField(

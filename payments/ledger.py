@@ -16,11 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement.models import Deduction
+from enforcement.money import AmountTooLarge, largest_amount
 from enforcement.services.deadlines import active_deadlines, meet_deadline, open_deadline, recompute
 
-from .models import ZERO, Allocation, CaseAccount, LedgerEntry, Payout, PayoutHold
+from .models import ZERO, Allocation, BankTransaction, CaseAccount, LedgerEntry, Payout, PayoutHold
 
 PAYOUT_NODE = "payout"
+
+# What the money columns hold (their max_digits): an amount, and a balance (the sum of the amounts).
+LARGEST_AMOUNT = min(
+    largest_amount(model._meta.get_field("amount")) for model in (LedgerEntry, BankTransaction, Payout)
+)
+LARGEST_BALANCE = min(
+    largest_amount(LedgerEntry._meta.get_field("balance_after")),
+    largest_amount(CaseAccount._meta.get_field("balance")),
+)
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -28,6 +38,17 @@ def quantize(amount: Decimal) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"amount": _("Amounts have at most two decimal places.")})
     return amount.quantize(Decimal("0.01"))
+
+
+def check_credit_fits(account: CaseAccount, amount: Decimal) -> None:
+    """Refuse, before anything is written, a credit the ledger's balance column could not hold: the
+    balance is the sum of the entries, so a credit that fits its own column may still overflow it."""
+    if account.balance + amount > LARGEST_BALANCE:
+        message = _(
+            "This would bring the case account's balance to %(balance)s yuan; the ledger holds at most "
+            "%(largest)s yuan."
+        ) % {"balance": f"{account.balance + amount:.2f}", "largest": f"{LARGEST_BALANCE:.2f}"}
+        raise AmountTooLarge({"amount": [message]})
 
 
 def reserved(account: CaseAccount) -> Decimal:
@@ -104,6 +125,8 @@ def _write(
     note: str,
     links: dict[str, object],
 ) -> LedgerEntry:
+    if signed > 0:
+        check_credit_fits(account, signed)
     balance = account.balance + quantize(signed)
     entry = LedgerEntry.objects.create(
         account=account,

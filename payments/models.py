@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from enforcement.models import Case, Court, Party
@@ -57,6 +58,13 @@ class CourtAccount(models.Model):
         validators=[MinValueValidator(ZERO)],
         max_digits=14,
         decimal_places=2,
+    )
+    # No money is booked on the account before the bank opened it: a booking time before this day is a
+    # wrong date, and the bank's notification of it is refused.
+    opened_on = models.DateField(
+        _("opened at the bank on"),
+        default=timezone.localdate,
+        help_text=_("The day the bank opened the account; money booked before it is refused."),
     )
     history = HistoricalRecords(excluded_fields=["last_sub_account_seq"])
 
@@ -119,7 +127,7 @@ class BankTransaction(models.Model):
     )
     payer_name = models.CharField(_("payer"), max_length=100, blank=True)
     payer_account = models.CharField(_("payer's account"), max_length=40, blank=True)
-    booked_at = models.DateTimeField(_("booked at"))
+    booked_at = models.DateTimeField(pgettext_lazy("when the bank booked the money", "booked at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     case = models.ForeignKey(
@@ -180,6 +188,56 @@ class BankTransaction(models.Model):
         return f"{self.transaction_id} {self.amount}"
 
 
+class RefusedNotification(models.Model):
+    """A bank notification refused although the bank says the money arrived: kept, so it is not lost.
+
+    One row per transaction id, reason and content (a fingerprint of what was sent); the bank's retries
+    of the same content only count ``deliveries``. Finance and the court's supervisors are told once per
+    transaction id and reason (the row with ``alerted``, unique), however many variants arrive.
+    """
+
+    class Reason(models.TextChoices):
+        CONFLICT = "conflict", _("Already recorded with other details")
+        TOO_LARGE = "too_large", _("Too large for the ledger")
+        BOOKING_TIME = "booking_time", _("Impossible booking time")
+
+    transaction_id = models.CharField(_("bank transaction id"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    court = models.ForeignKey(
+        Court, verbose_name=_("court"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # As sent (the amount as text: one too large for the ledger does not fit a money column either).
+    amount = models.CharField(_("amount"), max_length=70)
+    account_number = models.CharField(_("sub-account given"), max_length=64, blank=True)
+    payer_name = models.CharField(_("payer"), max_length=500, blank=True)
+    payer_account = models.CharField(_("payer's account"), max_length=500, blank=True)
+    booked_at = models.DateTimeField(pgettext_lazy("when the bank booked the money", "booked at"))
+    explanation = models.TextField(_("why it was refused"))
+    deliveries = models.PositiveIntegerField(_("deliveries"), default=1)
+    first_received_at = models.DateTimeField(_("first received at"), default=timezone.now)
+    last_received_at = models.DateTimeField(_("last received at"), default=timezone.now)
+    alerted = models.BooleanField(_("finance alerted"), default=False)
+
+    class Meta:
+        verbose_name = _("refused bank notification")
+        verbose_name_plural = _("refused bank notifications")
+        ordering = ["-last_received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transaction_id", "reason", "fingerprint"], name="one_refusal_per_content"
+            ),
+            models.UniqueConstraint(
+                fields=["transaction_id", "reason"],
+                condition=Q(alerted=True),
+                name="one_refusal_alert_per_transaction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} {self.reason} {self.amount}"
+
+
 class LedgerEntry(models.Model):
     """One movement of a case's money. Never updated or deleted: a wrong entry is reversed by another."""
 
@@ -202,7 +260,7 @@ class LedgerEntry(models.Model):
     # Signed: money in is positive, money out negative; the balance is their sum.
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     balance_after = models.DecimalField(_("balance after"), max_digits=14, decimal_places=2)
-    booked_at = models.DateTimeField(_("booked at"))
+    booked_at = models.DateTimeField(pgettext_lazy("when the bank booked the money", "booked at"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -482,7 +540,7 @@ class PayoutHold(models.Model):
         OTHER = "other", _("Other statutory reason")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("status: waiting for a decision", "Requested")
         ACTIVE = "active", _("In force")
         REFUSED = "refused", _("Refused")
         RELEASED = "released", _("Released")

@@ -1,6 +1,5 @@
 """Input and output of the money API. Amounts travel as decimal strings with two places, never floats."""
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,18 +10,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enforcement.api.pagination import PagePagination
+from enforcement.api.serializers import MoneyField as CoreMoneyField
 from enforcement.api.serializers import StrictSerializer
 from enforcement.duedates import describe
 from enforcement.selectors_deadlines import deadline_as_dict
 from intake.api import DeadlineOutput
 
-from .models import CENT, BankTransaction, LedgerEntry, Payout, PayoutHold, PayoutLine
+from .ledger import LARGEST_AMOUNT
+from .models import BankTransaction, LedgerEntry, Payout, PayoutHold, PayoutLine
 from .selectors import CaseMoney
 from .services import Payee
 
-MAX_AMOUNT = Decimal("999999999999.99")  # what a 14-digit, 2-place column holds
-# Digits with an optional sign and fraction: no exponents, underscores, NaN or Infinity.
-AMOUNT_SHAPE = re.compile(r"[+-]?\d+(\.\d+)?")
 MAX_ID = 2**63 - 1  # ids beyond a bigint are refused here, not by the database
 
 
@@ -39,38 +37,11 @@ def display_name(user: User | None) -> str | None:
 # --- Fields ------------------------------------------------------------------------------------------------
 
 
-@extend_schema_field(
-    {"type": "string", "format": "decimal", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "example": "1250.00"}
-)
-class MoneyField(serializers.Field):
-    """A positive amount of yuan as a decimal string ("1250.00"); JSON numbers are refused, so no amount
-    ever passes through a float."""
+class MoneyField(CoreMoneyField):
+    """An amount that goes to the ledger ("1250.00"): at most what the ledger's amount columns hold."""
 
-    default_error_messages = {
-        "not_a_string": _('Send amounts as decimal strings, e.g. "1250.00"; numbers are not accepted.'),
-        "invalid": _('Enter an amount in yuan, e.g. "1250.00".'),
-        "not_positive": _("The amount must be greater than zero."),
-        "places": _("An amount has at most two decimal places."),
-        "too_large": _("The amount is too large."),
-    }
-
-    def to_internal_value(self, data: Any) -> Decimal:
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        text = data.strip()
-        if not AMOUNT_SHAPE.fullmatch(text):
-            self.fail("invalid")
-        amount = Decimal(text)
-        if amount <= 0:
-            self.fail("not_positive")
-        if amount != amount.quantize(CENT):
-            self.fail("places")
-        if amount > MAX_AMOUNT:
-            self.fail("too_large")
-        return amount.quantize(CENT)
-
-    def to_representation(self, value: Decimal) -> str:
-        return f"{value:.2f}"
+    def __init__(self, *, largest: Decimal | None = LARGEST_AMOUNT, **kwargs: Any) -> None:
+        super().__init__(largest=largest, **kwargs)
 
 
 @extend_schema_field(
@@ -137,7 +108,8 @@ class BankNotificationInput(serializers.Serializer):
     account = serializers.CharField(
         max_length=64, allow_blank=True, help_text="The sub-account number the payer paid to."
     )
-    amount = MoneyField()
+    # No limit here: the service refuses an amount too large for the ledger, and tells finance.
+    amount = MoneyField(largest=None)
     payer_name = serializers.CharField(max_length=500, allow_blank=True)
     payer_account = serializers.CharField(max_length=500, allow_blank=True)
     booked_at = AwareDateTimeField(help_text="ISO 8601 with its UTC offset.")

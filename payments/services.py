@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement import roles
 from enforcement.duedates import Budget, compute_due_date
 from enforcement.models import Case, CaseEvent, Court, NodeType, Party
+from enforcement.money import AmountTooLarge, too_large
 from enforcement.selectors import judges_the_case
 from enforcement.services.deadlines import meet_deadline, node_type_for, open_deadline
 from enforcement.services.events import record_event
@@ -131,6 +133,11 @@ def may_approve(actor: roles.AnyUser, payout: Payout) -> bool:
 # --- Money in ---------------------------------------------------------------------------------------------
 
 
+# How far ahead of our clock the bank's booking time may be (the two clocks drift), in minutes.
+BOOKING_TOLERANCE_SETTING = "BANK_BOOKING_TOLERANCE_MINUTES"
+DEFAULT_BOOKING_TOLERANCE_MINUTES = 10
+
+
 @dataclass(frozen=True)
 class IncomingMoney:
     transaction_id: str
@@ -139,6 +146,33 @@ class IncomingMoney:
     booked_at: datetime.datetime
     payer_name: str = ""
     payer_account: str = ""
+
+    def as_recorded(self) -> dict[str, object]:
+        """What a transaction stores of it, normalised as ``_record_incoming`` stores it."""
+        return {
+            "amount": self.amount,
+            "account_number": accountnumbers.normalize(self.account_number)[:40],
+            "payer_name": self.payer_name.strip()[:100],
+            "payer_account": self.payer_account.strip()[:40],
+        }
+
+
+class ImpossibleBookingTime(ValidationError):
+    """The bank's booking time is in the future or before the court's account was opened."""
+
+
+def booking_tolerance() -> datetime.timedelta:
+    minutes = getattr(settings, BOOKING_TOLERANCE_SETTING, DEFAULT_BOOKING_TOLERANCE_MINUTES)
+    return datetime.timedelta(minutes=minutes)
+
+
+def differences(tx: BankTransaction, incoming: IncomingMoney) -> dict[str, object]:
+    """The recorded values that ``incoming`` contradicts (amount, sub-account, payer), by field."""
+    return {
+        field: getattr(tx, field)
+        for field, value in incoming.as_recorded().items()
+        if getattr(tx, field) != value
+    }
 
 
 def receive_money(
@@ -151,22 +185,38 @@ def receive_money(
     credited at once; otherwise it waits in the unmatched queue with a claim-by date.
     """
     _check_incoming(incoming)
-    known = BankTransaction.objects.filter(transaction_id=incoming.transaction_id).first()
+    transaction_id = incoming.transaction_id.strip()
+    known = BankTransaction.objects.filter(transaction_id=transaction_id).first()
     if known is not None:
         return known, False
     try:
         with transaction.atomic():
             return _record_incoming(incoming, source, court), True
     except IntegrityError:
-        known = BankTransaction.objects.filter(transaction_id=incoming.transaction_id).first()
+        known = BankTransaction.objects.filter(transaction_id=transaction_id).first()
         if known is None:
             raise
         return known, False
 
 
+def _check_amount_column(amount: Decimal) -> None:
+    if amount > ledger.LARGEST_AMOUNT:
+        raise AmountTooLarge({"amount": too_large(ledger.LARGEST_AMOUNT).messages})
+
+
+def check_fits_ledger(incoming: IncomingMoney) -> None:
+    """Refuse an amount too large for its column, or for the balance of the case account it is paid to.
+    (Crediting checks the balance again under the account's lock, and only for a new transaction.)"""
+    _check_amount_column(incoming.amount)
+    account = CaseAccount.objects.filter(number=accountnumbers.normalize(incoming.account_number)).first()
+    if account is not None:
+        ledger.check_credit_fits(account, incoming.amount)
+
+
 def _check_incoming(incoming: IncomingMoney) -> None:
+    _check_amount_column(incoming.amount)  # first: quantizing a huge amount would fail
     errors: dict[str, str] = {}
-    if not incoming.transaction_id.strip() or len(incoming.transaction_id) > 64:
+    if not incoming.transaction_id.strip() or len(incoming.transaction_id.strip()) > 64:
         errors["transaction_id"] = _("A transaction id of 1 to 64 characters is required.")
     if incoming.amount <= 0 or incoming.amount != incoming.amount.quantize(Decimal("0.01")):
         errors["amount"] = _("The amount must be more than zero, with at most two decimal places.")
@@ -196,9 +246,12 @@ def _record_incoming(incoming: IncomingMoney, source: str, court: Court | None) 
     if account is None:
         tx.status = BankTransaction.Status.UNMATCHED
         tx.court = court or _court_by_prefix(number)
+        check_booking_time(incoming.booked_at, tx.court)
         _set_claim_due(tx)
         tx.save()
         return tx
+    check_booking_time(incoming.booked_at, account.case.court)
+    ledger.check_credit_fits(account, incoming.amount)  # before anything is written
     tx.status = BankTransaction.Status.MATCHED
     tx.court = account.case.court
     tx.case = account.case
@@ -206,6 +259,29 @@ def _record_incoming(incoming: IncomingMoney, source: str, court: Court | None) 
     tx.save()
     _credit(tx, account, actor=None)
     return tx
+
+
+def check_booking_time(booked_at: datetime.datetime, court: Court | None) -> None:
+    """Money is booked neither ahead of our clock (beyond the drift allowed) nor before the court's
+    account was opened; for money of no known court, before the first court account was opened."""
+    local = timezone.localtime(booked_at)
+    if booked_at > timezone.now() + booking_tolerance():
+        message = _("The booking time %(time)s is in the future.") % {"time": f"{local:%Y-%m-%d %H:%M}"}
+        raise ImpossibleBookingTime({"booked_at": [message]})
+    accounts = CourtAccount.objects.all() if court is None else CourtAccount.objects.filter(court=court)
+    opened_on = accounts.aggregate(first=Min("opened_on"))["first"]
+    if opened_on is not None and local.date() < opened_on:
+        message = _(
+            "The booking time %(time)s is before the court's enforcement account was opened (%(date)s)."
+        ) % {"time": f"{local:%Y-%m-%d %H:%M}", "date": opened_on.isoformat()}
+        raise ImpossibleBookingTime({"booked_at": [message]})
+
+
+def court_of_sub_account(account_number: str) -> Court | None:
+    """The court money for this sub-account number belongs to: its case's, or by its prefix."""
+    number = accountnumbers.normalize(account_number)
+    account = CaseAccount.objects.filter(number=number).select_related("case__court").first()
+    return account.case.court if account is not None else _court_by_prefix(number)
 
 
 def _court_by_prefix(number: str) -> Court | None:
@@ -252,7 +328,8 @@ def _credit(tx: BankTransaction, account: CaseAccount, actor: User | None) -> Le
         kind=CaseEvent.Kind.MONEY_RECEIVED,
         actor=actor,
         public=True,
-        detail=_("%(amount)s yuan received") % {"amount": tx.amount},
+        text_code="payments.money_received",
+        text_params={"amount": f"{tx.amount:.2f}"},
         data={"amount": str(tx.amount), "transaction": tx.pk},
     )
     return entry
@@ -277,6 +354,7 @@ def claim_transaction(*, actor: User, tx: BankTransaction, case: Case, note: str
     locked = BankTransaction.objects.select_for_update().get(pk=tx.pk)
     if locked.status != BankTransaction.Status.UNMATCHED:
         raise ValidationError(_("This money has already been claimed or returned."))
+    ledger.check_credit_fits(account, locked.amount)  # refused before anything is written
     locked.status = BankTransaction.Status.CLAIMED
     locked.case, locked.court = case, case.court
     locked.payer_review_needed = not _payer_is_respondent(case, locked.payer_name)
@@ -441,7 +519,8 @@ def propose_payout(
         kind=CaseEvent.Kind.PAYOUT_PROPOSED,
         actor=actor,
         public=False,
-        detail=_("%(amount)s yuan") % {"amount": total},
+        text_code="payments.payout_proposed",
+        text_params={"amount": f"{total:.2f}"},
         data={"payout": payout.pk, "amount": str(total)},
     )
     return payout
@@ -581,7 +660,8 @@ def _pay(
         kind=CaseEvent.Kind.MONEY_PAID,
         actor=actor,
         public=True,
-        detail=_("%(amount)s yuan paid to the applicant") % {"amount": payout.amount},
+        text_code="payments.money_paid",
+        text_params={"amount": f"{payout.amount:.2f}"},
         data={"payout": payout.pk, "amount": str(payout.amount)},
     )
 
@@ -685,7 +765,9 @@ def decide_hold(*, actor: User, hold: PayoutHold, approve: bool, note: str = "")
             kind=CaseEvent.Kind.PAYOUT_HELD,
             actor=actor,
             public=False,
-            detail=f"{locked.get_reason_display()}: {locked.detail}",
+            detail=locked.detail,
+            text_code="payments.payout_held",
+            text_params={"reason": locked.reason},
             data={"hold": locked.pk},
         )
     return locked
@@ -746,7 +828,9 @@ def _adjustment_event(case: Case, actor: User, entry: LedgerEntry) -> None:
         kind=CaseEvent.Kind.MONEY_ADJUSTED,
         actor=actor,
         public=False,
-        detail=f"{entry.get_kind_display()} {entry.amount}: {entry.note}",
+        detail=entry.note,
+        text_code="payments.money_adjusted",
+        text_params={"kind": entry.kind, "amount": f"{entry.amount:.2f}"},
         data={"entry": entry.pk, "amount": str(entry.amount)},
     )
 

@@ -27,11 +27,13 @@ from django.utils.translation import ngettext
 
 from enforcement import roles
 from enforcement.models import Court
+from enforcement.money import CENT, MAX_TEXT_LENGTH, largest_amount, normalise_amount_text
 
 from . import accountnumbers
 from .checks import reconcile
-from .models import CENT, BankTransaction, CourtAccount, StatementImport
-from .services import IncomingMoney, receive_money
+from .ledger import LARGEST_AMOUNT
+from .models import BankTransaction, CourtAccount, StatementImport
+from .services import IncomingMoney, booking_tolerance, receive_money
 
 if TYPE_CHECKING:
     from _csv import _reader
@@ -42,10 +44,13 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ERRORS_SHOWN = 50
 # Chinese banks state times in China time; a time without an offset is read so.
 BANK_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-# A line booked later than this ahead of the server's clock is a wrong date, not clock drift.
-CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
+# What the columns hold: a line's amount (money in becomes a transaction and a ledger entry), and the
+# master account's balance.
+LARGEST = {
+    "amount": LARGEST_AMOUNT,
+    "balance": largest_amount(StatementImport._meta.get_field("closing_balance")),
+}
 
-_AMOUNT = re.compile(r"[+-]?\d{1,12}(\.\d{1,2})?")
 _HAS_TIME = re.compile(r"\d[T ]\d")
 _ID_BATCH = 500
 
@@ -83,18 +88,7 @@ def import_statement(*, court: Court, actor: User | None, filename: str, content
     with transaction.atomic():
         credited = duplicates = 0
         for line in sorted((x for x in lines if x.incoming), key=lambda x: (x.booked_at, x.line)):
-            _tx, created = receive_money(
-                incoming=IncomingMoney(
-                    transaction_id=line.transaction_id,
-                    account_number=line.account,
-                    amount=line.amount,
-                    booked_at=line.booked_at,
-                    payer_name=line.payer_name,
-                    payer_account=line.payer_account,
-                ),
-                source=BankTransaction.Source.STATEMENT,
-                court=court,
-            )
+            created = _receive(court, line)
             credited += created
             duplicates += not created
         # The latest line gives the balance; of lines booked at the same time, the one lower in the file.
@@ -112,6 +106,30 @@ def import_statement(*, court: Court, actor: User | None, filename: str, content
         # Reconciled at once: a statement imported after the morning run need not wait a day.
         reconcile(court)
         return imported
+
+
+def _receive(court: Court, line: StatementLine) -> bool:
+    """Credit one incoming line; a refusal (a balance the ledger cannot hold, say) names the line, and
+    rolls back the whole import with it."""
+    try:
+        _tx, created = receive_money(
+            incoming=IncomingMoney(
+                transaction_id=line.transaction_id,
+                account_number=line.account,
+                amount=line.amount,
+                booked_at=line.booked_at,
+                payer_name=line.payer_name,
+                payer_account=line.payer_account,
+            ),
+            source=BankTransaction.Source.STATEMENT,
+            court=court,
+        )
+    except ValidationError as error:
+        problem = " ".join(error.messages).rstrip(".。")
+        raise ValidationError(
+            _("Line %(line)d: %(problem)s.") % {"line": line.line, "problem": problem}
+        ) from error
+    return created
 
 
 # --- Reading and checking the file --------------------------------------------------------------------------
@@ -260,20 +278,29 @@ def _booked_at(text: str, problems: list[str]) -> datetime.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BANK_TIME_ZONE)
-    if value > timezone.now() + CLOCK_TOLERANCE:
+    if value > timezone.now() + booking_tolerance():
         problems.append(_("the booking time %(value)s is in the future") % {"value": text})
         return None
     return value
 
 
 def _decimal(text: str, column: str, problems: list[str]) -> Decimal | None:
-    if not _AMOUNT.fullmatch(text):
+    """A signed amount, written as every amount may be (``enforcement.money``), that its column holds."""
+    plain = normalise_amount_text(text) if len(text) <= MAX_TEXT_LENGTH else None
+    if plain is not None and Decimal(plain).copy_abs() > LARGEST[column]:
+        problems.append(
+            _("the column %(column)s: %(value)s is more than the ledger holds (at most %(largest)s)")
+            % {"column": column, "value": text, "largest": f"{LARGEST[column]:.2f}"}
+        )
+        return None
+    value = Decimal(plain) if plain is not None else None
+    if value is None or value != value.quantize(CENT):  # the size is checked above: quantizing works
         problems.append(
             _("the column %(column)s: %(value)s is not a number with at most two decimal places")
             % {"column": column, "value": text or "—"}
         )
         return None
-    return Decimal(text).quantize(CENT)
+    return value.quantize(CENT)
 
 
 # --- Checks against what is already recorded ----------------------------------------------------------------
@@ -284,7 +311,13 @@ def _conflicts(court: Court, lines: list[StatementLine]) -> list[str]:
     errors: list[str] = []
     known = _known_transactions([line.transaction_id for line in lines])
     prefixes = dict(CourtAccount.objects.values_list("sub_account_prefix", "court__code"))
+    opened_on = CourtAccount.objects.filter(court=court).values_list("opened_on", flat=True).first()
     for line in lines:
+        if opened_on is not None and timezone.localtime(line.booked_at).date() < opened_on:
+            errors.append(
+                _("Line %(line)d: booked before the court's enforcement account was opened (%(date)s).")
+                % {"line": line.line, "date": opened_on.isoformat()}
+            )
         tx = known.get(line.transaction_id)
         if tx is not None and (not line.incoming or tx.amount != line.amount):
             errors.append(

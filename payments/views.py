@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from enforcement import roles
@@ -449,7 +449,7 @@ def payment_file(request: HttpRequest, batch_id: int) -> HttpResponse:
             _("Payout"),
             _("Case number"),
             _("Payee"),
-            _("Bank"),
+            pgettext("bank where an account is held", "Bank"),
             _("Account holder"),
             _("Account number"),
             _("Amount"),

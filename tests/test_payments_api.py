@@ -12,13 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from enforcement.models import Party
 from payments import accountnumbers, services
 from payments.models import BankTransaction, IdempotencyKey, LedgerEntry, Payout, PayoutHold
 
+from .factories import api_token
 from .money import money_case, pay_in
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,7 @@ _keys = iter(range(1, 10**6))
 
 def api(user) -> APIClient:  # type: ignore[no-untyped-def]
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -153,10 +153,10 @@ def test_a_total_is_split_equally_between_two_applicants(client, court, clerk, j
     ("amount", "why"),
     [
         ("", "Enter the amount to pay."),
-        ("abc", "Enter a number."),
-        ("1.234", "Ensure that there are no more than 2 decimal places."),
-        ("0", "Ensure this value is greater than or equal to 0.01."),
-        ("-5", "Ensure this value is greater than or equal to 0.01."),
+        ("abc", "Enter an amount in yuan, e.g. 12500.00."),
+        ("1.234", "An amount has at most two decimal places."),
+        ("0", "The amount must be greater than zero."),
+        ("-5", "The amount must be greater than zero."),
         ("1000.01", "Only 1000.00 is available for payout."),
     ],
 )

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -103,7 +104,9 @@ def test_hold_pauses_and_release_resumes(case, judge, supervisor):  # type: igno
     # Money arriving while the hold is in force starts its clock paused too.
     pay_in(case, "5.00")
     assert all(d.paused for d in Deadline.objects.filter(case=case, node_type__code="payout"))
-    services.release_hold(actor=supervisor, hold=PayoutHold.objects.get(pk=hold.pk), note="异议已驳回")
+    # Released the next day: the day of arrival is the anchor and never counted, the day after was held.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        services.release_hold(actor=supervisor, hold=PayoutHold.objects.get(pk=hold.pk), note="异议已驳回")
     clock.refresh_from_db()
     assert not clock.paused
     held = [step for step in clock.explanation if step["code"] == "deduction"]

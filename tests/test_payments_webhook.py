@@ -3,13 +3,17 @@
 No user signs in: the signature (hex HMAC-SHA256 of the raw body with the shared secret) is the only key.
 """
 
+import datetime
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from payments.models import BankTransaction, LedgerEntry
@@ -25,6 +29,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def bank_secret(settings):  # type: ignore[no-untyped-def]
     settings.BANK_WEBHOOK_SECRET = SECRET
+
+
+@pytest.fixture(autouse=True)
+def a_week_after_the_bookings() -> Iterator[None]:
+    """The notifications are booked on 2026-03-02: the clock stands months after, whatever day it is."""
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
+    ):
+        yield
 
 
 @pytest.fixture
