@@ -10,8 +10,11 @@ What it holds
     Language-neutral facts (codes, dates, amounts as strings, names): labels are put on in the asking
     party's language when shown (``intake.progress.render``). Parties are listed by name and masked name,
     and recognised by a keyed digest of their identity number (``party_key``): no identity number, phone
-    or address is stored. Event texts are kept once per party who may read them, already scrubbed for that
-    reader (other people's names masked, every secret blanked), since a party sees his own name in full.
+    or address is stored. A public event keeps the system's words as its text code and parameters
+    (``enforcement.eventtexts``), put into words in the reader's language when shown. What staff typed on
+    it (``detail``) is kept once per party who may read it, already scrubbed for that reader (other
+    people's names masked, every stored secret blanked, and every phone, identity or account number
+    blanked by its shape: ``enforcement.scrub``), since a party sees his own name in full.
 
 Life of a snapshot
     - Built on the first read that finds none (``snapshot_for``), from committed rows, under a per-case
@@ -26,7 +29,7 @@ Life of a snapshot
       locked: a build racing with one may keep the old court or team name until the case next changes.)
     - Writes that bypass signals must say so with ``case_changed``. The only ones in the application are
       the deadline scan, which moves deadlines between open, nearing and overdue (the snapshot does not
-      show the difference), and ``cancel_case_deadlines``, whose caller saves the closed case in the same
+      show the difference), and ``end_case_deadlines``, whose caller saves the closed case in the same
       transaction.
     - ``VERSION`` is part of the data: a snapshot built by older code is rebuilt on its first read.
 """
@@ -43,6 +46,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from enforcement.models import Case, CaseEvent, Court, Deadline, NodeType, Party, Team
+from enforcement.scrub import mask_numbers
 from enforcement.templatetags.people import display_name
 from payments.ledger import PAYOUT_NODE
 from payments.models import LedgerEntry, Payout
@@ -50,7 +54,8 @@ from payments.selectors import party_money_lines
 
 from .models import PublicProgress
 
-VERSION = 1
+# 2: events carry their text code and parameters; staff's words are scrubbed of numbers by shape.
+VERSION = 2
 PAYOUT_NODES = frozenset({PAYOUT_NODE, "payout_approve", "payout_pay"})
 _PARTY_KEY_SALT = "intake.progress.party"
 
@@ -85,9 +90,11 @@ def masked_name(name: str, kind: str) -> str:
     return f"{surname}某"
 
 
-def scrub(text: str, parties: list[Party], *, viewer_id: int) -> str:
-    """A public event's text with nothing personal left: every party's identity number, phone, address,
-    agent and legal representative blanked, and the full names of other natural persons masked."""
+def scrub(text: str, parties: list[Party], *, viewer_id: int, keep: tuple[str, ...] = ()) -> str:
+    """Staff's words on a public event with nothing personal left: every party's identity number, phone,
+    address, agent and legal representative blanked, the full names of other natural persons masked, and
+    any number shaped like a phone, identity or account number blanked, whoever it belongs to (``keep``:
+    numbers parties are meant to see, such as the court's service phone)."""
     if not text:
         return text
     replacements: dict[str, str] = {}
@@ -106,7 +113,13 @@ def scrub(text: str, parties: list[Party], *, viewer_id: int) -> str:
             replacements.setdefault(party.name.strip(), masked_name(party.name, party.kind))
     for old in sorted(replacements, key=len, reverse=True):  # longest first: a name inside an address
         text = text.replace(old, replacements[old])
-    return text
+    return mask_numbers(text, keep=keep)
+
+
+def public_numbers(case: Case) -> tuple[str, ...]:
+    """The numbers parties are meant to read in staff's words: the court's and the team's service phones."""
+    numbers = (case.court.service_phone, case.team.service_phone if case.team is not None else "")
+    return tuple(number for number in numbers if number.strip())
 
 
 # --- Building -----------------------------------------------------------------------------------------------
@@ -126,9 +139,10 @@ def build(case_id: int) -> dict[str, Any] | None:
     events = list(
         CaseEvent.objects.filter(case_id=case_id, public=True)
         .order_by("-occurred_at", "-id")  # as the timeline: newest first
-        .values_list("kind", "occurred_at", "detail")
+        .values_list("kind", "occurred_at", "text_code", "text_params", "detail")
     )
     money = party_money_lines(case)
+    keep = public_numbers(case)
     pending = any(line.kind == "pending" and line.amount > 0 for line in money)
     next_step = next(((name, due, paused) for _code, name, public, due, paused in deadlines if public), None)
     team = case.team
@@ -161,10 +175,13 @@ def build(case_id: int) -> dict[str, Any] | None:
             }
             for p in parties
         ],
-        "events": [[kind, timezone.localtime(at).date().isoformat()] for kind, at, _detail in events],
-        # Each reader's copy of the event texts (see the module's notes); keys are party ids as text (JSON).
+        "events": [
+            [kind, timezone.localtime(at).date().isoformat(), code, params or {}]
+            for kind, at, code, params, _detail in events
+        ],
+        # Each reader's copy of staff's words (see the module's notes); keys are party ids as text (JSON).
         "details": {
-            str(p.id): [scrub(detail, parties, viewer_id=p.id) for _kind, _at, detail in events]
+            str(p.id): [scrub(detail, parties, viewer_id=p.id, keep=keep) for *_event, detail in events]
             for p in parties
         },
     }

@@ -18,6 +18,7 @@ from intake.models import PublicProgress
 from payments.models import Payout
 from payments.services import cancel_payout
 
+from .closing import settle_money
 from .money import pay_in
 from .test_progress import APPLICANT_ID, World, make_world
 
@@ -36,10 +37,12 @@ def ask(client, world: World) -> dict:  # type: ignore[no-untyped-def]
     return response.json()
 
 
-def test_a_query_of_a_case_with_its_snapshot_is_one_statement(client, world, django_assert_num_queries):
+def test_a_query_of_a_case_with_its_snapshot_is_two_statements(client, world, django_assert_num_queries):
     first = ask(client, world)  # builds the snapshot
     assert PublicProgress.objects.filter(case=world.case).exists()
-    with django_assert_num_queries(1):
+    # One reads the block, the code's hash and the snapshot; the second looks again for a block that
+    # failures running alongside may have made meanwhile (intake.progress.query, issue 12 point 9).
+    with django_assert_num_queries(2):
         again = ask(client, world)
     again.pop("token"), first.pop("token")
     assert again == first
@@ -121,6 +124,7 @@ def _node_type_renamed(world: World) -> Callable[[dict], bool]:
 
 
 def _case_closed(world: World) -> Callable[[dict], bool]:
+    settle_money(world.case)  # a case with money in its account cannot close
     close_case(actor=world.judge, case=world.case, closure=Case.Closure.PERFORMED)
     return lambda shown: shown["stage_code"] == "closed" and shown["next_step"] is None
 

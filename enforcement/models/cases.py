@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import eventtexts
 from .org import Court, Team
 
 
@@ -36,7 +38,7 @@ FIRST_ENFORCEMENT = "执"
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        FILED = "filed", _("Filed")
+        FILED = "filed", pgettext_lazy("case status", "Filed")
         CLOSED = "closed", _("Closed")
 
     class Closure(models.TextChoices):
@@ -286,8 +288,13 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     public = models.BooleanField(_("visible to parties"), default=False)
+    # What staff typed (a note, what was found): shown as typed, scrubbed of numbers for parties.
     detail = models.TextField(_("detail"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The system's words for the event, as a code and language-neutral parameters, put into words in the
+    # reader's language when shown (``enforcement.eventtexts``).
+    text_code = models.CharField(_("text code"), max_length=60, blank=True, default="")
+    text_params = models.JSONField(_("text parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -297,3 +304,8 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        """The system's words for the event in the active language ("" when it has none)."""
+        return eventtexts.text_of(self)

@@ -6,38 +6,82 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import closure as closure_rules
 from .. import roles
+from ..eventtexts import CASE_CLOSED
 from ..models import Case, CaseEvent
-from .deadlines import cancel_case_deadlines
+from .deadlines import end_case_deadlines
 from .events import record_event
 
 CLOSING_ROLES = (roles.JUDGE, roles.TEAM_LEAD, roles.SUPERVISOR)
 
 
-@transaction.atomic
-def close_case(*, actor: User, case: Case, closure: str, note: str = "") -> Case:
-    """Close a case with one of the legal closure modes; every clock still running on it is cancelled."""
+def require_closer(actor: roles.AnyUser, case: Case) -> None:
     roles.require_court_role(
         actor,
         case.court_id,
         *CLOSING_ROLES,
         message=_("Only the court's judges, team leads and supervisors close cases."),
     )
+
+
+def close_case(*, actor: User, case: Case, closure: str, note: str = "", confirm_steps: bool = False) -> Case:
+    """Close a case with one of the legal closure modes, losing nothing on the way.
+
+    In one transaction under the case's lock: refuse while anything is left on the case (money, payouts,
+    a detention: ``enforcement.closure`` blockers), while the mode's requirements are not met, or while
+    the mode has steps the user has not confirmed (``confirm_steps``: 执行完毕 releases the measures in
+    force); then do those steps, close the case, meet its whole-case limits (late if past due) and cancel
+    the clocks of steps no longer to be taken (clocks that outlive the case run on), and write the
+    timeline. Any refusal or failure on the way leaves everything as it was.
+    """
+    require_closer(actor, case)
     if closure not in Case.Closure.values:
         raise ValidationError({"closure": _("Choose how the case closes.")})
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status == Case.Status.CLOSED:
-        raise ValidationError(_("The case is already closed."))
-    locked.status, locked.closure, locked.closure_note = Case.Status.CLOSED, closure, note.strip()
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closure", "closure_note", "closed_at", "updated_at"])
-    cancel_case_deadlines(case=locked, actor=actor)
-    record_event(
-        case=locked,
-        kind=CaseEvent.Kind.CASE_CLOSED,
-        actor=actor,
-        public=True,
-        detail=locked.get_closure_display(),
-        data={"closure": closure},
-    )
+    with transaction.atomic():
+        # of=self: the case row only. Every writer of custody locks the case first as well, so a measure
+        # or detention cannot appear between the check and the commit; the money blockers lock the
+        # case account, which every money write locks first.
+        locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
+        if locked.status == Case.Status.CLOSED:
+            raise ValidationError(_("The case is already closed."))
+        _refuse_if_anything_is_left(locked, closure, confirm_steps=confirm_steps)
+        closure_rules.perform_steps(actor, locked, closure)
+        locked.status, locked.closure, locked.closure_note = Case.Status.CLOSED, closure, note.strip()
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "closure", "closure_note", "closed_at", "updated_at"])
+        met, cancelled = end_case_deadlines(case=locked, actor=actor)
+        record_event(
+            case=locked,
+            kind=CaseEvent.Kind.CASE_CLOSED,
+            actor=actor,
+            public=True,
+            text_code=CASE_CLOSED,
+            text_params={"closure": closure},
+            data={
+                "closure": closure,
+                "limits_met": [d.node_type.code for d in met if not d.met_late],
+                "limits_met_late": [d.node_type.code for d in met if d.met_late],
+                "clocks_cancelled": len(cancelled),
+            },
+        )
     return locked
+
+
+def _refuse_if_anything_is_left(case: Case, closure: str, *, confirm_steps: bool) -> None:
+    """One refusal naming everything at once: what is left, what the mode lacks, what needs confirming."""
+    errors: dict[str, list[str]] = {}
+    left = closure_rules.blockers_for(case, lock=True)
+    if left:
+        errors["left_on_case"] = [item.message for item in left]
+    missing = closure_rules.missing_for(case, closure)
+    if missing:
+        errors["closure"] = [item.message for item in missing]
+    steps = closure_rules.steps_for(case, closure)
+    if steps and not confirm_steps:
+        errors["confirm_steps"] = [
+            _("Closing this way also does the following; confirm it to close: %(steps)s")
+            % {"steps": "; ".join(item.message for item in steps)}
+        ]
+    if errors:
+        raise ValidationError(errors)
