@@ -200,10 +200,13 @@ class Fill:
         t = self.t
         execute(
             f"""
-            INSERT INTO {t["event"]} (case_id, kind, occurred_at, actor_id, public, detail, data)
-            SELECT c.id, 'case_filed', c.filed_at, NULL::integer, true, '', '{{}}'::jsonb FROM {t["case"]} c
+            INSERT INTO {t["event"]} (case_id, kind, occurred_at, actor_id, public, detail, data, text_code,
+                                      text_params)
+            SELECT c.id, 'case_filed', c.filed_at, NULL::integer, true, '', '{{}}'::jsonb, '', '{{}}'::jsonb
+            FROM {t["case"]} c
             UNION ALL
-            SELECT c.id, 'triaged', c.filed_at + interval '1 hour', NULL::integer, false, '', '{{}}'::jsonb
+            SELECT c.id, 'triaged', c.filed_at + interval '1 hour', NULL::integer, false, '',
+                   '{{}}'::jsonb, '', '{{}}'::jsonb
             FROM {t["case"]} c
             """
         )

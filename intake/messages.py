@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 
 from enforcement.models import Case, Party
 from enforcement.panels import CasePanel, register
+from enforcement.scrub import mask_numbers
 from enforcement.selectors import judges_the_case
 
 from . import appointments
 from .models import PartyMessage
 from .portal import PortalAccess, PortalSection, register_section
+from .progress_snapshot import public_numbers
 
 MESSAGE_MAX = 2000
 DAILY_LIMIT = 10
@@ -150,12 +152,15 @@ def mark_read_by_party(access: PortalAccess) -> int:
 
 
 def party_view_of(message: PartyMessage, case: Case) -> dict[str, Any]:
-    """A message as the party sees it: the author named for the public, never by login."""
+    """A message as the party sees it: the author named for the public, never by login; the court's words
+    with every phone, identity or account number blanked but the court's own service phones (the party's
+    own words are his)."""
+    body = message.body if message.from_party else mask_numbers(message.body, keep=public_numbers(case))
     return {
         "id": message.pk,
         "from_party": message.from_party,
         "author": "" if message.from_party else appointments.staff_name_for_party(message.author, case),
-        "body": message.body,
+        "body": body,
         "created_at": message.created_at,
         "read_at": message.read_at,
     }

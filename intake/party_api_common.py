@@ -17,11 +17,15 @@ PARTY_TOKEN = OpenApiParameter(
     required=True,
     description="The token `POST /api/v1/progress/` answered with.",
 )
-NO_TOKEN = OpenApiResponse(description="No token, or one that is wrong or has expired: query again.")
+NO_TOKEN = OpenApiResponse(
+    description="No token, or one that is wrong or has expired, or was given for a query code the court "
+    "has since replaced: query again."
+)
 
 
 def unauthorized() -> Response:
-    """The one answer to a missing, forged or expired party token (never cached: it is about a person)."""
+    """The one answer to a missing, forged or expired party token, or one whose query code was reissued
+    (never cached: it is about a person)."""
     message = _("Your access has expired or is not valid. Please query your case again.")
     return Response(
         error_body(message, "not_authenticated"),

@@ -2,6 +2,10 @@
 number and the query code, and remembered for a short while (a session for the pages, a signed token for
 the mini-program's API).
 
+Both remember the version of the query code the party proved himself with
+(``intake.querycode.code_version``) and check it on every request: a code reissued at the window ends
+every session and token opened with the old one, and the party proves himself again with the new code.
+
 The query itself, its throttle and what a proved party sees are ``intake.progress``.
 """
 
@@ -15,6 +19,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from enforcement.models import Case, Party
+
+from . import querycode
 
 SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.
@@ -36,6 +42,10 @@ class PortalAccess:
     def party_id(self) -> int:
         return self.party.pk
 
+    @property
+    def code_version(self) -> str:
+        return querycode.code_version(self.case.query_code_hash)
+
 
 class PartyRef(Protocol):
     """What a session or token remembers of a proved party: ``PortalAccess`` or a query's ``ProvedParty``."""
@@ -46,6 +56,9 @@ class PartyRef(Protocol):
     @property
     def party_id(self) -> int: ...
 
+    @property
+    def code_version(self) -> str: ...
+
 
 # --- The pages: a session -------------------------------------------------------------------------------
 
@@ -55,6 +68,7 @@ def start_session(request: HttpRequest, proved: PartyRef) -> None:
     request.session[SESSION_KEY] = {
         "case": proved.case_id,
         "party": proved.party_id,
+        "code": proved.code_version,
         "until": (timezone.now() + SESSION_AGE).isoformat(),
     }
 
@@ -69,38 +83,44 @@ def session_access(request: HttpRequest) -> PortalAccess | None:
         return None
     try:
         until = datetime.datetime.fromisoformat(data["until"])
-        case_id, party_id = int(data["case"]), int(data["party"])
+        case_id, party_id, version = int(data["case"]), int(data["party"]), str(data["code"])
     except (KeyError, TypeError, ValueError):
         return None
-    if until <= timezone.now():
+    access = _access(case_id, party_id, version) if until > timezone.now() else None
+    if access is None:  # expired, or the code was reissued: the party proves himself again
         end_session(request)
-        return None
-    return _access(case_id, party_id)
+    return access
 
 
-def _access(case_id: int, party_id: int) -> PortalAccess | None:
+def _access(case_id: int, party_id: int, code_version: str) -> PortalAccess | None:
+    """The party and his case, if the case still has the query code he proved himself with."""
     party = Party.objects.filter(pk=party_id, case_id=case_id).select_related("case__court").first()
-    return PortalAccess(party.case, party) if party is not None else None
+    if party is None or not querycode.code_version_matches(party.case.query_code_hash, code_version):
+        return None
+    return PortalAccess(party.case, party)
 
 
 # --- The API: a signed token -------------------------------------------------------------------------------
 
 
 def issue_token(proved: PartyRef) -> str:
-    return signing.dumps({"c": proved.case_id, "p": proved.party_id}, salt=_TOKEN_SALT, compress=True)
+    data = {"c": proved.case_id, "p": proved.party_id, "v": proved.code_version}
+    return signing.dumps(data, salt=_TOKEN_SALT, compress=True)
 
 
-def ids_from_token(token: str) -> tuple[int, int] | None:
-    """(case id, party id) from a valid, unexpired token; the rows are not read."""
+def ids_from_token(token: str) -> tuple[int, int, str] | None:
+    """(case id, party id, code version) from a valid, unexpired token; the rows are not read, so the
+    caller checks the code version (``intake.progress.proved_again`` or ``_access``)."""
     try:
         data = signing.loads(token, salt=_TOKEN_SALT, max_age=SESSION_AGE)
-        return int(data["c"]), int(data["p"])
+        return int(data["c"]), int(data["p"]), str(data["v"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
 
-def ids_from_header(request: HttpRequest) -> tuple[int, int] | None:
-    """(case id, party id) of an API request: the token of ``POST /api/v1/progress/`` in ``TOKEN_HEADER``."""
+def ids_from_header(request: HttpRequest) -> tuple[int, int, str] | None:
+    """(case id, party id, code version) of an API request: the token of ``POST /api/v1/progress/`` in
+    ``TOKEN_HEADER``."""
     token = request.headers.get(TOKEN_HEADER, "")
     return ids_from_token(token) if token else None
 

@@ -3,7 +3,7 @@
 ``POST /api/v1/progress/`` with ``number``, ``id_number`` and ``query_code`` (a POST, so identity numbers
 never land in URLs or access logs): the progress and a token; 404 with one body whatever was wrong; 429
 with Retry-After while throttled. ``GET /api/v1/progress/case/`` with the token in ``X-Party-Token``:
-the progress again, until the token expires.
+the progress again, until the token expires or the case's query code is reissued.
 """
 
 from typing import Any
@@ -52,7 +52,10 @@ class PublicEventOutput(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="label")
     date = serializers.DateField(source="on")
-    detail = serializers.CharField()
+    detail = serializers.CharField(
+        help_text="What happened, in the language asked for; then, on a new line, any words of the court's "
+        "staff, with phone, identity and account numbers blanked."
+    )
 
 
 class NextStepOutput(serializers.Serializer):
@@ -205,7 +208,8 @@ class ProgressCaseApi(APIView):
     )
     def get(self, request: Request) -> Response:
         ids = portal.ids_from_header(request)
-        shown = progress.progress_of(*ids) if ids is not None else None
+        proved = progress.proved_again(*ids) if ids is not None else None  # None: the code was reissued
+        shown = progress.render(proved.snapshot, proved.party_id) if proved is not None else None
         if shown is None:
             return unauthorized()
         return Response(progress_json(shown), headers={"Cache-Control": "no-store"})

@@ -16,16 +16,19 @@ Throttling
     looked at (a throttled client learns nothing, not even with the right code) and are not recorded,
     so they do not prolong the block. Successful queries never count as failures.
 
-    The client address is ``REMOTE_ADDR`` unless the setting ``TRUSTED_PROXY_COUNT`` (environment, default
-    0) says how many reverse proxies of our own stand in front of the application. With N > 0, the
-    address is the N-th entry of ``X-Forwarded-For`` counted from the right: each trusted proxy appends
-    the address it received the request from, so that entry was written by our outermost proxy, and
-    everything left of it is whatever the client sent (anyone can forge it, so it is never used). A
-    header with fewer than N entries did not pass through all our proxies: ``REMOTE_ADDR`` is used.
-    With 0, ``X-Forwarded-For`` is ignored; behind a reverse proxy every party then shares the proxy's
-    address and its limit. Set N exactly: too high lets clients choose their address (and escape the
-    per-address limit), too low puts everyone behind the proxy under one limit. An IPv6 client is
-    counted by its /64 network, which a single subscriber usually holds whole.
+    Under parallel requests the limits hold as they do one at a time. A failure is answered only once
+    it is recorded: under a lock of the address and one of the case number (``_record_failure``), the
+    running blocks are checked again, the attempt is inserted and the limits are counted, so the
+    failure that reaches a limit makes its block before the next failure of that key looks. A failure
+    that finds a block made meanwhile is refused (429) and not recorded. A success, which writes
+    nothing, checks for such a block once more before it is answered: otherwise "refused" would tell
+    a guesser that his guess was wrong, and guesses past the limit would be answered after all. So of
+    any number of queries at once, at most a limit's worth of failures is evaluated and answered; the
+    success path costs one more small statement, a failure a short transaction.
+
+    The client address is ``enforcement.clientaddress.client_address`` (``REMOTE_ADDR``, or with
+    ``TRUSTED_PROXY_COUNT`` = N > 0 the N-th ``X-Forwarded-For`` entry from the right; IPv6 by its /64),
+    the same address staff sign-in is throttled by.
 
     With 20 failures per case number a day and codes of 8 characters from 31 (31**8 ≈ 8.5·10^11),
     guessing one case's code takes about 8.5e11 / 2 / 20 ≈ 2·10^10 days on average.
@@ -36,28 +39,28 @@ What a party sees
     parties by name only (natural persons masked as courts publish them, 张三 → 张某, except the party
     asking). Nothing else about any party leaves here: no identity number, phone, address or agent, not
     even the party's own, since the page may be read on a shared phone. It is the case's snapshot
-    (``intake.progress_snapshot``) with labels in the asking party's language (``render``).
+    (``intake.progress_snapshot``) with labels and the events' texts in the asking party's language
+    (``render``).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-import ipaddress
 import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from enforcement import eventtexts
+from enforcement.clientaddress import client_address
 from enforcement.models import Case, CaseEvent, Party
 
 from . import querycode
@@ -65,7 +68,7 @@ from .casenumbers import normalize_case_number
 from .models import PublicProgress, QueryAttempt, QueryBlock
 from .progress_snapshot import current, masked_name, party_key, rebuild, snapshot_for
 
-__all__ = ["masked_name", "progress_of", "query", "render"]
+__all__ = ["client_address", "masked_name", "progress_of", "proved_again", "query", "render"]
 
 # --- Throttling ---------------------------------------------------------------------------------------------
 
@@ -77,6 +80,9 @@ DAY = datetime.timedelta(days=1)
 # Attempts are needed for the longest window only; older ones may go (``purge_attempts``).
 KEEP_ATTEMPTS = datetime.timedelta(days=2)
 _KEY_LENGTH = 60  # QueryAttempt.case_number_key and QueryBlock.key
+# Advisory-lock classes (PostgreSQL's two-key form), one per scope, so an address and a case number
+# never share a lock however their hashes fall; taken in this order, so two failures cannot deadlock.
+_LOCK_CLASSES: dict[str, int] = {QueryBlock.Scope.CLIENT: 8101, QueryBlock.Scope.CASE: 8102}
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,14 @@ LIMITS = (
 
 @dataclass(frozen=True)
 class ProvedParty:
-    """A party proved by a query: his case, himself, and the case's snapshot as it was read."""
+    """A party proved by a query: his case, himself, the case's snapshot as it was read, and the version
+    of the query code he proved himself with (``querycode.code_version``), which his token and session
+    carry so that a reissued code ends them."""
 
     case_id: int
     party_id: int
     snapshot: dict[str, Any]
+    code_version: str
 
 
 @dataclass(frozen=True)
@@ -116,29 +125,10 @@ class QueryOutcome:
         return max(1, math.ceil((self.blocked_until - (now or timezone.now())).total_seconds()))
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address failures are counted by (see the module's notes): REMOTE_ADDR, or with
-    ``TRUSTED_PROXY_COUNT`` = N > 0 the N-th X-Forwarded-For entry from the right; IPv6 by its /64."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if len(hops) >= trusted:
-            raw = hops[-trusted]
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return "0.0.0.0"  # noqa: S104 - not a bind address: the key of clients without a usable address
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
-
-
 def query(*, client_ip: str, number: str, id_number: str, query_code: str) -> QueryOutcome:
-    """One progress query, throttled: the block is checked before the credentials are evaluated.
+    """One progress query, throttled: the block is checked before the credentials are evaluated, and
+    the answer is given only once the failure is recorded under the keys' locks, or for a success once
+    no block has appeared meanwhile (module notes: "Under parallel requests").
 
     One statement reads the running block, the case's query-code hash and its snapshot
     (``_read_for_query``). The code is hashed even when there is no case, so a wrong number costs the
@@ -151,20 +141,38 @@ def query(*, client_ip: str, number: str, id_number: str, query_code: str) -> Qu
     if until is not None:
         return QueryOutcome(blocked_until=until)
     code_ok = querycode.query_code_matches(case_number=number, stored_hash=code_hash or "-", code=query_code)
-    proved = _prove(case_id, stored, id_number) if case_id is not None and code_ok else None
+    proved = _prove(case_id, stored, id_number, code_hash or "") if case_id is not None and code_ok else None
     if proved is None:  # only failures are recorded: a success never counts (module notes)
-        QueryAttempt.objects.create(client_ip=client_ip, case_number_key=key, succeeded=False, at=now)
-        _throttle_if_needed(client_ip=client_ip, number_key=key, now=now)
-    return QueryOutcome(proved=proved)
+        return QueryOutcome(blocked_until=_record_failure(client_ip=client_ip, number_key=key))
+    # A block made by failures that ran alongside this query refuses it too: otherwise a refusal would
+    # tell a guesser that his guess was wrong, and guesses past the limit would be answered after all.
+    until = _running_block(client_ip=client_ip, number_key=key, now=timezone.now())
+    return QueryOutcome(blocked_until=until) if until is not None else QueryOutcome(proved=proved)
 
 
-def _prove(case_id: int, stored: Any, id_number: str) -> ProvedParty | None:
+def _prove(case_id: int, stored: Any, id_number: str, code_hash: str) -> ProvedParty | None:
     snapshot = stored if current(stored) else rebuild(case_id)
     wanted = party_key(id_number)
     if snapshot is None or not wanted:
         return None
     party = next((p for p in snapshot["parties"] if p["key"] == wanted), None)
-    return ProvedParty(case_id, party["id"], snapshot) if party is not None else None
+    if party is None:
+        return None
+    return ProvedParty(case_id, party["id"], snapshot, querycode.code_version(code_hash))
+
+
+def proved_again(case_id: int, party_id: int, code_version: str) -> ProvedParty | None:
+    """The party a token remembers, if his case still has the query code he proved himself with.
+
+    One statement reads the case's code hash and its snapshot, so checking the code costs nothing more
+    than reading the progress: a code reissued since the token was given ends the token."""
+    code_hash, stored = _read_for_token(case_id)
+    if code_hash is None or not querycode.code_version_matches(code_hash, code_version):
+        return None
+    snapshot = stored if current(stored) else rebuild(case_id)
+    if snapshot is None or not any(p["id"] == party_id for p in snapshot["parties"]):
+        return None
+    return ProvedParty(case_id, party_id, snapshot, code_version)
 
 
 _QUERY_SQL = """
@@ -176,11 +184,18 @@ _QUERY_SQL = """
       LEFT JOIN {snapshot} p ON p.case_id = c.id
 """
 
+_CASE_CODE_SQL = """
+    SELECT c.query_code_hash, p.data
+      FROM {case} c
+      LEFT JOIN {snapshot} p ON p.case_id = c.id
+     WHERE c.id = %s
+"""
+
 
 @functools.cache
-def _query_sql() -> str:
+def _sql(template: str) -> str:
     tables = {"block": QueryBlock, "case": Case, "snapshot": PublicProgress}
-    return _QUERY_SQL.format(**{name: model._meta.db_table for name, model in tables.items()})
+    return template.format(**{name: model._meta.db_table for name, model in tables.items()})
 
 
 def _read_for_query(
@@ -191,11 +206,24 @@ def _read_for_query(
     when = connection.ops.adapt_datetimefield_value(now)
     params = [when, QueryBlock.Scope.CLIENT, client_ip, QueryBlock.Scope.CASE, key, number]
     with connection.cursor() as cursor:
-        cursor.execute(_query_sql(), params)
+        cursor.execute(_sql(_QUERY_SQL), params)
         until, case_id, code_hash, data = cursor.fetchone()
-    if isinstance(data, (str, bytes)):
-        data = json.loads(data)
-    return _aware(until), case_id, code_hash, data
+    return _aware(until), case_id, code_hash, _json(data)
+
+
+def _read_for_token(case_id: int) -> tuple[str | None, Any]:
+    """(the case's query-code hash, its snapshot), in one statement; (None, None) without the case."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_CASE_CODE_SQL), [case_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    return row[0], _json(row[1])
+
+
+def _json(data: Any) -> Any:
+    """A JSON column read by raw SQL: PostgreSQL decodes it; SQLite gives the text."""
+    return json.loads(data) if isinstance(data, (str, bytes)) else data
 
 
 def _aware(value: Any) -> datetime.datetime | None:
@@ -206,6 +234,35 @@ def _aware(value: Any) -> datetime.datetime | None:
     if parsed is None:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+
+
+def _running_block(*, client_ip: str, number_key: str, now: datetime.datetime) -> datetime.datetime | None:
+    """The end of the block running for this address or case number, if one runs."""
+    running = QueryBlock.objects.filter(
+        Q(scope=QueryBlock.Scope.CLIENT, key=client_ip) | Q(scope=QueryBlock.Scope.CASE, key=number_key),
+        until__gt=now,
+    )
+    until: datetime.datetime | None = running.aggregate(until=Max("until"))["until"]
+    return until
+
+
+def _record_failure(*, client_ip: str, number_key: str) -> datetime.datetime | None:
+    """Record one failure and block the address or number whose limit it reaches; the end of a block
+    found already running instead (a failure that ran alongside filled a limit first): then this one is
+    refused like any query of a blocked client and not recorded.
+
+    The address's and the number's locks are held from the check to the block, so of failures that
+    run at once no more are recorded, and answered, than a limit allows."""
+    with transaction.atomic():
+        _lock_key(QueryBlock.Scope.CLIENT, client_ip)
+        _lock_key(QueryBlock.Scope.CASE, number_key)
+        now = timezone.now()
+        until = _running_block(client_ip=client_ip, number_key=number_key, now=now)
+        if until is not None:
+            return until
+        QueryAttempt.objects.create(client_ip=client_ip, case_number_key=number_key, succeeded=False, at=now)
+        _throttle_if_needed(client_ip=client_ip, number_key=number_key, now=now)
+    return None
 
 
 def _throttle_if_needed(*, client_ip: str, number_key: str, now: datetime.datetime) -> None:
@@ -239,28 +296,25 @@ def _limit_reached(limit: Limit, key: str, now: datetime.datetime) -> tuple[int,
 def _block_once(
     *, scope: str, key: str, failures: int, until: datetime.datetime, now: datetime.datetime
 ) -> None:
-    """One block per episode: a running block of this address or number is lengthened, not repeated."""
-    with transaction.atomic():
-        _lock_key(scope, key)
-        running = QueryBlock.objects.filter(scope=scope, key=key, until__gt=now).order_by("-until").first()
-        if running is None:
-            QueryBlock.objects.create(scope=scope, key=key, failures=failures, blocked_at=now, until=until)
-        elif running.until < until:
-            running.until, running.failures = until, max(running.failures, failures)
-            running.save(update_fields=["until", "failures"])
+    """One block per episode: a running block of this address or number is lengthened, not repeated.
+    The caller holds the key's lock (``_record_failure``)."""
+    running = QueryBlock.objects.filter(scope=scope, key=key, until__gt=now).order_by("-until").first()
+    if running is None:
+        QueryBlock.objects.create(scope=scope, key=key, failures=failures, blocked_at=now, until=until)
+    elif running.until < until:
+        running.until, running.failures = until, max(running.failures, failures)
+        running.save(update_fields=["until", "failures"])
 
 
 def _lock_key(scope: str, key: str) -> None:
-    """Serialise block creation for one key, so two processes failing at once make one block.
+    """Serialise the failures of one address or case number until the transaction ends.
 
-    PostgreSQL: a transaction-level advisory lock on the key's hash. SQLite's transactions are
-    IMMEDIATE here (settings), so they are serialised already.
+    PostgreSQL: a transaction-level advisory lock on the key's hash, in the scope's class. SQLite's
+    transactions are IMMEDIATE here (settings), so they are serialised already.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"intake.query_block:{scope}:{key}"]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_CLASSES[scope], key])
 
 
 def purge_attempts(*, now: datetime.datetime | None = None) -> int:
@@ -286,7 +340,13 @@ class PublicEvent:
     kind: str
     label: str
     on: datetime.date
-    detail: str
+    text: str  # the system's words, in the reader's language
+    note: str  # staff's words, scrubbed for this reader
+
+    @property
+    def detail(self) -> str:
+        """What the party reads under the label: the system's words, then staff's, one per line."""
+        return "\n".join(part for part in (self.text, self.note) if part)
 
 
 @dataclass(frozen=True)
@@ -352,8 +412,14 @@ def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
         you=next(p for p in parties if p.is_you),
         parties=parties,
         events=[
-            PublicEvent(kind, str(event_labels.get(kind, kind)), datetime.date.fromisoformat(on), detail)
-            for (kind, on), detail in zip(snapshot["events"], details, strict=True)
+            PublicEvent(
+                kind,
+                str(event_labels.get(kind, kind)),
+                datetime.date.fromisoformat(on),
+                text=eventtexts.render(code, params),
+                note=note,
+            )
+            for (kind, on, code, params), note in zip(snapshot["events"], details, strict=True)
         ],
         next_step=(
             NextStep(step[0], datetime.date.fromisoformat(step[1]), step[2]) if step is not None else None

@@ -2,18 +2,22 @@
 
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.models import Party
+from enforcement import money
+from enforcement.models import Case, Party
 
 from . import identity
 
-MAX_AMOUNT = Decimal("999999999999.99")
+# The claim and the preservation go to these columns: an amount is at most what both hold.
+LARGEST_CASE_AMOUNT = min(
+    money.largest_amount(Case._meta.get_field(name)) for name in ("claim_amount", "preservation_amount")
+)
 
 
 @dataclass(frozen=True)
@@ -99,19 +103,7 @@ def normalize_phone(raw: str) -> str:
 
 
 def parse_amount(raw: object) -> Decimal:
-    """A positive amount of yuan with at most two decimal places; never goes through float."""
-    if isinstance(raw, float):
-        raise ValidationError(_('Send amounts as decimal strings, e.g. "12500.00".'), code="amount_type")
-    try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter an amount in yuan, e.g. 12500.00."), code="amount") from None
-    if not amount.is_finite():
-        raise ValidationError(_("Enter an amount in yuan, e.g. 12500.00."), code="amount")
-    if amount <= 0:
-        raise ValidationError(_("The amount must be greater than zero."), code="amount_positive")
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValidationError(_("An amount has at most two decimal places."), code="amount_places")
-    if amount > MAX_AMOUNT:
-        raise ValidationError(_("The amount is too large."), code="amount_max")
-    return amount.quantize(Decimal("0.01"))
+    """A positive amount of yuan with at most two decimal places, as every amount is read
+    (``enforcement.money.parse_amount``: full-width digits normalised, anything ambiguous refused, never
+    a float), and no more than the case's amount columns hold."""
+    return money.parse_amount(raw, largest=LARGEST_CASE_AMOUNT)

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from enforcement.models import Case
 from enforcement.roles import acting_user
 from enforcement.selectors import filing_courts, get_case_for_user
 
-from . import pdf, services
+from . import held_code, pdf, services
 from .forms import (
     ApplicantFormSet,
     ApplicationForm,
@@ -30,9 +29,9 @@ from .forms import (
 from .models import FirstInterview, NoticeDelivery
 from .selectors import notice_context
 
-# The query code stays readable on the filing clerk's session only until the acceptance notice is
-# handed over, and at most this long: it is stored nowhere else in clear.
-QUERY_CODE_SESSION_SECONDS = 2 * 60 * 60
+# The query code stays on the filing clerk's screens only until the acceptance notice is handed over,
+# and at most this long; it is held split between the session and a browser cookie (``held_code``).
+QUERY_CODE_SESSION_SECONDS = held_code.HOLD_SECONDS
 
 
 @login_required
@@ -55,9 +54,10 @@ def new_application(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            remember_query_code(request, filed.case.pk, filed.query_code)
             messages.success(request, _("Case %(number)s filed.") % {"number": filed.case.number})
-            return redirect("intake:filed", pk=filed.case.pk)
+            response = redirect("intake:filed", pk=filed.case.pk)
+            held_code.remember(request, response, filed.case.pk, filed.query_code)
+            return response
     context = {"form": form, "applicants": applicants, "respondents": respondents, "duplicates": duplicates}
     invalid = bool(form.errors) or any(
         fs.is_bound and fs.total_error_count() for fs in (applicants, respondents)
@@ -70,23 +70,12 @@ def _add_service_errors(form: ApplicationForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages_)
 
 
-def remember_query_code(request: HttpRequest, case_id: int, code: str) -> None:
-    request.session[f"query_code:{case_id}"] = [code, timezone.now().timestamp()]
-
-
 def recall_query_code(request: HttpRequest, case_id: int) -> str | None:
-    stored = request.session.get(f"query_code:{case_id}")
-    if not stored:
-        return None
-    code, issued = stored
-    if timezone.now().timestamp() - issued > QUERY_CODE_SESSION_SECONDS:
-        forget_query_code(request, case_id)
-        return None
-    return str(code)
+    return held_code.recall(request, case_id)
 
 
 def forget_query_code(request: HttpRequest, case_id: int) -> None:
-    request.session.pop(f"query_code:{case_id}", None)
+    held_code.forget(request, case_id)
 
 
 @login_required
@@ -164,15 +153,19 @@ def reissue_query_code(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as denied:
         messages.error(request, refusal_text(denied))
         return redirect("case-detail", pk=case.pk)
-    remember_query_code(request, case.pk, code)
     messages.success(request, _("A new query code was issued; the old one no longer works."))
-    return redirect("intake:filed", pk=case.pk)
+    response = redirect("intake:filed", pk=case.pk)
+    # Held for the filed page and the acceptance notice like a first code, never readable from the
+    # session store alone; the parties' sessions and tokens opened with the old code end by themselves
+    # (their code version no longer matches: ``intake.portal``).
+    held_code.remember(request, response, case.pk, code)
+    return response
 
 
 @login_required
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    existing = FirstInterview.objects.filter(case=case).prefetch_related("leads").first()
+    existing = FirstInterview.objects.filter(case=case).prefetch_related("leads", "risks").first()
     if existing is not None and existing.is_locked:
         return render(request, "intake/interview.html", {"case": case, "interview": existing, "locked": True})
     if request.method == "POST" and request.POST.get("action") == "lock":
@@ -191,7 +184,11 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
         values = {name: form.cleaned_data[name] for name in services.INTERVIEW_FIELDS}
         try:
             services.save_first_interview(
-                actor=acting_user(request.user), case=case, values=values, leads=lead_inputs
+                actor=acting_user(request.user),
+                case=case,
+                values=values,
+                leads=lead_inputs,
+                risks=form.cleaned_data["risks"],
             )
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, refusal_text(error))

@@ -187,7 +187,7 @@ class TestFirstInterview:
             "payout_bank_name": "中国工商银行乌海分行",
             "payout_account_name": "张三",
             "payout_account_number": "6222020000000000000",
-            "risks": "",
+            "risk_other": "",
             "leads-TOTAL_FORMS": "2",
             "leads-INITIAL_FORMS": "0",
             "leads-MIN_NUM_FORMS": "0",
@@ -243,7 +243,9 @@ class TestFirstInterview:
         clerk_client.post(url, self.interview_data(willingness="refuses"))
         assert FirstInterview.objects.get(case=case).willingness == "negotiate"
         with pytest.raises(services.ValidationError):
-            services.save_first_interview(actor=clerk, case=case, values={"risks": "x"}, leads=[])
+            services.save_first_interview(
+                actor=clerk, case=case, values={}, leads=[], risks=services.Risks(kinds=("obstruction",))
+            )
         with pytest.raises(services.ValidationError):
             services.lock_first_interview(actor=clerk, case=case)
         assert "6222020000000000000" in clerk_client.get(url).content.decode()

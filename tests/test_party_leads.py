@@ -77,6 +77,7 @@ def sign_in_as_party(client, access: PortalAccess) -> None:  # type: ignore[no-u
     session[portal.SESSION_KEY] = {
         "case": access.case.pk,
         "party": access.party.pk,
+        "code": access.code_version,
         "until": (timezone.now() + portal.SESSION_AGE).isoformat(),
     }
     session.save()
