@@ -106,3 +106,35 @@ class CourtAccountFactory(factory.django.DjangoModelFactory):
     sub_account_prefix = factory.LazyAttribute(
         lambda o: "".join(ch for ch in o.court.code if ch.isdigit())[-4:]
     )
+    # Opened long before any booking time the tests use: money booked before it is refused.
+    opened_on = datetime.date(2020, 1, 1)
+
+
+class FirstInterviewFactory(factory.django.DjangoModelFactory):
+    """A first-interview record written directly (recording one is tested through the service)."""
+
+    class Meta:
+        model = "intake.FirstInterview"
+
+    case = factory.SubFactory(CaseFactory)
+    interviewer = factory.SubFactory(UserFactory)
+    willingness = "unknown"
+
+
+class InterviewRiskFactory(factory.django.DjangoModelFactory):
+    """A risk of the first interview by kind; only "other" has a description."""
+
+    class Meta:
+        model = "intake.InterviewRisk"
+
+    interview = factory.SubFactory(FirstInterviewFactory)
+    kind = "obstruction"
+    detail = factory.LazyAttribute(lambda o: "被执行人年迈多病，行动不便" if o.kind == "other" else "")
+
+
+def api_token(user: Any) -> str:
+    """A fresh API token of ``user`` (django-rest-knox), for ``Authorization: Token <token>``."""
+    from knox.models import AuthToken
+
+    _instance, token = AuthToken.objects.create(user=user)
+    return token

@@ -9,7 +9,7 @@ from enforcement.models import Case, CaseEvent, Party
 from intake import querycode
 from intake.models import CaseNumberCounter
 
-from .factories import CaseFactory, PartyFactory, resident_id
+from .factories import CaseFactory, PartyFactory, api_token, resident_id
 from .payloads import application_payload
 
 URL = "/api/v1/cases/"
@@ -250,10 +250,8 @@ class TestPermissions:
         assert nothing_saved()
 
     def test_a_token_authenticates_the_api(self, client, clerk, court):
-        from rest_framework.authtoken.models import Token
 
-        token = Token.objects.create(user=clerk)
-        response = post(client, application_payload(), HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = post(client, application_payload(), HTTP_AUTHORIZATION=f"Token {api_token(clerk)}")
         assert response.status_code == 201
 
     def test_staff_of_another_court_get_a_404_for_a_case(self, client, court, outsider):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assignment import services as assignment
@@ -27,7 +26,7 @@ from custody.models import Detention, Fine, FoundAsset, Measure, SearchInquiry
 from enforcement.models import Case
 from payments.models import LedgerEntry
 
-from .factories import UserFactory
+from .factories import UserFactory, api_token
 from .money import money_case, pay_in
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +36,7 @@ API = "/api/v1"
 
 def api(user) -> APIClient:  # type: ignore[no-untyped-def]
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
