@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in notifications (SITE_URL) point where `make run` serves; a server listening on every address
+# (0.0.0.0 or ::) is linked as 127.0.0.1: set SITE_URL to the address others reach it at.
+LINK_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint install messages clean
@@ -20,17 +23,50 @@ install: $(STAMP)
 
 ## run: the embedded default (SQLite under var/, Celery on the filesystem broker) with demo data.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(LINK_HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  Enforcement service center: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@echo "  Enforcement service center: $(SITE_URL)/   (API docs: $(SITE_URL)/api/docs/)"
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
 ## test: the whole suite; what this machine cannot run (PostgreSQL, Redis, a browser) is listed as skipped.
+## `make test TEST_TODAY=2026-12-31` runs it with the clock set to that day, 10:00 in Beijing (or to a time:
+## TEST_TODAY=2026-12-31T23:50:00+08:00); without TEST_TODAY the clock is the real one (tests/conftest.py).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_TODAY="$(TEST_TODAY)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The days CI also runs the date-sensitive tests at: a Wednesday (three-day limits end on a weekend), the
+# last working day before National Day (also a Wednesday), 31 December, and a day of a year whose State
+# Council holiday notice is not loaded (2027-02-08, the third day of that year's Spring Festival).
+TEST_DATES ?= 2026-12-02 2026-09-30 2026-12-31 2027-02-08
+# The tests whose outcome can depend on the day: deadlines and the calendar, the scan, the queue and
+# assignment, payments, custody, the pages and the browser journeys, the parties' progress and the demo.
+DATE_TESTS ?= tests/test_dates.py tests/test_deadlines.py tests/test_calendar.py tests/test_scan.py \
+	tests/test_duedates_custody.py tests/test_custody_deadlines.py tests/test_payments_deadlines.py \
+	tests/test_assignment.py tests/test_assignment_api.py tests/test_assignment_pages.py \
+	tests/test_payments_services.py tests/test_payments_pages.py tests/test_payments_api.py \
+	tests/test_payments_checks.py tests/test_payments_statements.py \
+	tests/test_custody_services.py tests/test_custody_pages.py tests/test_custody_api.py \
+	tests/test_alert_pages.py tests/test_intake_pages.py tests/test_appointments.py \
+	tests/test_progress.py tests/test_progress_api.py tests/test_seed_demo.py \
+	tests/test_assignment_browser.py tests/test_custody_browser.py tests/test_payments_browser.py \
+	tests/test_browser.py
+
+.PHONY: test-dates
+## test-dates: the date-sensitive tests at each of TEST_DATES (`make -k -j2 -O test-dates`: two at a time).
+test-dates: $(addprefix test-at-,$(TEST_DATES))
+
+## test-at-DAY: the date-sensitive tests with the clock at DAY, e.g. `make test-at-2026-12-31`. Each day has
+## its own files under var/ and, on PostgreSQL, its own database (DATABASE_URL's name + _DAY), so days can
+## run at the same time.
+test-at-%: install
+	@echo "== the date-sensitive tests at $* =="
+	TEST_TODAY=$* VAR_DIR="$(CURDIR)/var/test-at-$*" \
+	$(if $(DATABASE_URL),DATABASE_URL="$(DATABASE_URL)_$(subst -,,$*)") \
+	$(BIN)/python -m pytest -q $(DATE_TESTS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,8 +2,12 @@
 
 Tests marked ``postgres``, ``redis``, ``browser`` or ``pdf`` are skipped with a reason on a machine that
 lacks the service, and fail in CI (``CI`` set), where every one of them must run.
+
+``TEST_TODAY`` (a date, ``2026-12-31``, or an aware time, ``2026-12-31T23:50:00+08:00``) runs the whole
+session with the clock set there: see ``pytest_configure``. Without it the clock is the real one.
 """
 
+import datetime
 import importlib
 import os
 import shutil
@@ -12,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from .factories import CourtFactory, UserFactory
@@ -38,6 +43,60 @@ def _pdf() -> bool:
         return False
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)  # noqa: S607
     return "Noto Sans CJK" in fonts.stdout
+
+
+# --- The clock --------------------------------------------------------------------------------------------
+
+TODAY_VARIABLE = "TEST_TODAY"
+# A date alone means this time of day at the court: office hours, well away from midnight.
+TODAY_TIME = datetime.time(10, 0)
+COURT_ZONE = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")  # China has no summer time
+_clock: time_machine.travel | None = None
+
+
+def chosen_now(value: str) -> datetime.datetime:
+    """The moment ``TEST_TODAY`` names: a date at 10:00 in Beijing, or an ISO time with its offset."""
+    try:
+        if "T" not in value and " " not in value:
+            return datetime.datetime.combine(datetime.date.fromisoformat(value), TODAY_TIME, COURT_ZONE)
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{TODAY_VARIABLE}={value!r}: give a date (2026-12-31) or a time (2026-12-31T23:50:00+08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{TODAY_VARIABLE}={value!r}: a time needs its offset, e.g. +08:00")
+    return moment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The whole session, collection included, runs at the chosen date, in every thread (time-machine
+    # patches the clock functions process-wide, so the live server of browser tests sees it too). The
+    # clock ticks from there, so timeouts and "a moment later" still work; a test that travels itself
+    # (time_machine.travel) wins inside its block. The database server's own clock is not moved: the
+    # application takes every time from Python (timezone.now), never from the database's NOW().
+    global _clock
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if value and _clock is None:
+        _clock = time_machine.travel(chosen_now(value), tick=True)
+        _clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _clock
+    if _clock is not None:
+        _clock.stop()
+        _clock = None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _clock is None:
+        return None
+    now = datetime.datetime.now(COURT_ZONE)
+    return f"clock: {TODAY_VARIABLE} set it to {now:%Y-%m-%d %H:%M %Z} ({now:%A})"
+
+
+# --- Services ---------------------------------------------------------------------------------------------
 
 
 REQUIREMENTS: dict[str, tuple[Callable[[], bool], str]] = {
@@ -144,7 +203,10 @@ REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0002_reference_data",
     "enforcement.migrations.0004_node_types_and_calendar",
     "enforcement.migrations.0007_team_kind_streams",
+    "enforcement.migrations.0014_deferral_deduction_rule",
+    "enforcement.migrations.0016_closure_meets_case_limits_and_terminate_round_wait",
     "assignment.migrations.0002_default_triage_rules",
+    "assignment.migrations.0003_triage_on_risk_kinds",
     "payments.migrations.0002_money_node_types",
     "custody.migrations.0002_custody_node_types",
     "custody.migrations.0003_measure_terms_outlive_the_case",
