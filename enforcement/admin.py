@@ -27,10 +27,12 @@ from .models import (
     Case,
     CaseEvent,
     CaseType,
+    ClosureRequirement,
     Court,
     CourtMembership,
     Deadline,
     Deduction,
+    DeductionRule,
     Extension,
     NodeType,
     OutboxMessage,
@@ -131,7 +133,17 @@ class CaseEventAdmin(admin.ModelAdmin):
     list_display = ["case", "kind", "occurred_at", "actor", "public"]
     list_filter = ["kind", "public"]
     search_fields = ["case__number"]
-    readonly_fields = ["case", "kind", "occurred_at", "actor", "public", "detail", "data"]
+    readonly_fields = [
+        "case",
+        "kind",
+        "occurred_at",
+        "actor",
+        "public",
+        "text_code",
+        "text_params",
+        "detail",
+        "data",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -376,16 +388,48 @@ class NodeTypeAdmin(SimpleHistoryAdmin):
         "responsible",
         "extendable",
         "outlives_case",
+        "met_on_closure",
         "is_active",
     ]
     search_fields = ["code", "name", "basis"]
     autocomplete_fields = ["court"]
 
 
+@admin.register(ClosureRequirement)
+class ClosureRequirementAdmin(SimpleHistoryAdmin):
+    """What a closure mode needs (终本: more than 3 months since filing). A row with a court replaces the
+    default (empty court) of the same mode and condition for that court; inactive, it switches it off."""
+
+    list_display = ["closure", "kind", "court", "months", "is_active"]
+    list_filter = ["closure", "kind", "court", "is_active"]
+    search_fields = ["basis"]
+    autocomplete_fields = ["court"]
+
+
+@admin.register(DeductionRule)
+class DeductionRuleAdmin(SimpleHistoryAdmin):
+    """How long a kind of deducted period may last (暂缓执行: 3 months, 3 more with approval). A row with a
+    court overrides the default for that court; a change applies to periods recorded afterwards."""
+
+    list_display = ["kind", "court", "months_without_approval", "additional_months", "basis"]
+    list_filter = ["kind", "court"]
+    search_fields = ["basis"]
+    autocomplete_fields = ["court"]
+
+
 class DeductionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Deduction
     extra = 0
-    fields = readonly_fields = ("kind", "start_date", "end_date", "reason", "approved_by", "recorded_at")
+    fields = readonly_fields = (
+        "kind",
+        "start_date",
+        "end_date",
+        "reason",
+        "approved_by",
+        "recorded_at",
+        "additional_months",
+        "additional_approved_by",
+    )
 
 
 class ExtensionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -438,7 +482,16 @@ class DeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Deduction)
 class DeductionAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["deadline", "kind", "start_date", "end_date", "approved_by", "recorded_at"]
+    list_display = [
+        "deadline",
+        "kind",
+        "start_date",
+        "end_date",
+        "approved_by",
+        "recorded_at",
+        "additional_months",
+        "additional_approved_by",
+    ]
     list_filter = ["kind"]
     search_fields = ["deadline__case__number", "reason"]
     list_select_related = ["deadline__node_type", "approved_by"]

@@ -5,11 +5,13 @@ filesystem transport, so it starts on any machine with Python. A deployment sets
 (PostgreSQL), ``CELERY_BROKER_URL`` (Redis), ``SECRET_KEY``, ``ALLOWED_HOSTS`` and leaves ``DEBUG`` off.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,12 +42,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "csp",
     "enforcement",
     "intake",
     "assignment",
@@ -56,16 +60,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "enforcement.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "enforcement.middleware.ApiBodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "enforcement.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a sign-in refused for lockout (enforcement/signin.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enforcement.urls"
@@ -151,6 +159,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Without one, every notification is refused; DEBUG has a demo secret so the demo can be tried.
 _DEV_BANK_SECRET = "demo-bank-webhook-secret"  # noqa: S105
 BANK_WEBHOOK_SECRET = env.str("BANK_WEBHOOK_SECRET", default=_DEV_BANK_SECRET if DEBUG else "")
+# A notification booked further in the future than this is refused (400): the bank's clock may run a
+# little ahead of ours, never by days (payments/bank_notifications.py).
+BANK_BOOKING_TOLERANCE_MINUTES = env.int("BANK_BOOKING_TOLERANCE_MINUTES", default=10)
 
 # --- Notifications --------------------------------------------------------------------------------
 # Links in notices point here: the address users reach the site at.
@@ -175,6 +186,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign-in throttling (django-axes, enforcement/signin.py): this many failures of one account, or
+# from one address, within the cool-off lock that account or address out until the cool-off has passed
+# since its last failure. Pages, admin and the API's token endpoint count together.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "enforcement.clientaddress.client_address"
+AXES_LOCKOUT_CALLABLE = "enforcement.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# API tokens (django-rest-knox, enforcement/api/auth.py): stored hashed, expire after this many hours,
+# revoked by POST /api/v1/auth/logout/.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env.int("API_TOKEN_HOURS", default=10)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+    "USER_SERIALIZER": None,
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +244,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 # Multipart API uploads (photos of a property lead: 3 files of 5 MB at most) stream to disk.
 API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=16 * 1024 * 1024)
+# How deep a JSON body may nest (enforcement/api/parsers.py): real requests nest a few levels;
+# deeper bodies are refused with a 400 before decoding, since Python's decoder recurses per level.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 # --- Security (on by default whenever DEBUG is off) -----------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -226,12 +263,38 @@ if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp 4) on every response: scripts and styles from this site only, or
+# inline with the request's nonce (``request.csp_nonce``); no plugins, frames or foreign form targets.
+# Data URIs are images Pico draws its icons with. The API docs relax it for their bundles
+# (enforcement/api/docs.py), and the browsable API for its inline styles (enforcement/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # A header-based class first: its authenticate_header makes an unauthenticated call a 401 with
+    # WWW-Authenticate (with SessionAuthentication first, DRF answers 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+    ],
+    # The JSON parser refuses deep nesting and NUL before decoding (enforcement/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "enforcement.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.PagePagination",
@@ -269,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "LedgerEntryKindEnum": "payments.models.LedgerEntry.Kind",
         "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
         "PartyMoneyKindEnum": "intake.portal_api.MONEY_KINDS",
+        "DeductionKindEnum": "enforcement.models.Deduction.Kind",
+        "ExtensionStatusEnum": "enforcement.models.Extension.Status",
     },
 }
 

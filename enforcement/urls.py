@@ -1,19 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
 from assignment import api as assignment_api
 from intake import api as intake_api
 from intake import lead_api, party_api, portal_api
 from payments import api as payments_api
 
-from . import alert_views, deadline_views, views
+from . import alert_views, closure_views, deadline_views, views
+from .api import auth as auth_api
+from .api import closure as closure_api
+from .api import deadlines as deadlines_api
+from .api import docs as api_docs
 
 api_v1: list[URLPattern | URLResolver] = [
     path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", intake_api.CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<int:pk>/interview/", intake_api.FirstInterviewApi.as_view(), name="api-case-interview"),
+    path(
+        "cases/<int:pk>/interview/lock/",
+        intake_api.LockFirstInterviewApi.as_view(),
+        name="api-case-interview-lock",
+    ),
+    path(
+        "cases/<int:pk>/notices/deliveries/",
+        intake_api.NoticeDeliveriesApi.as_view(),
+        name="api-case-notice-deliveries",
+    ),
+    path("cases/<int:pk>/close/", closure_api.CaseClosureApi.as_view(), name="api-case-close"),
     path("cases/<int:pk>/triage/", assignment_api.TriageApi.as_view(), name="api-case-triage"),
     path(
         "cases/<int:pk>/triage/override/",
@@ -27,7 +42,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/notes/", assignment_api.NotesApi.as_view(), name="api-case-notes"),
     path("assignments/bulk/", assignment_api.BulkAssignApi.as_view(), name="api-bulk-assign"),
     path("queue/", assignment_api.QueueApi.as_view(), name="api-queue"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", auth_api.SignInApi.as_view(), name="api-token"),
+    path("auth/logout/", auth_api.SignOutApi.as_view(), name="api-logout"),
+    path("auth/logout-all/", auth_api.SignOutAllApi.as_view(), name="api-logout-all"),
     path("progress/", portal_api.ProgressQueryApi.as_view(), name="api-progress"),
     path("progress/case/", portal_api.ProgressCaseApi.as_view(), name="api-progress-case"),
     path("bank/notifications/", payments_api.BankNotificationApi.as_view(), name="api-bank-notification"),
@@ -73,6 +90,31 @@ api_v1: list[URLPattern | URLResolver] = [
     path("progress/messages/", party_api.MessagesApi.as_view(), name="api-progress-messages"),
     path("slots/", party_api.SlotsApi.as_view(), name="api-slots"),
     path("slots/<int:pk>/withdraw/", party_api.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
+    path("deadlines/<int:pk>/", deadlines_api.DeadlineDetailApi.as_view(), name="api-deadline-detail"),
+    path(
+        "deadlines/<int:pk>/deductions/",
+        deadlines_api.DeadlineDeductionsApi.as_view(),
+        name="api-deadline-deductions",
+    ),
+    path("deductions/<int:pk>/end/", deadlines_api.EndDeductionApi.as_view(), name="api-deduction-end"),
+    path(
+        "deductions/<int:pk>/additional-period/",
+        deadlines_api.AdditionalPeriodApi.as_view(),
+        name="api-deduction-additional-period",
+    ),
+    path(
+        "deadlines/<int:pk>/extensions/",
+        deadlines_api.DeadlineExtensionsApi.as_view(),
+        name="api-deadline-extensions",
+    ),
+    path(
+        "extensions/<int:pk>/approve/",
+        deadlines_api.ApproveExtensionApi.as_view(),
+        name="api-extension-approve",
+    ),
+    path(
+        "extensions/<int:pk>/refuse/", deadlines_api.RefuseExtensionApi.as_view(), name="api-extension-refuse"
+    ),
     path("", include("custody.api_urls")),
 ]
 
@@ -81,7 +123,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
-    path("cases/<int:pk>/close/", deadline_views.close_case, name="case-close"),
+    path("cases/<int:pk>/close/", closure_views.close_case, name="case-close"),
     path(
         "cases/<int:pk>/deadlines/<int:deadline_id>/deductions/",
         deadline_views.add_deduction,
@@ -91,6 +133,11 @@ urlpatterns = [
         "cases/<int:pk>/deductions/<int:deduction_id>/end/",
         deadline_views.end_deduction,
         name="deduction-end",
+    ),
+    path(
+        "cases/<int:pk>/deductions/<int:deduction_id>/additional-period/",
+        deadline_views.approve_additional_period,
+        name="deduction-additional-period",
     ),
     path(
         "cases/<int:pk>/deadlines/<int:deadline_id>/extensions/",
@@ -120,7 +167,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("api/<path:rest>", views.api_not_found),
+    path("api/docs/", api_docs.swagger_ui, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
+    # Anything else under /api (the bare /api and /api/ included) is a 404 in the API's shape.
+    re_path(r"^api(?:/(?P<rest>.*))?$", views.api_not_found),
 ]

@@ -3,7 +3,8 @@
 from .alerts import Alert, InboxItem, OutboxMessage, SmsMessage
 from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party
-from .deadlines import Deadline, Deduction, Extension, NodeType
+from .closure import ClosureRequirement
+from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
@@ -14,10 +15,12 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseType",
+    "ClosureRequirement",
     "Court",
     "CourtMembership",
     "Deadline",
     "Deduction",
+    "DeductionRule",
     "Extension",
     "InboxItem",
     "NodeType",

@@ -48,11 +48,20 @@ from enforcement.models import (
 from enforcement.scan import scan_deadlines
 from enforcement.services.deadlines import recompute
 from intake import identity, querycode
-from intake.models import AppointmentSlot, FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+from intake.models import (
+    AppointmentSlot,
+    FirstInterview,
+    NoticeDelivery,
+    PropertyLead,
+    ReceivedMaterial,
+    RiskKind,
+)
 from intake.services import (
+    NO_RISKS,
     ApplicationInput,
     LeadInput,
     PartyInput,
+    Risks,
     file_case,
     lock_first_interview,
     record_notice_delivery,
@@ -329,7 +338,13 @@ WILLINGNESS_DETAIL = {
     FirstInterview.Willingness.UNREACHABLE: "被执行人电话无人接听，住所地无人。",
     FirstInterview.Willingness.UNKNOWN: "",
 }
-RISKS = ("被执行人可能转移财产", "被执行人长期在外地务工，下落不明", "被执行人另有多起执行案件", "")
+# Risks by kind, as the clerk ticks them (the last: none ticked, no risk).
+RISKS = (
+    Risks(kinds=(RiskKind.MOVING_PROPERTY,)),
+    Risks(kinds=(RiskKind.WHEREABOUTS_UNKNOWN,)),
+    Risks(kinds=(RiskKind.MANY_CREDITORS,)),
+    NO_RISKS,
+)
 LEAD_TEMPLATES: dict[str, tuple[str, ...]] = {
     PropertyLead.Kind.BANK_ACCOUNT: ("被执行人在{bank}开有账户，尾号{digits4}",),
     PropertyLead.Kind.REAL_ESTATE: ("乌海市{district}{street}{n}号住宅一套，登记在被执行人名下",),
@@ -348,6 +363,7 @@ class DemoCase:
 
     application: ApplicationInput
     interview: dict[str, object] | None = None
+    risks: Risks = NO_RISKS
     leads: tuple[LeadInput, ...] = ()
     lock_interview: bool = False
     notices: tuple[tuple[str, str, bool], ...] = ()  # (notice kind, method, acknowledged), to each applicant
@@ -759,7 +775,9 @@ def follow_up(case: Case, demo: DemoCase, clerk: User) -> None:
                 acknowledged=acknowledged,
             )
     if demo.interview is not None:
-        save_first_interview(actor=clerk, case=case, values=demo.interview, leads=demo.leads)
+        save_first_interview(
+            actor=clerk, case=case, values=demo.interview, leads=demo.leads, risks=demo.risks
+        )
         if demo.lock_interview:
             lock_first_interview(actor=clerk, case=case)
 
@@ -801,6 +819,8 @@ def demo_case(rng: random.Random, courts: dict[str, Court], today: datetime.date
     return DemoCase(
         application=application,
         interview=interview_values(rng, applicants[0]) if interview else None,
+        # Drawn right after the interview's other values, where the risks text used to be drawn.
+        risks=rng.choice(RISKS) if interview else NO_RISKS,
         leads=tuple(lead(rng) for _ in range(rng.randint(0, 3))) if interview else (),
         lock_interview=interview and rng.random() < 0.4,
         notices=notices(rng),
@@ -1019,7 +1039,6 @@ def interview_values(rng: random.Random, payee: PartyInput) -> dict[str, object]
         "payout_bank_name": rng.choice(BANKS),
         "payout_account_name": payee.name,
         "payout_account_number": "62" + "".join(str(rng.randrange(10)) for _ in range(17)),
-        "risks": rng.choice(RISKS),
     }
 
 
@@ -1060,6 +1079,8 @@ def seed_court_accounts(courts: dict[str, Court]) -> None:
                 "account_name": f"{spec.name}执行款专户",
                 "account_number": f"0603{prefix}0109300012",
                 "sub_account_prefix": prefix,
+                # Before the demo's two months of money: bookings before the opening are refused.
+                "opened_on": datetime.date(2020, 1, 1),
             },
         )
 
