@@ -30,5 +30,6 @@ def unauthorized() -> Response:
     return Response(
         error_body(message, "not_authenticated"),
         status=status.HTTP_401_UNAUTHORIZED,
-        headers={"Cache-Control": "no-store"},
+        # Every 401 names its scheme (RFC 9110): here the party token in its own header.
+        headers={"Cache-Control": "no-store", "WWW-Authenticate": f'{TOKEN_HEADER} realm="progress"'},
     )

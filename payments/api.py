@@ -135,7 +135,11 @@ class BankNotificationApi(generics.GenericAPIView):
         if not signature_valid(body, request.headers.get(SIGNATURE_HEADER, "")):
             logger.warning("bank notification refused: missing or wrong signature")
             message = _("The signature is missing or does not match the body.")
-            return Response(error_body(message, "bad_signature"), status=status.HTTP_401_UNAUTHORIZED)
+            return Response(
+                error_body(message, "bad_signature"),
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": f'{SIGNATURE_HEADER} realm="bank", algorithm="HMAC-SHA256"'},
+            )
         incoming = BankNotificationInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

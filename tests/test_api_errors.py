@@ -93,3 +93,13 @@ class TestNoCredentials:
     def test_a_session_still_signs_in(self, client, clerk):
         client.force_login(clerk)
         assert client.get("/api/v1/cases/").status_code == 200
+
+    def test_a_party_endpoint_without_its_token_names_the_party_token(self, client):
+        response = client.get("/api/v1/progress/case/", HTTP_ACCEPT_LANGUAGE="en")
+        assert_error(response, 401, "not_authenticated")
+        assert response["WWW-Authenticate"].startswith("X-Party-Token")
+
+    def test_a_bank_notification_without_its_signature_names_the_signature(self, client):
+        response = client.post("/api/v1/bank/notifications/", {}, content_type="application/json")
+        assert_error(response, 401, "bad_signature")
+        assert response["WWW-Authenticate"].startswith("X-Signature")
