@@ -45,9 +45,14 @@ def seed(**options: object) -> str:
     return out.getvalue()
 
 
+# Fewer than the command's default of 50: every test seeds anew, and the suite runs at four more dates in
+# CI. Twenty still cover every court, claim kind and stage the demo spreads its cases over.
+SEEDED_CASES = 20
+
+
 @pytest.fixture
 def seeded(db: None, debug: None) -> str:
-    return seed(cases=50)
+    return seed(cases=SEEDED_CASES)
 
 
 def counts() -> dict[str, int]:
@@ -97,7 +102,7 @@ def test_a_login_per_role(seeded: str) -> None:
 
 def test_cases_are_numbered_per_court_and_year(seeded: str) -> None:
     cases = list(Case.objects.select_related("court", "case_type"))
-    assert len(cases) == 50
+    assert len(cases) == SEEDED_CASES
     assert {case.court.code for case in cases} == {"蒙0302", "蒙0303", "蒙0304"}
     assert max(Court.objects.all(), key=lambda court: court.cases.count()).code == "蒙0302"
     sequences: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
@@ -114,7 +119,7 @@ def test_cases_are_numbered_per_court_and_year(seeded: str) -> None:
     for court in Court.objects.all():
         received = list(court.cases.order_by("year", "seq").values_list("received_on", flat=True))
         assert received == sorted(received)
-    assert len({case.title_case_number_key for case in cases}) == 50
+    assert len({case.title_case_number_key for case in cases}) == SEEDED_CASES
 
 
 def test_cases_have_valid_parties_and_claims(seeded: str) -> None:
@@ -145,7 +150,7 @@ def test_cases_have_valid_parties_and_claims(seeded: str) -> None:
 
 def test_window_follow_up(seeded: str) -> None:
     interviews = FirstInterview.objects.count()
-    assert 10 <= interviews <= 40
+    assert SEEDED_CASES // 5 <= interviews <= SEEDED_CASES * 4 // 5  # most, not all, cases have one
     assert 0 < FirstInterview.objects.filter(locked_at__isnull=False).count() < interviews
     assert PropertyLead.objects.exists()
     assert NoticeDelivery.objects.filter(kind=NoticeDelivery.Kind.ACCEPTANCE).exists()
@@ -157,7 +162,7 @@ def test_window_follow_up(seeded: str) -> None:
 
 def test_second_run_changes_nothing(seeded: str) -> None:
     before = counts()
-    output = seed(cases=50)
+    output = seed(cases=SEEDED_CASES)
     assert counts() == before
     assert "none filed now" in output
     assert signs_in("clerk", "demo1234")
@@ -176,7 +181,7 @@ def test_output_lists_the_logins(seeded: str) -> None:
     for username in LOGINS:
         assert any(line.split()[:1] == [username] and "demo1234" in line for line in lines), username
     assert "Window clerk" in seeded and "Administrator" in seeded
-    assert "Cases 案件: 50 " in seeded
+    assert f"Cases 案件: {SEEDED_CASES} " in seeded
 
 
 def test_number_of_cases_is_an_option(db: None, debug: None) -> None:
