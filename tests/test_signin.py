@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "pass-word-123"  # tests/factories.py: every user's password
 LIMIT = settings.AXES_FAILURE_LIMIT
 TOKEN = "/api/v1/auth/token/"
+TOKEN_TTL = datetime.timedelta(hours=10)  # settings.REST_KNOX["TOKEN_TTL"] by default: checked below
 
 
 def page_sign_in(client: Client, username: str, password: str, address: str = "10.0.0.1") -> Any:
@@ -117,7 +118,7 @@ class TestTheTokenEndpoint:
         body = response.json()
         assert set(body) == {"token", "expiry"}
         expiry = datetime.datetime.fromisoformat(body["expiry"])
-        assert expiry - timezone.now() <= settings.REST_KNOX["TOKEN_TTL"]
+        assert expiry - timezone.now() <= TOKEN_TTL
         stored = AuthToken.objects.get(user=clerk)
         assert body["token"] not in (stored.digest, stored.token_key)  # stored hashed, shown once
 
@@ -151,6 +152,10 @@ class TestTheTokenEndpoint:
         assert set(response.json()["errors"]) == {"username", "password"}
 
 
+def test_tokens_last_the_documented_ten_hours():
+    assert settings.REST_KNOX["TOKEN_TTL"] == TOKEN_TTL
+
+
 class TestTokens:
     def _token(self, client: Client, user: Any) -> str:
         return str(api_sign_in(client, user.username, PASSWORD).json()["token"])
@@ -158,7 +163,7 @@ class TestTokens:
     def test_a_token_works_until_it_expires(self, client, clerk):
         token = self._token(client, clerk)
         assert client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
-        after = timezone.now() + settings.REST_KNOX["TOKEN_TTL"] + datetime.timedelta(minutes=1)
+        after = timezone.now() + TOKEN_TTL + datetime.timedelta(minutes=1)
         with time_machine.travel(after):
             response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 401
