@@ -151,7 +151,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: `playwright install` cannot download browsers here. The flags keep it from
     # calling home on a closed network.
     return {
@@ -169,7 +169,7 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
+def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
@@ -217,52 +217,52 @@ REFERENCE_MIGRATIONS = (
 
 
 @pytest.fixture
-def court(db):  # type: ignore[no-untyped-def]
+def court(db):
     return CourtFactory(code="蒙0302", name="乌海市海勃湾区人民法院")
 
 
 @pytest.fixture
-def other_court(db):  # type: ignore[no-untyped-def]
+def other_court(db):
     return CourtFactory(code="蒙0303", name="乌海市海南区人民法院")
 
 
 @pytest.fixture
-def clerk(court):  # type: ignore[no-untyped-def]
+def clerk(court):
     return UserFactory(username="clerk", roles=["clerk"], courts=[court])
 
 
 @pytest.fixture
-def judge(court):  # type: ignore[no-untyped-def]
+def judge(court):
     return UserFactory(username="judge", roles=["judge"], courts=[court])
 
 
 @pytest.fixture
-def supervisor(court):  # type: ignore[no-untyped-def]
+def supervisor(court):
     return UserFactory(username="supervisor", roles=["supervisor"], courts=[court])
 
 
 @pytest.fixture
-def finance(court):  # type: ignore[no-untyped-def]
+def finance(court):
     return UserFactory(username="finance", roles=["finance"], courts=[court])
 
 
 @pytest.fixture
-def team_lead(court):  # type: ignore[no-untyped-def]
+def team_lead(court):
     return UserFactory(username="teamlead", roles=["team_lead"], courts=[court])
 
 
 @pytest.fixture
-def president(court):  # type: ignore[no-untyped-def]
+def president(court):
     return UserFactory(username="president", roles=["president"], courts=[court])
 
 
 @pytest.fixture
-def outsider(other_court):  # type: ignore[no-untyped-def]
+def outsider(other_court):
     """A clerk of another court: authenticated, with a role, but none of this court's business."""
     return UserFactory(username="outsider", roles=["clerk"], courts=[other_court])
 
 
 @pytest.fixture
-def stranger(db):  # type: ignore[no-untyped-def]
+def stranger(db):
     """An account with no role and no court."""
     return UserFactory(username="stranger", roles=[], courts=[])

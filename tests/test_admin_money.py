@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, court):  # type: ignore[no-untyped-def]
+def admin_client(client, court):
     admin = UserFactory(
         username="root", roles=["administrator"], courts=[court], is_staff=True, is_superuser=True
     )
@@ -24,13 +24,13 @@ def admin_client(client, court):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def payout(court, clerk, judge):  # type: ignore[no-untyped-def]
+def payout(court, clerk, judge):
     case = money_case(court, clerk, judge)
     pay_in(case, "100.00")
     return services.propose_payout(actor=judge, case=case, lines=[(case.applicants()[0], Decimal("60.00"))])
 
 
-def test_a_history_revert_of_a_payout_is_refused(admin_client, payout, team_lead):  # type: ignore[no-untyped-def]
+def test_a_history_revert_of_a_payout_is_refused(admin_client, payout, team_lead):
     services.decide_payout(actor=team_lead, payout=payout, approve=True)
     first = Payout.history.filter(id=payout.pk).order_by("history_date").first()
     url = reverse("admin:payments_payout_simple_history", args=[payout.pk, first.history_id])
@@ -40,7 +40,7 @@ def test_a_history_revert_of_a_payout_is_refused(admin_client, payout, team_lead
     assert Payout.objects.get(pk=payout.pk).status == Payout.Status.APPROVED
 
 
-def test_money_rows_cannot_be_added_changed_or_deleted(admin_client, payout):  # type: ignore[no-untyped-def]
+def test_money_rows_cannot_be_added_changed_or_deleted(admin_client, payout):
     entry = LedgerEntry.objects.first()
     assert admin_client.get(reverse("admin:payments_ledgerentry_add")).status_code == 403
     assert (

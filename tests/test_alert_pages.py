@@ -37,7 +37,7 @@ def march(day: int) -> datetime.datetime:
     return datetime.datetime(2026, 3, day, 10, tzinfo=SHANGHAI)
 
 
-def file_case(court, clerk, n: int, *, day: int, team=None, judge=None) -> Case:  # type: ignore[no-untyped-def]
+def file_case(court, clerk, n: int, *, day: int, team=None, judge=None) -> Case:
     """File on 2026-03-<day> and give the case its team and judge (the scan copies them into the alert)."""
     with time_machine.travel(march(day), tick=False):
         case = intake.file_case(
@@ -47,7 +47,7 @@ def file_case(court, clerk, n: int, *, day: int, team=None, judge=None) -> Case:
     return case
 
 
-def team(court, name: str, kind: str = "quick") -> Team:  # type: ignore[no-untyped-def]
+def team(court, name: str, kind: str = "quick") -> Team:
     return Team.objects.create(court=court, kind=TeamKind.objects.get(code=kind), name=name)
 
 
@@ -63,13 +63,13 @@ class World:
 
 
 @pytest.fixture
-def now():  # type: ignore[no-untyped-def]
+def now():
     with time_machine.travel(SCAN_AT, tick=False):
         yield SCAN_AT
 
 
 @pytest.fixture
-def world(now, court, other_court, clerk, judge, outsider) -> World:  # type: ignore[no-untyped-def]
+def world(now, court, other_court, clerk, judge, outsider) -> World:
     quick, ordinary = team(court, "速执一组"), team(court, "普执一组", "ordinary")
     judge2 = UserFactory(username="judge2", roles=["judge"], courts=[court])
     world = World(
@@ -86,12 +86,12 @@ def world(now, court, other_court, clerk, judge, outsider) -> World:  # type: ig
 
 
 @pytest.fixture
-def supervisor_client(client, supervisor):  # type: ignore[no-untyped-def]
+def supervisor_client(client, supervisor):
     client.force_login(supervisor)
     return client
 
 
-def rows(response) -> list[str]:  # type: ignore[no-untyped-def]
+def rows(response) -> list[str]:
     return [alert.case.number for alert in response.context["page"].object_list]
 
 
@@ -385,7 +385,7 @@ def test_the_warning_runs_to_the_last_day_of_the_year():
 # --- The inbox --------------------------------------------------------------------------------------------
 
 
-def inbox_item(user, title: str, *, minutes: int = 0, url: str = "/") -> InboxItem:  # type: ignore[no-untyped-def]
+def inbox_item(user, title: str, *, minutes: int = 0, url: str = "/") -> InboxItem:
     created = SCAN_AT + datetime.timedelta(minutes=minutes)
     return InboxItem.objects.create(user=user, title=title, url=url, created_at=created)
 

@@ -15,11 +15,11 @@ from .payloads import application_payload
 URL = "/api/v1/cases/"
 
 
-def post(client, payload, **headers):  # type: ignore[no-untyped-def]
+def post(client, payload, **headers):
     return client.post(URL, json.dumps(payload), content_type="application/json", **headers)
 
 
-def assert_error_shape(response) -> dict:  # type: ignore[no-untyped-def]
+def assert_error_shape(response) -> dict:
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
     assert body["message"]
@@ -31,7 +31,7 @@ def nothing_saved() -> bool:
 
 
 @pytest.fixture
-def api(client, clerk):  # type: ignore[no-untyped-def]
+def api(client, clerk):
     client.force_login(clerk)
     return client
 

@@ -52,7 +52,7 @@ def local(days: int, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 @pytest.fixture
-def team(court, team_lead, judge):  # type: ignore[no-untyped-def]
+def team(court, team_lead, judge):
     team = Team.objects.create(
         court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队", service_phone="0473-5550001"
     )
@@ -61,13 +61,13 @@ def team(court, team_lead, judge):  # type: ignore[no-untyped-def]
     return team
 
 
-def file(court, clerk, n: int) -> Filed:  # type: ignore[no-untyped-def]
+def file(court, clerk, n: int) -> Filed:
     filed = intake.file_case(actor=clerk, application=application(court, n))
     case = filed.case
     return Filed(case, filed.query_code, case.applicants()[0])
 
 
-def assigned(court, clerk, team_lead, judge, n: int) -> Filed:  # type: ignore[no-untyped-def]
+def assigned(court, clerk, team_lead, judge, n: int) -> Filed:
     filed = file(court, clerk, n)
     assignment.assign_case(actor=team_lead, case=filed.case, judge=judge)
     filed.case.refresh_from_db()
@@ -75,21 +75,21 @@ def assigned(court, clerk, team_lead, judge, n: int) -> Filed:  # type: ignore[n
 
 
 @pytest.fixture
-def first(court, clerk, team_lead, judge, team):  # type: ignore[no-untyped-def]
+def first(court, clerk, team_lead, judge, team):
     return assigned(court, clerk, team_lead, judge, 1)
 
 
 @pytest.fixture
-def second(court, clerk, team_lead, judge, team):  # type: ignore[no-untyped-def]
+def second(court, clerk, team_lead, judge, team):
     return assigned(court, clerk, team_lead, judge, 2)
 
 
-def publish(judge, court, *starts: datetime.datetime, minutes: int = 30) -> list[AppointmentSlot]:  # type: ignore[no-untyped-def]
+def publish(judge, court, *starts: datetime.datetime, minutes: int = 30) -> list[AppointmentSlot]:
     times = [appointments.SlotTime(s, s + datetime.timedelta(minutes=minutes)) for s in starts]
     return appointments.publish_slots(actor=judge, court=court, times=times, place="第三接待室")
 
 
-def staff(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
+def staff(client: Client, user) -> Client:
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
@@ -105,7 +105,7 @@ def party(filed: Filed, n: int) -> Client:
     return browser
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
@@ -586,7 +586,7 @@ def test_one_party_booking_two_slots_at_once_gets_one_booking(court, clerk, team
     assert Appointment.objects.filter(party=filed.applicant, cancelled_at__isnull=True).count() == 1
 
 
-def test_the_party_reads_the_confirmation_and_the_refusal_on_his_page(first, judge, court):  # type: ignore[no-untyped-def]
+def test_the_party_reads_the_confirmation_and_the_refusal_on_his_page(first, judge, court):
     slot, other = publish(judge, court, local(1, 9), local(1, 10))
     browser = party(first, 1)
     booked = browser.post(BOOK, {"slot": slot.pk, "topic": ""}, follow=True)

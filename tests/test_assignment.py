@@ -22,19 +22,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team_lead(court):  # type: ignore[no-untyped-def]
+def team_lead(court):
     return UserFactory(username="lead", roles=["team_lead"], courts=[court])
 
 
 @pytest.fixture
-def quick(court, team_lead):  # type: ignore[no-untyped-def]
+def quick(court, team_lead):
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
     TeamMembership.objects.create(team=team, user=team_lead, role="lead")
     return team
 
 
 @pytest.fixture
-def ordinary(court):  # type: ignore[no-untyped-def]
+def ordinary(court):
     return Team.objects.create(court=court, kind=TeamKind.objects.get(code="ordinary"), name="普执团队")
 
 
@@ -47,11 +47,11 @@ def judges(team: Team, count: int, capacity: int = 10, start: int = 1) -> list: 
     return made
 
 
-def file(court, clerk, n: int = 1, **overrides) -> Case:  # type: ignore[no-untyped-def]
+def file(court, clerk, n: int = 1, **overrides) -> Case:
     return intake.file_case(actor=clerk, application=application(court, n, **overrides)).case
 
 
-def interview(case: Case, clerk, willingness: str = "unknown", leads=(), risks=()) -> None:  # type: ignore[no-untyped-def]
+def interview(case: Case, clerk, willingness: str = "unknown", leads=(), risks=()) -> None:
     intake.save_first_interview(
         actor=clerk,
         case=case,
@@ -262,7 +262,7 @@ class TestAssignment:
 
 class TestWork:
     @pytest.fixture
-    def assigned(self, court, clerk, team_lead, quick):  # type: ignore[no-untyped-def]
+    def assigned(self, court, clerk, team_lead, quick):
         (judge_of_case,) = judges(quick, 1)
         case = file(court, clerk, claim_amount=Decimal("100.00"))
         services.assign_case(actor=team_lead, case=case)

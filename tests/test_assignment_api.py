@@ -22,20 +22,20 @@ QUEUE = "/api/v1/queue/"
 BULK = "/api/v1/assignments/bulk/"
 
 
-def case_url(case, action: str) -> str:  # type: ignore[no-untyped-def]
+def case_url(case, action: str) -> str:
     return f"/api/v1/cases/{case.pk}/{action}/"
 
 
-def post(client, url, payload=None):  # type: ignore[no-untyped-def]
+def post(client, url, payload=None):
     return client.post(url, json.dumps(payload or {}), content_type="application/json")
 
 
-def as_user(client, user):  # type: ignore[no-untyped-def]
+def as_user(client, user):
     client.force_login(user)
     return client
 
 
-def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
@@ -46,7 +46,7 @@ def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
 class World:
     """One court with a quick team (the judge, a second judge, a lead) and an ordinary team."""
 
-    def __init__(self, court, other_court, clerk, judge, supervisor, outsider):  # type: ignore[no-untyped-def]
+    def __init__(self, court, other_court, clerk, judge, supervisor, outsider):
         self.court, self.other_court = court, other_court
         self.clerk, self.judge, self.supervisor, self.outsider = clerk, judge, supervisor, outsider
         self.quick = Team.objects.create(
@@ -67,13 +67,13 @@ class World:
             TeamMembership.objects.create(team=team, user=user, role=role, capacity=10)
         self.n = 0
 
-    def file(self, court=None, **overrides) -> Case:  # type: ignore[no-untyped-def]
+    def file(self, court=None, **overrides) -> Case:
         self.n += 1
         court = court or self.court
         clerk = self.clerk if court == self.court else self.outsider
         return intake.file_case(actor=clerk, application=application(court, self.n, **overrides)).case
 
-    def assigned(self, judge=None, **overrides) -> Case:  # type: ignore[no-untyped-def]
+    def assigned(self, judge=None, **overrides) -> Case:
         case = self.file(**overrides)
         judge = judge or self.judge
         if judge == self.other_judge:
@@ -85,7 +85,7 @@ class World:
 
 
 @pytest.fixture
-def world(court, other_court, clerk, judge, supervisor, outsider):  # type: ignore[no-untyped-def]
+def world(court, other_court, clerk, judge, supervisor, outsider):
     return World(court, other_court, clerk, judge, supervisor, outsider)
 
 
@@ -126,7 +126,7 @@ class TestQueue:
         Deadline.objects.filter(case=a, node_type__code="ask_leads").update(status=Deadline.Status.NEARING)
         api = as_user(client, world.judge)
 
-        def ids(**params):  # type: ignore[no-untyped-def]
+        def ids(**params):
             body = api.get(QUEUE, params).json()
             assert body["counts"] == {"total": 2, "overdue": 1, "nearing": 1}
             return {row["id"] for row in body["results"]}

@@ -25,12 +25,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team_lead(court):  # type: ignore[no-untyped-def]
+def team_lead(court):
     return UserFactory(username="lead", roles=["team_lead"], courts=[court])
 
 
 @pytest.fixture
-def quick(court, team_lead, judge):  # type: ignore[no-untyped-def]
+def quick(court, team_lead, judge):
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
     TeamMembership.objects.create(team=team, user=team_lead, role="lead")
     TeamMembership.objects.create(team=team, user=judge, role="judge", capacity=60)
@@ -38,47 +38,47 @@ def quick(court, team_lead, judge):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ordinary(court, team_lead):  # type: ignore[no-untyped-def]
+def ordinary(court, team_lead):
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="ordinary"), name="普执团队")
     TeamMembership.objects.create(team=team, user=team_lead, role="lead")
     return team
 
 
 @pytest.fixture
-def second_judge(court, quick):  # type: ignore[no-untyped-def]
+def second_judge(court, quick):
     user = UserFactory(username="judge2", roles=["judge"], courts=[court])
     TeamMembership.objects.create(team=quick, user=user, role="judge", capacity=60)
     return user
 
 
 @pytest.fixture
-def complex_judge(court, ordinary):  # type: ignore[no-untyped-def]
+def complex_judge(court, ordinary):
     user = UserFactory(username="judge3", roles=["judge"], courts=[court])
     TeamMembership.objects.create(team=ordinary, user=user, role="judge", capacity=60)
     return user
 
 
-def file(court, clerk, n: int = 1, **overrides) -> Case:  # type: ignore[no-untyped-def]
+def file(court, clerk, n: int = 1, **overrides) -> Case:
     return intake.file_case(actor=clerk, application=application(court, n, **overrides)).case
 
 
-def assigned(court, clerk, team_lead, n: int = 1, **overrides) -> Case:  # type: ignore[no-untyped-def]
+def assigned(court, clerk, team_lead, n: int = 1, **overrides) -> Case:
     case = file(court, clerk, n, **overrides)
     services.assign_case(actor=team_lead, case=case)
     case.refresh_from_db()
     return case
 
 
-def as_user(client, user):  # type: ignore[no-untyped-def]
+def as_user(client, user):
     client.force_login(user)
     return client
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-def count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -189,7 +189,7 @@ class TestDesk:
 # --- The judge's queue ------------------------------------------------------------------------------------
 
 
-def queue_numbers(response) -> list[str]:  # type: ignore[no-untyped-def]
+def queue_numbers(response) -> list[str]:
     return [c.number for c in response.context["page"].object_list]
 
 
@@ -282,7 +282,7 @@ class TestQueue:
 # --- The workbench: the assignment panel of the case page -------------------------------------------------
 
 
-def page_of(client, case: Case) -> str:  # type: ignore[no-untyped-def]
+def page_of(client, case: Case) -> str:
     response = client.get(reverse("case-detail", args=[case.pk]))
     assert response.status_code == 200
     return response.content.decode()

@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quick(court) -> Team:  # type: ignore[no-untyped-def]
+def quick(court) -> Team:
     return Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
 
 
-def judge_in(team: Team, username: str, family: str, given: str, *, capacity: int = 10, load: int = 0):  # type: ignore[no-untyped-def]
+def judge_in(team: Team, username: str, family: str, given: str, *, capacity: int = 10, load: int = 0):
     user = UserFactory(
         username=username, last_name=family, first_name=given, roles=["judge"], courts=[team.court]
     )
@@ -46,13 +46,13 @@ def judge_in(team: Team, username: str, family: str, given: str, *, capacity: in
     return user
 
 
-def file(court, clerk, n: int = 1) -> Case:  # type: ignore[no-untyped-def]
+def file(court, clerk, n: int = 1) -> Case:
     """A 1,000-yuan case with 申请人{n} as applicant: the simple stream, so the quick team takes it."""
     return intake.file_case(actor=clerk, application=application(court, n)).case
 
 
 @pytest.fixture
-def field(court, quick):  # type: ignore[no-untyped-def]
+def field(court, quick):
     """Six judges of the quick team: two who can take a case, four who cannot, each for another reason."""
     today = timezone.localdate()
     judges = {

@@ -50,7 +50,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
-def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:  # type: ignore[no-untyped-def]
+def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:
     with time_machine.travel(when, tick=False):
         return intake.file_case(actor=clerk, application=application(court, n)).case
 
@@ -69,12 +69,12 @@ def codes(deadline: Deadline) -> list[str]:
 
 
 @pytest.fixture
-def admin_user(db):  # type: ignore[no-untyped-def]
+def admin_user(db):
     return UserFactory(username="admin", roles=["administrator"], is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
-def administrator(db):  # type: ignore[no-untyped-def]
+def administrator(db):
     """An administrator by role only: not a superuser."""
     return UserFactory(username="calendar-admin", roles=["administrator"])
 
@@ -175,7 +175,7 @@ class TestLoadYearNotice:
             )
 
         assert year.year == 2027
-        assert year.deadlines_moved >= 1  # type: ignore[attr-defined]
+        assert year.deadlines_moved >= 1
         loaded = CalendarYear.objects.get(year=2027)
         assert loaded.source == CalendarYear.Source.NOTICE
         assert loaded.loaded_by == administrator
@@ -201,7 +201,7 @@ class TestLoadYearNotice:
         with time_machine.travel(at(2027, 3, 2), tick=False):
             year = load_year_notice(actor=administrator, year=2027, days=parse_notice(NOTICE_2027))
 
-        assert year.deadlines_moved == 2  # type: ignore[attr-defined]
+        assert year.deadlines_moved == 2
         assert assign_judge(case).due_date == D(2027, 3, 8)
         assert "year_not_loaded" not in codes(assign_judge(case))
         assert "year_not_loaded" not in codes(Deadline.objects.get(pk=limit.pk))
@@ -260,7 +260,7 @@ class TestCourtRestDay:
             )
 
         assert day.court == court and day.kind == REST
-        assert day.deadlines_moved == 1  # type: ignore[attr-defined]
+        assert day.deadlines_moved == 1
         assert assign_judge(ours).due_date == D(2026, 11, 24)
         assert "地方节日" in " ".join(words(assign_judge(ours)))
         assert assign_judge(theirs).due_date == D(2026, 11, 23)
@@ -349,7 +349,7 @@ class TestPermissions:
 
 class TestAdmin:
     @pytest.fixture
-    def admin_page(self, client, admin_user):  # type: ignore[no-untyped-def]
+    def admin_page(self, client, admin_user):
         client.force_login(admin_user)
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return client

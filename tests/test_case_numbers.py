@@ -21,7 +21,7 @@ from intake.models import CaseNumberCounter
 from .factories import CourtFactory, UserFactory, resident_id, uscc
 
 
-def application(court, n: int, **overrides) -> services.ApplicationInput:  # type: ignore[no-untyped-def]
+def application(court, n: int, **overrides) -> services.ApplicationInput:
     fields = {
         "court": court,
         "applicants": [
@@ -96,7 +96,7 @@ def test_the_year_is_the_year_the_application_was_received(court, clerk):
 def test_a_filing_that_fails_after_its_number_was_allocated_leaves_no_gap(court, clerk, monkeypatch):
     services.file_case(actor=clerk, application=application(court, 1))
 
-    def crash(**kwargs):  # type: ignore[no-untyped-def]
+    def crash(**kwargs):
         raise RuntimeError("the server died halfway through filing")
 
     with monkeypatch.context() as patch:
@@ -109,7 +109,7 @@ def test_a_filing_that_fails_after_its_number_was_allocated_leaves_no_gap(court,
     assert CaseNumberCounter.objects.get(court=court).last_seq == 2
 
 
-def _file_concurrently(court, clerk, count: int) -> list[BaseException]:  # type: ignore[no-untyped-def]
+def _file_concurrently(court, clerk, count: int) -> list[BaseException]:
     errors: list[BaseException] = []
     barrier = threading.Barrier(count)
 

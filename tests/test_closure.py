@@ -40,7 +40,7 @@ TERMINATED_THIS_ROUND = Case.Closure.TERMINATED_THIS_ROUND
 
 
 @pytest.fixture(autouse=True)
-def closure_data(reference_data) -> None:  # type: ignore[no-untyped-def]
+def closure_data(reference_data) -> None:
     """The data migration's rows, in case a transactional test flushed them (it is idempotent)."""
     importlib.import_module(CLOSURE_DATA).forwards(apps, None)
 
@@ -58,14 +58,14 @@ def in_english() -> Iterator[None]:
 
 
 @pytest.fixture
-def case(court, clerk, team_lead, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, team_lead, judge):
     """Filed on Monday 2 March 2026, assigned to ``judge``: case limit 2 September, 终本 from 3 June."""
     make_teams(court, judge, team_lead)
     return file_assigned(court, clerk, team_lead, judge)
 
 
 @pytest.fixture
-def cash_case(case, judge):  # type: ignore[no-untyped-def]
+def cash_case(case, judge):
     """The case, with the applicant's payout account confirmed."""
     applicant = case.applicants()[0]
     PayeeAccount.objects.create(
@@ -82,7 +82,7 @@ def cash_case(case, judge):  # type: ignore[no-untyped-def]
 
 def refusal(**close: object) -> ValidationError:
     with pytest.raises(ValidationError) as refused:
-        close_case(**close)  # type: ignore[arg-type]
+        close_case(**close)
     return refused.value
 
 
@@ -389,7 +389,7 @@ class TestOnce:
 # --- The closing page ---------------------------------------------------------------------------------------
 
 
-def page(client, case: Case) -> str:  # type: ignore[no-untyped-def]
+def page(client, case: Case) -> str:
     response = client.get(reverse("case-close", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     return response.content.decode()

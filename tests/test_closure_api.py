@@ -34,7 +34,7 @@ CLOSURE_DATA = "enforcement.migrations.0016_closure_meets_case_limits_and_termin
 
 
 @pytest.fixture(autouse=True)
-def closure_data(reference_data) -> None:  # type: ignore[no-untyped-def]
+def closure_data(reference_data) -> None:
     importlib.import_module(CLOSURE_DATA).forwards(apps, None)
 
 
@@ -45,12 +45,12 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def case(court, clerk, team_lead, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, team_lead, judge):
     make_teams(court, judge, team_lead)
     return file_assigned(court, clerk, team_lead, judge)
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
@@ -60,11 +60,11 @@ def url(case: Case) -> str:
     return f"/api/v1/cases/{case.pk}/close/"
 
 
-def close(user, case: Case, **payload: Any) -> Any:  # type: ignore[no-untyped-def]
+def close(user, case: Case, **payload: Any) -> Any:
     return api(user).post(url(case), json.dumps(payload), content_type="application/json")
 
 
-def error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"} and body["message"]

@@ -22,18 +22,18 @@ CLOSURE_DATA = "enforcement.migrations.0016_closure_meets_case_limits_and_termin
 
 
 @pytest.fixture(autouse=True)
-def closure_data(reference_data) -> None:  # type: ignore[no-untyped-def]
+def closure_data(reference_data) -> None:
     """A transactional test starts from flushed tables: the reference data is put back, this one too."""
     importlib.import_module(CLOSURE_DATA).forwards(apps, None)
 
 
 @pytest.fixture
-def case(court, clerk, team_lead, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, team_lead, judge):
     make_teams(court, judge, team_lead)
     return file_assigned(court, clerk, team_lead, judge)
 
 
-def test_two_closing_the_same_case_at_once_close_it_once(case, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_two_closing_the_same_case_at_once_close_it_once(case, judge, team_lead):
     assert connection.vendor == "postgresql"
     closers = [(judge, Case.Closure.PERFORMED), (team_lead, Case.Closure.TERMINATED)]
 
@@ -54,7 +54,7 @@ def test_two_closing_the_same_case_at_once_close_it_once(case, judge, team_lead)
     assert limit.status == Deadline.Status.MET
 
 
-def test_the_same_closure_posted_twice_at_once_from_the_page_closes_once(case, judge):  # type: ignore[no-untyped-def]
+def test_the_same_closure_posted_twice_at_once_from_the_page_closes_once(case, judge):
     def post(_i: int) -> int:
         client = Client()
         client.force_login(judge)

@@ -82,7 +82,7 @@ class TestTheTemplates:
 
 class TestThePages:
     @pytest.fixture
-    def case(self, court, clerk, judge):  # type: ignore[no-untyped-def]
+    def case(self, court, clerk, judge):
         return money_case(court, clerk, judge)
 
     @pytest.mark.parametrize(

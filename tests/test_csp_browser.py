@@ -68,7 +68,7 @@ def violations(page: Page) -> Iterator[Violations]:
 
 
 @pytest.fixture
-def world(court, clerk, judge, team_lead, supervisor):  # type: ignore[no-untyped-def]
+def world(court, clerk, judge, team_lead, supervisor):
     money = money_case(court, clerk, judge)
     progress = make_world(court, clerk, team_lead, supervisor)
     return {"money": money, "progress": progress}

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
@@ -44,7 +44,7 @@ def post(client: APIClient, url: str, payload: Any = None) -> Any:
     return client.post(url, json.dumps(payload or {}), content_type="application/json")
 
 
-def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
@@ -52,7 +52,7 @@ def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
     return body
 
 
-def ok(response, status: int = 200) -> Any:  # type: ignore[no-untyped-def]
+def ok(response, status: int = 200) -> Any:
     assert response.status_code == status, response.content
     return response.json()
 
@@ -70,12 +70,12 @@ def now_iso(**delta: float) -> str:
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
 @pytest.fixture
-def other_case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def other_case(court, clerk, judge):
     """Another case of the same judge: its ids must not be usable on ``case``."""
     return money_case(court, clerk, judge)
 
@@ -94,7 +94,7 @@ def measure_payload(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def take(case: Case, judge, *, effective_on: datetime.date | None = None, **extra: Any) -> Measure:  # type: ignore[no-untyped-def]
+def take(case: Case, judge, *, effective_on: datetime.date | None = None, **extra: Any) -> Measure:
     """A freeze of a deposit recorded through the service (for tests of what comes after)."""
     data = {
         "kind": Measure.Kind.FREEZE_DEPOSIT,
@@ -119,7 +119,7 @@ def person(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def propose_detention(case: Case, judge, days: int = 7) -> Detention:  # type: ignore[no-untyped-def]
+def propose_detention(case: Case, judge, days: int = 7) -> Detention:
     return services.propose_detention(
         actor=judge,
         case=case,
@@ -130,7 +130,7 @@ def propose_detention(case: Case, judge, days: int = 7) -> Detention:  # type: i
     )
 
 
-def propose_fine(case: Case, judge, amount: str = "5000.00") -> Fine:  # type: ignore[no-untyped-def]
+def propose_fine(case: Case, judge, amount: str = "5000.00") -> Fine:
     return services.propose_fine(
         actor=judge,
         case=case,
@@ -139,7 +139,7 @@ def propose_fine(case: Case, judge, amount: str = "5000.00") -> Fine:  # type: i
     )
 
 
-def search_with_inquiry(case: Case, judge) -> SearchInquiry:  # type: ignore[no-untyped-def]
+def search_with_inquiry(case: Case, judge) -> SearchInquiry:
     search = services.request_search(
         actor=judge,
         case=case,
@@ -155,7 +155,7 @@ def search_with_inquiry(case: Case, judge) -> SearchInquiry:  # type: ignore[no-
 # --- Online searches ---------------------------------------------------------------------------------------
 
 
-def test_the_judge_sends_a_search_and_everyone_on_the_case_reads_it(case, judge, clerk):  # type: ignore[no-untyped-def]
+def test_the_judge_sends_a_search_and_everyone_on_the_case_reads_it(case, judge, clerk):
     payload = {
         "requested_on": today().isoformat(),
         "institutions": [{"kind": "bank", "name": "工商银行"}, {"kind": "vehicles", "name": "车管所"}],
@@ -172,7 +172,7 @@ def test_the_judge_sends_a_search_and_everyone_on_the_case_reads_it(case, judge,
     assert [s["id"] for s in listed] == [body["id"]]
 
 
-def test_a_reply_records_the_assets_found_and_one_becomes_a_measure(case, judge):  # type: ignore[no-untyped-def]
+def test_a_reply_records_the_assets_found_and_one_becomes_a_measure(case, judge):
     inquiry = search_with_inquiry(case, judge)
     respondent = case.respondents()[0]
     payload = {
@@ -208,13 +208,13 @@ def test_a_reply_records_the_assets_found_and_one_becomes_a_measure(case, judge)
     assert_error(post(api(judge), f"{API}/inquiries/{inquiry.pk}/reply/", payload), 400)
 
 
-def test_a_reply_with_nothing_found(case, judge):  # type: ignore[no-untyped-def]
+def test_a_reply_with_nothing_found(case, judge):
     inquiry = search_with_inquiry(case, judge)
     body = ok(post(api(judge), f"{API}/inquiries/{inquiry.pk}/reply/", {"replied_on": today().isoformat()}))
     assert body["reply"] == "nothing" and body["assets"] == []
 
 
-def test_search_input_is_checked(case, judge):  # type: ignore[no-untyped-def]
+def test_search_input_is_checked(case, judge):
     url = f"{API}/cases/{case.pk}/searches/"
     bank = [{"kind": "bank", "name": "工商银行"}]
     tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
@@ -229,7 +229,7 @@ def test_search_input_is_checked(case, judge):  # type: ignore[no-untyped-def]
     assert "institutions" in body["errors"]
 
 
-def test_a_reply_refuses_an_owner_of_another_case_and_a_date_in_the_future(case, other_case, judge):  # type: ignore[no-untyped-def]
+def test_a_reply_refuses_an_owner_of_another_case_and_a_date_in_the_future(case, other_case, judge):
     inquiry = search_with_inquiry(case, judge)
     url = f"{API}/inquiries/{inquiry.pk}/reply/"
     stranger_party = other_case.respondents()[0]
@@ -245,7 +245,7 @@ def test_a_reply_refuses_an_owner_of_another_case_and_a_date_in_the_future(case,
 # --- Measures ----------------------------------------------------------------------------------------------
 
 
-def test_the_judge_takes_a_measure_with_its_term_and_expiry_clock(case, judge, finance):  # type: ignore[no-untyped-def]
+def test_the_judge_takes_a_measure_with_its_term_and_expiry_clock(case, judge, finance):
     respondent = case.respondents()[0]
     payload = measure_payload(term_months=6, owner=respondent.pk)
     body = ok(post(api(judge), f"{API}/cases/{case.pk}/measures/", payload), 201)
@@ -269,7 +269,7 @@ def test_the_judge_takes_a_measure_with_its_term_and_expiry_clock(case, judge, f
     assert listed[0]["terms"][0]["explanation"] == term["explanation"]
 
 
-def test_a_term_longer_than_the_legal_maximum_is_refused(case, judge):  # type: ignore[no-untyped-def]
+def test_a_term_longer_than_the_legal_maximum_is_refused(case, judge):
     url = f"{API}/cases/{case.pk}/measures/"
     body = assert_error(post(api(judge), url, measure_payload(term_months=13)), 400)
     assert "12 months" in body["errors"]["term_months"][0]
@@ -280,7 +280,7 @@ def test_a_term_longer_than_the_legal_maximum_is_refused(case, judge):  # type: 
     assert Measure.objects.filter(case=case).count() == 1
 
 
-def test_measure_input_is_checked(case, other_case, judge):  # type: ignore[no-untyped-def]
+def test_measure_input_is_checked(case, other_case, judge):
     url = f"{API}/cases/{case.pk}/measures/"
     # Amounts are decimal strings: a JSON number never passes through a float.
     assert "amount" in assert_error(post(api(judge), url, measure_payload(amount=5000.5)), 400)["errors"]
@@ -313,7 +313,7 @@ def test_measure_input_is_checked(case, other_case, judge):  # type: ignore[no-u
     assert not Measure.objects.filter(case=case).exists()
 
 
-def test_unknown_fields_are_refused_not_ignored(case, judge):  # type: ignore[no-untyped-def]
+def test_unknown_fields_are_refused_not_ignored(case, judge):
     body = assert_error(
         post(api(judge), f"{API}/cases/{case.pk}/measures/", measure_payload(status="released")), 400
     )
@@ -339,7 +339,7 @@ def test_unknown_fields_are_refused_not_ignored(case, judge):  # type: ignore[no
     assert_error(api(judge).get(f"{API}/measures/expiring/", {"window": 3}), 400)
 
 
-def test_a_complex_case_needs_its_plan_before_a_measure_or_a_sanction(case, judge):  # type: ignore[no-untyped-def]
+def test_a_complex_case_needs_its_plan_before_a_measure_or_a_sanction(case, judge):
     case.stream = Case.Stream.COMPLEX
     case.save(update_fields=["stream"])
     url = f"{API}/cases/{case.pk}/measures/"
@@ -354,7 +354,7 @@ def test_a_complex_case_needs_its_plan_before_a_measure_or_a_sanction(case, judg
     ok(post(api(judge), url, measure_payload()), 201)
 
 
-def test_renewal_adds_a_term_and_release_ends_the_measure(case, judge):  # type: ignore[no-untyped-def]
+def test_renewal_adds_a_term_and_release_ends_the_measure(case, judge):
     measure = take(case, judge, term_months=6)
     body = ok(
         post(api(judge), f"{API}/measures/{measure.pk}/renew/", {"ruling_number": "（2026）蒙0302执1号之三"})
@@ -385,7 +385,7 @@ def test_renewal_adds_a_term_and_release_ends_the_measure(case, judge):  # type:
     )
 
 
-def test_the_money_of_a_deduction_is_linked_to_it(case, other_case, judge):  # type: ignore[no-untyped-def]
+def test_the_money_of_a_deduction_is_linked_to_it(case, other_case, judge):
     deduction = ok(
         post(
             api(judge),
@@ -413,7 +413,7 @@ def test_the_money_of_a_deduction_is_linked_to_it(case, other_case, judge):  # t
     assert_error(post(api(judge), url, {"entry": 2**70}), 400)
 
 
-def test_the_lists_of_measures_read_in_a_constant_number_of_queries(case, judge):  # type: ignore[no-untyped-def]
+def test_the_lists_of_measures_read_in_a_constant_number_of_queries(case, judge):
     client = api(judge)
 
     def queries(url: str) -> int:
@@ -435,7 +435,7 @@ def test_the_lists_of_measures_read_in_a_constant_number_of_queries(case, judge)
 # --- Expiring and lapsed -----------------------------------------------------------------------------------
 
 
-def test_the_expiring_list_shows_the_terms_ending_within_the_window(  # type: ignore[no-untyped-def]
+def test_the_expiring_list_shows_the_terms_ending_within_the_window(
     case, judge, supervisor, team_lead, president, finance, clerk
 ):
     soon = take(case, judge, effective_on=days_ago(20), term_months=1)
@@ -464,13 +464,13 @@ def test_the_expiring_list_shows_the_terms_ending_within_the_window(  # type: ig
         assert_error(api(user).get(f"{API}/measures/lapsed/"), 403)
 
 
-def test_the_expiring_list_stays_within_the_cases_one_may_see(case, judge, other_court):  # type: ignore[no-untyped-def]
+def test_the_expiring_list_stays_within_the_cases_one_may_see(case, judge, other_court):
     take(case, judge, effective_on=days_ago(20), term_months=1)
     elsewhere = UserFactory(username="judge-elsewhere", roles=["judge"], courts=[other_court])
     assert ok(api(elsewhere).get(f"{API}/measures/expiring/"))["count"] == 0
 
 
-def test_the_lapsed_list_shows_terms_that_ended_unrenewed(case, judge, supervisor):  # type: ignore[no-untyped-def]
+def test_the_lapsed_list_shows_terms_that_ended_unrenewed(case, judge, supervisor):
     old = take(case, judge, effective_on=days_ago(70), term_months=1)
     take(case, judge)
     assert services.flag_lapsed_measures() == 1
@@ -488,7 +488,7 @@ def test_the_lapsed_list_shows_terms_that_ended_unrenewed(case, judge, superviso
 # --- Detention ---------------------------------------------------------------------------------------------
 
 
-def test_a_detention_from_proposal_to_early_release(case, judge, president, clerk):  # type: ignore[no-untyped-def]
+def test_a_detention_from_proposal_to_early_release(case, judge, president, clerk):
     respondent = case.respondents()[0]
     proposed = ok(
         post(api(judge), f"{API}/cases/{case.pk}/detentions/", person(days=7, party=respondent.pk)), 201
@@ -521,7 +521,7 @@ def test_a_detention_from_proposal_to_early_release(case, judge, president, cler
     assert listed["id"] == pk and listed["status"] == "released"
 
 
-def test_a_detention_is_at_most_15_days(case, judge):  # type: ignore[no-untyped-def]
+def test_a_detention_is_at_most_15_days(case, judge):
     url = f"{API}/cases/{case.pk}/detentions/"
     assert "days" in assert_error(post(api(judge), url, person(days=16)), 400)["errors"]
     assert "days" in assert_error(post(api(judge), url, person(days=0)), 400)["errors"]
@@ -529,7 +529,7 @@ def test_a_detention_is_at_most_15_days(case, judge):  # type: ignore[no-untyped
     assert Detention.objects.filter(case=case).count() == 1
 
 
-def test_only_a_president_who_did_not_propose_decides_a_detention(case, court, judge, president, supervisor):  # type: ignore[no-untyped-def]
+def test_only_a_president_who_did_not_propose_decides_a_detention(case, court, judge, president, supervisor):
     detention = propose_detention(case, judge)
     for user in (judge, supervisor):
         assert_error(post(api(user), f"{API}/detentions/{detention.pk}/approve/"), 403)
@@ -551,7 +551,7 @@ def test_only_a_president_who_did_not_propose_decides_a_detention(case, court, j
     assert_error(post(api(president), f"{API}/detentions/{own.pk}/approve/"), 400)  # decided already
 
 
-def test_detention_times_are_aware_and_not_in_the_future(case, judge, president):  # type: ignore[no-untyped-def]
+def test_detention_times_are_aware_and_not_in_the_future(case, judge, president):
     detention = propose_detention(case, judge)
     url = f"{API}/detentions/{detention.pk}/"
     body = assert_error(post(api(president), url + "approve/", {"started_at": now_iso(hours=2)}), 400)
@@ -573,7 +573,7 @@ def test_detention_times_are_aware_and_not_in_the_future(case, judge, president)
 # --- Fines -------------------------------------------------------------------------------------------------
 
 
-def test_a_fine_is_proposed_with_its_detention_and_approved_by_the_president(case, judge, president, finance):  # type: ignore[no-untyped-def]
+def test_a_fine_is_proposed_with_its_detention_and_approved_by_the_president(case, judge, president, finance):
     detention = propose_detention(case, judge)
     payload = person(amount="20000.00", detention=detention.pk)
     body = ok(post(api(judge), f"{API}/cases/{case.pk}/fines/", payload), 201)
@@ -589,7 +589,7 @@ def test_a_fine_is_proposed_with_its_detention_and_approved_by_the_president(cas
     assert {(f["id"], f["status"]) for f in listed} == {(body["id"], "approved"), (other.pk, "refused")}
 
 
-def test_fine_input_and_approval_are_checked(case, other_case, court, judge, president):  # type: ignore[no-untyped-def]
+def test_fine_input_and_approval_are_checked(case, other_case, court, judge, president):
     url = f"{API}/cases/{case.pk}/fines/"
     for amount in ("-5.00", "0", 100, "1e3"):
         assert "amount" in assert_error(post(api(judge), url, person(amount=amount)), 400)["errors"]
@@ -617,7 +617,7 @@ def test_fine_input_and_approval_are_checked(case, other_case, court, judge, pre
 # --- Who may do what ---------------------------------------------------------------------------------------
 
 
-def test_clerks_and_finance_read_but_may_not_act(case, judge, clerk, finance):  # type: ignore[no-untyped-def]
+def test_clerks_and_finance_read_but_may_not_act(case, judge, clerk, finance):
     measure = take(case, judge)
     inquiry = search_with_inquiry(case, judge)
     detention = propose_detention(case, judge)
@@ -643,7 +643,7 @@ def test_clerks_and_finance_read_but_may_not_act(case, judge, clerk, finance):  
     assert measure.status == Measure.Status.IN_FORCE and len(measure.terms.all()) == 1
 
 
-def test_outsiders_learn_nothing_by_case_or_by_id(case, judge, president, outsider, stranger):  # type: ignore[no-untyped-def]
+def test_outsiders_learn_nothing_by_case_or_by_id(case, judge, president, outsider, stranger):
     measure = take(case, judge)
     inquiry = search_with_inquiry(case, judge)
     detention = propose_detention(case, judge)
@@ -674,7 +674,7 @@ def test_outsiders_learn_nothing_by_case_or_by_id(case, judge, president, outsid
     assert anonymous.get(f"{API}/measures/expiring/").status_code in (401, 403)
 
 
-def test_messages_follow_the_readers_language(case, judge):  # type: ignore[no-untyped-def]
+def test_messages_follow_the_readers_language(case, judge):
     client = api(judge)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     body = assert_error(post(client, f"{API}/cases/{case.pk}/detentions/", person(days=16)), 400)
@@ -684,7 +684,7 @@ def test_messages_follow_the_readers_language(case, judge):  # type: ignore[no-u
 # --- The schema --------------------------------------------------------------------------------------------
 
 
-def test_the_openapi_schema_describes_custody_without_warnings(capsys):  # type: ignore[no-untyped-def]
+def test_the_openapi_schema_describes_custody_without_warnings(capsys):
     GENERATOR_STATS.reset()
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert not GENERATOR_STATS, capsys.readouterr().err

@@ -51,13 +51,13 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def case(clock, court, clerk, team_lead, judge):  # type: ignore[no-untyped-def]
+def case(clock, court, clerk, team_lead, judge):
     make_teams(court, judge, team_lead)
     return file_assigned(court, clerk, team_lead, judge)
 
 
 @pytest.fixture
-def measure(case, judge) -> Measure:  # type: ignore[no-untyped-def]
+def measure(case, judge) -> Measure:
     """A freeze of six months from 2 March: last day 2 September, warned from 4 August."""
     taken = take(judge, case, term_months=6)
     assert taken.expires_on == D(2026, 9, 2)
@@ -190,7 +190,7 @@ class TestExpiryAlerts:
 
 class TestFamilyNoticeClock:
     @pytest.fixture
-    def detention(self, clock, case, judge, president) -> Detention:  # type: ignore[no-untyped-def]
+    def detention(self, clock, case, judge, president) -> Detention:
         return approve(president, propose(judge, case, days=10))
 
     def notice_clock(self, detention: Detention) -> Deadline:

@@ -61,7 +61,7 @@ def term_end(starts_after: datetime.date, months: int) -> datetime.date:
 
 
 @pytest.fixture
-def team(court, judge, team_lead):  # type: ignore[no-untyped-def]
+def team(court, judge, team_lead):
     quick = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
     TeamMembership.objects.create(team=quick, user=judge, role=TeamMembership.Role.JUDGE)
     TeamMembership.objects.create(team=quick, user=team_lead, role=TeamMembership.Role.LEAD)
@@ -70,7 +70,7 @@ def team(court, judge, team_lead):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def assistant(court, team):  # type: ignore[no-untyped-def]
+def assistant(court, team):
     user = UserFactory(username="assistant", roles=["assistant"], courts=[court])
     TeamMembership.objects.create(team=team, user=user, role=TeamMembership.Role.ASSISTANT)
     return user
@@ -87,11 +87,11 @@ def filed(court: Court, clerk: User, team_lead: User, judge: User, *, complex_st
 
 
 @pytest.fixture
-def case(court, clerk, team_lead, judge, team):  # type: ignore[no-untyped-def]
+def case(court, clerk, team_lead, judge, team):
     return filed(court, clerk, team_lead, judge)
 
 
-def as_user(client, user):  # type: ignore[no-untyped-def]
+def as_user(client, user):
     """Signed in, and reading English: the assertions on messages do not depend on the catalogue."""
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -103,23 +103,23 @@ def case_url(case: Case, **params: Any) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def page(client, user, case: Case, **params: Any) -> str:  # type: ignore[no-untyped-def]
+def page(client, user, case: Case, **params: Any) -> str:
     response = as_user(client, user).get(case_url(case, **params))
     assert response.status_code == 200
     return response.content.decode()
 
 
-def post(client, user, url: str, data: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def post(client, user, url: str, data: dict[str, Any] | None = None):
     response = as_user(client, user).post(url, data or {}, follow=True)
     assert response.status_code == 200
     return response
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-def errors_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def errors_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
 
 

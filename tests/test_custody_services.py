@@ -168,19 +168,19 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def teams(court, judge, team_lead):  # type: ignore[no-untyped-def]
+def teams(court, judge, team_lead):
     return make_teams(court, judge, team_lead)
 
 
 @pytest.fixture
-def assistant(court, teams):  # type: ignore[no-untyped-def]
+def assistant(court, teams):
     user = UserFactory(username="assistant", roles=["assistant"], courts=[court])
     TeamMembership.objects.create(team=teams[0], user=user, role=TeamMembership.Role.ASSISTANT)
     return user
 
 
 @pytest.fixture
-def other_judge(court, teams):  # type: ignore[no-untyped-def]
+def other_judge(court, teams):
     """A judge of the court's other team."""
     user = UserFactory(username="other-judge", roles=["judge"], courts=[court])
     TeamMembership.objects.create(team=teams[1], user=user, role=TeamMembership.Role.JUDGE)
@@ -188,7 +188,7 @@ def other_judge(court, teams):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def colleague(court, teams):  # type: ignore[no-untyped-def]
+def colleague(court, teams):
     """Another judge of the case's team (not the responsible one)."""
     user = UserFactory(username="colleague", roles=["judge"], courts=[court])
     TeamMembership.objects.create(team=teams[0], user=user, role=TeamMembership.Role.JUDGE)
@@ -196,12 +196,12 @@ def colleague(court, teams):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def case(clock, court, clerk, team_lead, judge, teams):  # type: ignore[no-untyped-def]
+def case(clock, court, clerk, team_lead, judge, teams):
     return file_assigned(court, clerk, team_lead, judge)
 
 
 @pytest.fixture
-def complex_case(clock, court, clerk, team_lead, judge, teams):  # type: ignore[no-untyped-def]
+def complex_case(clock, court, clerk, team_lead, judge, teams):
     return file_assigned(court, clerk, team_lead, judge, complex_stream=True)
 
 
@@ -1053,7 +1053,7 @@ class TestFines:
 
 
 @pytest.fixture
-def world(case, judge, president):  # type: ignore[no-untyped-def]
+def world(case, judge, president):
     """One of everything on the case, for trying every write as every persona."""
     found = search(judge, case)
     measure = take(judge, case)

@@ -115,7 +115,7 @@ def _at(day: str) -> time_machine.travel:
 
 
 @pytest.fixture
-def lead_and_team(court, judge):  # type: ignore[no-untyped-def]
+def lead_and_team(court, judge):
     lead = UserFactory(username="lead", roles=["team_lead"], courts=[court])
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
     TeamMembership.objects.create(team=team, user=lead, role="lead")
@@ -123,13 +123,13 @@ def lead_and_team(court, judge):  # type: ignore[no-untyped-def]
     return lead
 
 
-def _assigned(court, clerk, lead, n: int) -> Case:  # type: ignore[no-untyped-def]
+def _assigned(court, clerk, lead, n: int) -> Case:
     case = intake.file_case(actor=clerk, application=application(court, n)).case
     services.assign_case(actor=lead, case=case)
     return case
 
 
-def _queue(client, judge) -> list[int]:  # type: ignore[no-untyped-def]
+def _queue(client, judge) -> list[int]:
     client.force_login(judge)
     response = client.get(QUEUE)
     assert response.status_code == 200

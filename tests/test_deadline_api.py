@@ -41,13 +41,13 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 
 @pytest.fixture(autouse=True)
-def without_2027():  # type: ignore[no-untyped-def]
+def without_2027():
     CalendarDay.objects.filter(date__year=2027, court=None).delete()
     CalendarYear.objects.filter(year=2027).delete()
 
 
 @pytest.fixture
-def case(court, clerk, judge, team_lead) -> Case:  # type: ignore[no-untyped-def]
+def case(court, clerk, judge, team_lead) -> Case:
     """Filed on 2026-09-28, in the team of the judge (responsible) and the team lead: "assign a judge" ends
     2026-10-08, the case limit 2027-03-29."""
     with time_machine.travel(at(2026, 9, 28), tick=False):
@@ -89,7 +89,7 @@ class Api:
 
 
 @pytest.fixture
-def api(client) -> Api:  # type: ignore[no-untyped-def]
+def api(client) -> Api:
     return Api(client)
 
 
@@ -230,7 +230,7 @@ class TestAddDeduction:
 
 
 @pytest.fixture
-def running_deferral(api, case, supervisor) -> Deduction:  # type: ignore[no-untyped-def]
+def running_deferral(api, case, supervisor) -> Deduction:
     """暂缓执行 of the case limit from 2026-10-10, recorded by the supervisor: 3 months to 2027-01-10."""
     response = api.call(
         supervisor,
@@ -422,7 +422,7 @@ class TestRequestExtension:
 
 
 @pytest.fixture
-def requested(api, case, judge) -> Extension:  # type: ignore[no-untyped-def]
+def requested(api, case, judge) -> Extension:
     response = api.call(judge, "post", extensions_url(clock(case, "case_limit")), ASK, when=at(2027, 3, 1))
     assert response.status_code == 201, response.content
     return Extension.objects.get(pk=response.json()["id"])
@@ -506,7 +506,7 @@ class TestDecideExtension:
 # --- The schema -----------------------------------------------------------------------------------------
 
 
-def test_the_openapi_schema_documents_the_operations_and_their_errors(client):  # type: ignore[no-untyped-def]
+def test_the_openapi_schema_documents_the_operations_and_their_errors(client):
     schema = client.get("/api/schema/?format=json").json()
     paths = schema["paths"]
     for path in (

@@ -32,7 +32,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 def due(
     anchor: datetime.date, amount: int, unit: str = "days", working: bool = False, **kwargs
-) -> datetime.date:  # type: ignore[no-untyped-def]
+) -> datetime.date:
     result = compute_due_date(
         anchor=anchor,
         budget=Budget(amount, unit, working),
@@ -43,7 +43,7 @@ def due(
     return result.last_day
 
 
-def file_at(when: datetime.datetime, court, clerk, n: int = 1, **overrides) -> Case:  # type: ignore[no-untyped-def]
+def file_at(when: datetime.datetime, court, clerk, n: int = 1, **overrides) -> Case:
     with time_machine.travel(when, tick=False):
         return intake.file_case(actor=clerk, application=application(court, n, **overrides)).case
 
@@ -52,7 +52,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def in_english():  # type: ignore[no-untyped-def]
+def in_english():
     """The explanations are checked in English (the interface defaults to Chinese)."""
     with translation.override("en"):
         yield
@@ -330,7 +330,7 @@ class TestDeductions:
 
 class TestExtensions:
     @pytest.fixture
-    def president(self, court):  # type: ignore[no-untyped-def]
+    def president(self, court):
         return UserFactory(username="president", roles=["president"], courts=[court])
 
     def test_an_extension_approved_by_a_president_moves_the_limit(self, court, clerk, judge, president):

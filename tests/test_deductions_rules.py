@@ -41,7 +41,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 
 @pytest.fixture(autouse=True)
-def in_english_with_2027_as_in_the_package():  # type: ignore[no-untyped-def]
+def in_english_with_2027_as_in_the_package():
     """Messages in English; 2027 without its notice (as the chinesecalendar package has it today), so the
     case limits that end in 2027 have the same last day whatever the package learns."""
     CalendarDay.objects.filter(date__year=2027, court=None).delete()
@@ -50,13 +50,13 @@ def in_english_with_2027_as_in_the_package():  # type: ignore[no-untyped-def]
         yield
 
 
-def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:  # type: ignore[no-untyped-def]
+def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:
     with time_machine.travel(when, tick=False):
         return intake.file_case(actor=clerk, application=application(court, n)).case
 
 
 @pytest.fixture
-def case(court, clerk) -> Case:  # type: ignore[no-untyped-def]
+def case(court, clerk) -> Case:
     """Filed on Monday 2026-09-28: "assign a judge" ends 2026-10-08 (10-05 rolls off the National Day
     holiday), the case limit 2027-03-29 (03-28 is a Sunday)."""
     return file_at(at(2026, 9, 28), court, clerk)
@@ -76,7 +76,7 @@ def steps(deadline: Deadline, code: str) -> list[dict]:  # type: ignore[type-arg
 
 def deduct(
     actor, deadline: Deadline, kind: str, start: D, end: D | None, when: datetime.datetime
-) -> Deduction:  # type: ignore[no-untyped-def]
+) -> Deduction:
     with time_machine.travel(when, tick=False):
         return engine.add_deduction(
             actor=actor, deadline=deadline, kind=kind, start_date=start, end_date=end, reason="依法扣除"
@@ -98,7 +98,7 @@ def engine_due(anchor: D, amount: int, periods: list[DeductedPeriod], today: D) 
     return result.last_day, result.explanation
 
 
-def test_the_case_fixture_is_what_the_tests_say(case):  # type: ignore[no-untyped-def]
+def test_the_case_fixture_is_what_the_tests_say(case):
     assert clock(case, "assign_judge").due_date == D(2026, 10, 8)
     assert clock(case, "case_limit").due_date == D(2027, 3, 29)
 
@@ -169,7 +169,7 @@ class TestOverlappingPeriods:
     ),
     budget=st.integers(min_value=5, max_value=60),
 )
-def test_the_due_date_is_the_same_in_any_order_and_with_any_period_repeated(offsets, budget):  # type: ignore[no-untyped-def]
+def test_the_due_date_is_the_same_in_any_order_and_with_any_period_repeated(offsets, budget):
     anchor = D(2026, 3, 2)
     periods = [
         DeductedPeriod(
@@ -293,11 +293,11 @@ class TestPeriodsAfterTheLimitRanOut:
 
 
 @pytest.fixture
-def second_supervisor(court):  # type: ignore[no-untyped-def]
+def second_supervisor(court):
     return UserFactory(username="supervisor2", roles=["supervisor"], courts=[court])
 
 
-def running_deferral(case: Case, supervisor) -> Deduction:  # type: ignore[no-untyped-def]
+def running_deferral(case: Case, supervisor) -> Deduction:
     """A 暂缓执行 of the case limit from 2026-10-10: its 3 months end on 2027-01-10, 3 more on 2027-04-10."""
     return deduct(supervisor, clock(case, "case_limit"), DEFERRAL, D(2026, 10, 10), None, at(2026, 10, 10))
 
@@ -373,7 +373,7 @@ class TestDeferralLimits:
         assert deferral.additional_approved_by == president
         assert deferral.additional_approved_at == at(2027, 1, 5)
         assert deferral.latest_end == D(2027, 4, 10)
-        assert deferral.history.first().history_user == president  # type: ignore[union-attr]
+        assert deferral.history.first().history_user == president
         with time_machine.travel(at(2027, 1, 6), tick=False), pytest.raises(ValidationError):
             engine.approve_additional_period(actor=president, deduction=deferral, months=1, reason="再次")
 
@@ -439,8 +439,8 @@ class TestDeferralLimits:
             kind=DEFERRAL, court=court, months_without_approval=1, additional_months=0
         )
         other = CourtFactory(code="蒙0304", name="乌海市乌达区人民法院")
-        assert engine.deduction_rule_for(court, DEFERRAL).months_without_approval == 1  # type: ignore[union-attr]
-        assert engine.deduction_rule_for(other, DEFERRAL).months_without_approval == 3  # type: ignore[union-attr]
+        assert engine.deduction_rule_for(court, DEFERRAL).months_without_approval == 1
+        assert engine.deduction_rule_for(other, DEFERRAL).months_without_approval == 3
         deferral = running_deferral(case, supervisor)
         assert not deferral.may_get_additional_period  # the court allows no additional period
 

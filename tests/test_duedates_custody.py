@@ -34,7 +34,7 @@ def in_english(steps: list[dict]) -> list[str]:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def case(court):  # type: ignore[no-untyped-def]
+def case(court):
     return CaseFactory(court=court)
 
 

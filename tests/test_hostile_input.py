@@ -62,12 +62,12 @@ def post_json(client: Client, url: str, text: str | bytes, **extra: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def bank_secret(settings):  # type: ignore[no-untyped-def]
+def bank_secret(settings):
     settings.BANK_WEBHOOK_SECRET = SECRET
 
 
 @pytest.fixture
-def staff_api(client, clerk):  # type: ignore[no-untyped-def]
+def staff_api(client, clerk):
     client.force_login(clerk)
     return client
 

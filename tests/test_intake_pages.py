@@ -12,7 +12,7 @@ from intake.models import FirstInterview, NoticeDelivery, PropertyLead
 from .factories import resident_id, uscc
 
 
-def form_data(court, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def form_data(court, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "court": court.pk,
         "received_on": "2026-11-20",
@@ -47,7 +47,7 @@ def form_data(court, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def clerk_client(client, clerk):  # type: ignore[no-untyped-def]
+def clerk_client(client, clerk):
     client.force_login(clerk)
     return client
 
@@ -168,7 +168,7 @@ def test_another_courts_staff_get_a_404_for_every_case_page(client, court, clerk
     assert client.post(reverse("intake:reissue-query-code", args=[case.pk])).status_code == 404
 
 
-def _application(court, n):  # type: ignore[no-untyped-def]
+def _application(court, n):
     from .test_case_numbers import application
 
     return application(court, n)
@@ -201,7 +201,7 @@ class TestFirstInterview:
         return data
 
     @pytest.fixture
-    def case(self, court, clerk):  # type: ignore[no-untyped-def]
+    def case(self, court, clerk):
         return services.file_case(actor=clerk, application=_application(court, 1)).case
 
     def test_the_clerk_records_the_interview_with_property_leads(self, clerk_client, case):

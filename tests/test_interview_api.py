@@ -27,7 +27,7 @@ from .test_case_numbers import application
 pytestmark = pytest.mark.django_db
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
@@ -41,7 +41,7 @@ def post(client: APIClient, url: str, payload: Any = None) -> Any:
     return client.post(url, json.dumps(payload or {}), content_type="application/json")
 
 
-def refused(response, status: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def refused(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
@@ -49,7 +49,7 @@ def refused(response, status: int) -> dict[str, Any]:  # type: ignore[no-untyped
     return body
 
 
-def ok(response, status: int = 200) -> Any:  # type: ignore[no-untyped-def]
+def ok(response, status: int = 200) -> Any:
     assert response.status_code == status, response.content
     return response.json()
 
@@ -83,7 +83,7 @@ def record(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def case(court, clerk, judge) -> Case:  # type: ignore[no-untyped-def]
+def case(court, clerk, judge) -> Case:
     filed = services.file_case(actor=clerk, application=application(court, 1)).case
     filed.responsible_judge = judge
     filed.save(update_fields=["responsible_judge"])

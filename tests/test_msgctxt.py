@@ -56,7 +56,7 @@ def write_mo(path: Path, messages: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def own_catalogue(tmp_path, settings):  # type: ignore[no-untyped-def]
+def own_catalogue(tmp_path, settings):
     """A catalogue before the project's own: the two uses of "Claim" marked apart."""
     write_mo(
         tmp_path / "zh_Hans" / "LC_MESSAGES" / "django.mo",
@@ -70,7 +70,7 @@ def own_catalogue(tmp_path, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def desk_with_unmatched_money(client, court, finance):  # type: ignore[no-untyped-def]
+def desk_with_unmatched_money(client, court, finance):
     CourtAccountFactory(court=court)
     services.receive_money(
         incoming=services.IncomingMoney(

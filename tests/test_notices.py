@@ -22,14 +22,14 @@ KINDS = ["acceptance", "rights"]
 
 
 @pytest.fixture
-def court_with_address(court):  # type: ignore[no-untyped-def]
+def court_with_address(court):
     court.address = "内蒙古乌海市海勃湾区人民南路16号"
     court.service_phone = "0473-12368"
     court.save()
     return court
 
 
-def _file(  # type: ignore[no-untyped-def]
+def _file(
     clerk, court, *, applicant: str = "张三", respondent: str = "乌海市某某建材有限公司"
 ) -> services.FiledCase:
     application = services.ApplicationInput(
@@ -62,11 +62,11 @@ def _file(  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def filed(clerk, court_with_address):  # type: ignore[no-untyped-def]
+def filed(clerk, court_with_address):
     return _file(clerk, court_with_address)
 
 
-def _hold_query_code(client, filed: services.FiledCase) -> None:  # type: ignore[no-untyped-def]
+def _hold_query_code(client, filed: services.FiledCase) -> None:
     """What the intake form does after filing: the code held for the filing clerk (``intake.held_code``),
     masked in his session and its key in his browser."""
     session = client.session
@@ -91,7 +91,7 @@ def _pdf_url(case: Case, kind: str) -> str:
 
 def test_the_printable_acceptance_notice_shows_the_case_the_parties_the_amount_and_the_query_code(
     client, clerk, filed
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(clerk)
     _hold_query_code(client, filed)
 
@@ -113,7 +113,7 @@ def test_the_printable_acceptance_notice_shows_the_case_the_parties_the_amount_a
     assert "data-print" in html and "js/app.js" in html
 
 
-def test_the_amount_is_grouped_by_thousands_with_two_decimals_in_english_too(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_amount_is_grouped_by_thousands_with_two_decimals_in_english_too(client, clerk, filed):
     client.force_login(clerk)
 
     response = client.get(_notice_url(filed.case, "acceptance"), headers={"accept-language": "en"})
@@ -121,7 +121,7 @@ def test_the_amount_is_grouped_by_thousands_with_two_decimals_in_english_too(cli
     assert "125,000.50" in response.content.decode()
 
 
-def test_the_notice_is_a_standalone_document_without_external_resources(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_notice_is_a_standalone_document_without_external_resources(client, clerk, filed):
     client.force_login(clerk)
 
     html = client.get(_notice_url(filed.case, "acceptance")).content.decode()
@@ -135,7 +135,7 @@ def test_the_notice_is_a_standalone_document_without_external_resources(client, 
 
 def test_the_acceptance_notice_no_longer_shows_the_query_code_once_its_delivery_is_recorded(
     client, clerk, filed
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(clerk)
     _hold_query_code(client, filed)
     applicant = filed.case.parties.get(role=Party.Role.APPLICANT)
@@ -156,7 +156,7 @@ def test_the_acceptance_notice_no_longer_shows_the_query_code_once_its_delivery_
     assert "The query code was handed to you when the case was filed" in html
 
 
-def test_the_rights_notice_shows_the_case_number_the_time_limits_and_the_signature_line(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_rights_notice_shows_the_case_number_the_time_limits_and_the_signature_line(client, clerk, filed):
     client.force_login(clerk)
     _hold_query_code(client, filed)
 
@@ -175,21 +175,21 @@ def test_the_rights_notice_shows_the_case_number_the_time_limits_and_the_signatu
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_outsider_gets_404_for_the_notices_and_their_pdfs(client, outsider, filed, kind):  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_404_for_the_notices_and_their_pdfs(client, outsider, filed, kind):
     client.force_login(outsider)
 
     assert client.get(_notice_url(filed.case, kind)).status_code == 404
     assert client.get(_pdf_url(filed.case, kind)).status_code == 404
 
 
-def test_an_anonymous_visitor_is_sent_to_log_in(client, filed):  # type: ignore[no-untyped-def]
+def test_an_anonymous_visitor_is_sent_to_log_in(client, filed):
     response = client.get(_notice_url(filed.case, "acceptance"))
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-def test_an_unknown_notice_kind_is_404(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_an_unknown_notice_kind_is_404(client, clerk, filed):
     client.force_login(clerk)
 
     assert client.get(_notice_url(filed.case, "summons")).status_code == 404
@@ -197,7 +197,7 @@ def test_an_unknown_notice_kind_is_404(client, clerk, filed):  # type: ignore[no
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_names_containing_html_are_escaped_in_the_notice(client, clerk, court_with_address, kind):  # type: ignore[no-untyped-def]
+def test_names_containing_html_are_escaped_in_the_notice(client, clerk, court_with_address, kind):
     filed = _file(
         clerk, court_with_address, applicant="<script>alert(1)</script>", respondent="<b>某公司</b>"
     )
@@ -230,7 +230,7 @@ def _pdf_objects(content: bytes) -> bytes:
 
 @pytest.mark.pdf
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_notice_pdf_is_a_pdf_with_the_noto_cjk_font_embedded(client, clerk, filed, kind):  # type: ignore[no-untyped-def]
+def test_the_notice_pdf_is_a_pdf_with_the_noto_cjk_font_embedded(client, clerk, filed, kind):
     client.force_login(clerk)
 
     response = client.get(_pdf_url(filed.case, kind))
@@ -247,7 +247,7 @@ def test_the_notice_pdf_is_a_pdf_with_the_noto_cjk_font_embedded(client, clerk, 
 
 
 @pytest.mark.pdf
-def test_the_pdf_is_served_inline_under_a_percent_encoded_file_name(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_pdf_is_served_inline_under_a_percent_encoded_file_name(client, clerk, filed):
     client.force_login(clerk)
     case = filed.case
 
@@ -261,7 +261,7 @@ def test_the_pdf_is_served_inline_under_a_percent_encoded_file_name(client, cler
 
 
 @pytest.mark.pdf
-def test_the_pdf_names_the_case_in_its_title(client, clerk, filed):  # type: ignore[no-untyped-def]
+def test_the_pdf_names_the_case_in_its_title(client, clerk, filed):
     client.force_login(clerk)
 
     content = client.get(_pdf_url(filed.case, "acceptance")).content
@@ -274,7 +274,7 @@ def test_the_pdf_names_the_case_in_its_title(client, clerk, filed):  # type: ign
 
 def test_without_weasyprint_the_pdf_view_answers_503_with_a_link_to_the_printable_page(
     client, clerk, filed, monkeypatch
-):  # type: ignore[no-untyped-def]
+):
     def unavailable(html: str, *, base_url: str) -> bytes:
         raise pdf.PdfUnavailable("no Pango here")
 

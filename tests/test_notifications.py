@@ -111,7 +111,7 @@ def robot() -> Iterator[Robot]:
 # --- Data -------------------------------------------------------------------------------------------------
 
 
-def staff(username: str, role: str, court, mobile: str = "", **fields):  # type: ignore[no-untyped-def]
+def staff(username: str, role: str, court, mobile: str = "", **fields):
     user = UserFactory(username=username, roles=[role], courts=[court], **fields)
     if mobile:
         StaffProfile.objects.create(user=user, mobile=mobile)
@@ -119,18 +119,18 @@ def staff(username: str, role: str, court, mobile: str = "", **fields):  # type:
 
 
 @pytest.fixture
-def lead(court):  # type: ignore[no-untyped-def]
+def lead(court):
     return staff("lead", "team_lead", court, LEAD_MOBILE, email="lead@court.example")
 
 
-def make_team(court, kind: str = "ordinary", name: str = "普执一组", url: str = "", **members) -> Team:  # type: ignore[no-untyped-def]
+def make_team(court, kind: str = "ordinary", name: str = "普执一组", url: str = "", **members) -> Team:
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code=kind), name=name, webhook_url=url)
     for role, user in members.items():
         TeamMembership.objects.create(team=team, user=user, role=role)
     return team
 
 
-def file(court, clerk, n: int = 1, team: Team | None = None, judge=None) -> Case:  # type: ignore[no-untyped-def]
+def file(court, clerk, n: int = 1, team: Team | None = None, judge=None) -> Case:
     case = services.file_case(actor=clerk, application=application(court, n)).case
     Case.objects.filter(pk=case.pk).update(team=team, responsible_judge=judge)
     case.refresh_from_db()
@@ -154,7 +154,7 @@ def message(alert: Alert, channel: str) -> OutboxMessage:
     return OutboxMessage.objects.get(alert=alert, channel=channel)
 
 
-def deliver(alert: Alert, later: datetime.timedelta = datetime.timedelta(0), **kwargs):  # type: ignore[no-untyped-def]
+def deliver(alert: Alert, later: datetime.timedelta = datetime.timedelta(0), **kwargs):
     return notify.deliver_due_messages(now=alert.raised_at + later, **kwargs)
 
 

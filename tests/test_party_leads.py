@@ -35,7 +35,7 @@ LEADS_API = "/api/v1/progress/leads/"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:  # type: ignore[no-untyped-def]
+def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -49,7 +49,7 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 @pytest.fixture
-def case(court, clerk, judge) -> Case:  # type: ignore[no-untyped-def]
+def case(court, clerk, judge) -> Case:
     filed = file_case(actor=clerk, application=application(court, 1))
     filed.case.responsible_judge = judge
     filed.case.save(update_fields=["responsible_judge"])
@@ -57,22 +57,22 @@ def case(court, clerk, judge) -> Case:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def applicant(case) -> PortalAccess:  # type: ignore[no-untyped-def]
+def applicant(case) -> PortalAccess:
     return PortalAccess(case, case.applicants()[0])
 
 
 @pytest.fixture
-def respondent(case) -> PortalAccess:  # type: ignore[no-untyped-def]
+def respondent(case) -> PortalAccess:
     return PortalAccess(case, case.respondents()[0])
 
 
-def report(access: PortalAccess, *, detail: str = "被执行人在中国银行有存款", urgent: bool = False, files=()):  # type: ignore[no-untyped-def]
+def report(access: PortalAccess, *, detail: str = "被执行人在中国银行有存款", urgent: bool = False, files=()):
     return leads.submit_party_lead(
         access, kind="bank_account", detail=detail, urgent=urgent, files=list(files)
     )
 
 
-def sign_in_as_party(client, access: PortalAccess) -> None:  # type: ignore[no-untyped-def]
+def sign_in_as_party(client, access: PortalAccess) -> None:
     session = client.session
     session[portal.SESSION_KEY] = {
         "case": access.case.pk,
@@ -158,7 +158,7 @@ def test_a_file_of_exactly_five_megabytes_is_accepted(applicant):
 
 
 def test_the_files_written_are_removed_when_the_transaction_fails_later(applicant, media, monkeypatch):
-    def no_node(**kwargs):  # type: ignore[no-untyped-def]
+    def no_node(**kwargs):
         raise LookupError("no active node type")
 
     monkeypatch.setattr(leads, "open_deadline", no_node)
@@ -531,7 +531,7 @@ def test_a_token_of_a_party_removed_from_the_case_no_longer_works(client, applic
 # --- Two reports at once ------------------------------------------------------------------------------------
 
 
-def _two_reports_at_once_stay_within_the_limit(court, clerk) -> None:  # type: ignore[no-untyped-def]
+def _two_reports_at_once_stay_within_the_limit(court, clerk) -> None:
     case = file_case(actor=clerk, application=application(court, 1)).case
     access = PortalAccess(case, case.applicants()[0])
     for n in range(leads.DAILY_LIMIT - 1):

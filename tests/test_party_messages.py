@@ -29,17 +29,17 @@ LOGIN = "wf_login_7731"
 
 
 @pytest.fixture
-def judge(court):  # type: ignore[no-untyped-def]
+def judge(court):
     return UserFactory(username=LOGIN, first_name="芳", last_name="王", roles=["judge"], courts=[court])
 
 
 @pytest.fixture
-def first(court, clerk, team_lead, judge, team):  # type: ignore[no-untyped-def]
+def first(court, clerk, team_lead, judge, team):
     return assigned(court, clerk, team_lead, judge, 1)
 
 
 @pytest.fixture
-def team(court, team_lead, judge):  # type: ignore[no-untyped-def]
+def team(court, team_lead, judge):
     from enforcement.models import Team, TeamKind
 
     team = Team.objects.create(court=court, kind=TeamKind.objects.get(code="quick"), name="速执团队")
@@ -56,7 +56,7 @@ def case_page(filed: Filed) -> str:
     return reverse("case-detail", args=[filed.case.pk])
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 

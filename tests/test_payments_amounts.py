@@ -112,14 +112,14 @@ def test_the_largest_amount_comes_from_the_columns() -> None:
 
 
 @pytest.fixture
-def frozen():  # type: ignore[no-untyped-def]
+def frozen():
     with time_machine.travel(NOW, tick=True):
         yield
 
 
 @pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize(("typed", "amount"), NORMALISED[:7])
-def test_the_clerk_may_type_the_claim_in_full_width(client, clerk, court, typed, amount):  # type: ignore[no-untyped-def]
+def test_the_clerk_may_type_the_claim_in_full_width(client, clerk, court, typed, amount):
     client.force_login(clerk)
     response = client.post(reverse("intake:new"), form_data(court, claim_amount=typed))
     assert response.status_code == 302, response.context["form"].errors
@@ -128,7 +128,7 @@ def test_the_clerk_may_type_the_claim_in_full_width(client, clerk, court, typed,
 
 @pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize(("typed", "code"), HOSTILE)
-def test_a_hostile_claim_on_the_form_is_an_error_and_nothing_is_filed(client, clerk, court, typed, code):  # type: ignore[no-untyped-def]
+def test_a_hostile_claim_on_the_form_is_an_error_and_nothing_is_filed(client, clerk, court, typed, code):
     client.force_login(clerk)
     response = client.post(
         reverse("intake:new"), form_data(court, claim_amount=typed), HTTP_ACCEPT_LANGUAGE="en"
@@ -140,7 +140,7 @@ def test_a_hostile_claim_on_the_form_is_an_error_and_nothing_is_filed(client, cl
 
 @pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize(("typed", "amount"), NORMALISED)
-def test_the_api_reads_the_claim_the_same_way(client, clerk, court, typed, amount):  # type: ignore[no-untyped-def]
+def test_the_api_reads_the_claim_the_same_way(client, clerk, court, typed, amount):
     client.force_login(clerk)
     payload = application_payload(claim={"kind": "money", "amount": typed, "description": "货款"})
     response = client.post("/api/v1/cases/", json.dumps(payload), content_type="application/json")
@@ -150,7 +150,7 @@ def test_the_api_reads_the_claim_the_same_way(client, clerk, court, typed, amoun
 
 @pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize(("typed", "code"), HOSTILE)
-def test_a_hostile_claim_in_the_api_is_a_400_and_nothing_is_filed(client, clerk, court, typed, code):  # type: ignore[no-untyped-def]
+def test_a_hostile_claim_in_the_api_is_a_400_and_nothing_is_filed(client, clerk, court, typed, code):
     client.force_login(clerk)
     payload = application_payload(claim={"kind": "money", "amount": typed, "description": "货款"})
     response = client.post(
@@ -167,13 +167,13 @@ def test_a_hostile_claim_in_the_api_is_a_400_and_nothing_is_filed(client, clerk,
 
 
 @pytest.fixture
-def funded(court, clerk, judge):  # type: ignore[no-untyped-def]
+def funded(court, clerk, judge):
     case = money_case(court, clerk, judge)
     pay_in(case, "20000.00")
     return case
 
 
-def _propose_on_the_page(client, judge, case, typed: str):  # type: ignore[no-untyped-def]
+def _propose_on_the_page(client, judge, case, typed: str):
     client.force_login(judge)
     field = f"amount_{case.applicants()[0].pk}"
     url = reverse("payments:propose", args=[case.pk])
@@ -181,20 +181,20 @@ def _propose_on_the_page(client, judge, case, typed: str):  # type: ignore[no-un
 
 
 @pytest.mark.parametrize(("typed", "amount"), NORMALISED)
-def test_the_judge_may_type_a_payout_in_full_width(client, funded, judge, typed, amount):  # type: ignore[no-untyped-def]
+def test_the_judge_may_type_a_payout_in_full_width(client, funded, judge, typed, amount):
     _propose_on_the_page(client, judge, funded, typed)
     assert Payout.objects.get().amount == Decimal(amount)
 
 
 @pytest.mark.parametrize(("typed", "code"), HOSTILE)
-def test_a_hostile_payout_on_the_page_is_refused_in_words(client, funded, judge, typed, code):  # type: ignore[no-untyped-def]
+def test_a_hostile_payout_on_the_page_is_refused_in_words(client, funded, judge, typed, code):
     response = _propose_on_the_page(client, judge, funded, typed)
     errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
     assert errors and errors[0].startswith("Nothing was changed")
     assert not Payout.objects.exists()
 
 
-def _api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def _api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
@@ -203,7 +203,7 @@ def _api(user) -> APIClient:  # type: ignore[no-untyped-def]
 _keys = itertools.count(1)
 
 
-def _propose_in_the_api(judge, case, typed: str):  # type: ignore[no-untyped-def]
+def _propose_in_the_api(judge, case, typed: str):
     lines = [{"payee": case.applicants()[0].pk, "amount": typed}]
     return _api(judge).post(
         f"/api/v1/cases/{case.pk}/payouts/",
@@ -214,14 +214,14 @@ def _propose_in_the_api(judge, case, typed: str):  # type: ignore[no-untyped-def
 
 
 @pytest.mark.parametrize(("typed", "amount"), NORMALISED)
-def test_the_money_api_reads_amounts_the_same_way(funded, judge, typed, amount):  # type: ignore[no-untyped-def]
+def test_the_money_api_reads_amounts_the_same_way(funded, judge, typed, amount):
     response = _propose_in_the_api(judge, funded, typed)
     assert response.status_code == 201, response.content
     assert response.json()["amount"] == amount
 
 
 @pytest.mark.parametrize(("typed", "code"), HOSTILE)
-def test_a_hostile_amount_in_the_money_api_is_a_400(funded, judge, typed, code):  # type: ignore[no-untyped-def]
+def test_a_hostile_amount_in_the_money_api_is_a_400(funded, judge, typed, code):
     response = _propose_in_the_api(judge, funded, typed)
     assert response.status_code == 400, response.content
     assert response.json()["errors"]["lines"]["0"]["amount"]
@@ -231,7 +231,7 @@ def test_a_hostile_amount_in_the_money_api_is_a_400(funded, judge, typed, code):
 # --- The bank's notification --------------------------------------------------------------------------------
 
 
-def _notify(case, amount: Any) -> Any:  # type: ignore[no-untyped-def]
+def _notify(case, amount: Any) -> Any:
     body = json.dumps(
         {
             "transaction_id": "AMOUNT-1",
@@ -253,21 +253,21 @@ def _notify(case, amount: Any) -> Any:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def bank(settings, court, clerk, judge):  # type: ignore[no-untyped-def]
+def bank(settings, court, clerk, judge):
     settings.BANK_WEBHOOK_SECRET = SECRET
     with time_machine.travel(NOW, tick=True):
         yield money_case(court, clerk, judge)
 
 
 @pytest.mark.parametrize(("typed", "amount"), NORMALISED)
-def test_the_bank_may_send_full_width_amounts(bank, typed, amount):  # type: ignore[no-untyped-def]
+def test_the_bank_may_send_full_width_amounts(bank, typed, amount):
     response = _notify(bank, typed)
     assert response.status_code == 201, response.content
     assert BankTransaction.objects.get().amount == Decimal(amount)
 
 
 @pytest.mark.parametrize(("typed", "code"), HOSTILE)
-def test_a_hostile_amount_from_the_bank_is_a_400_and_nothing_is_written(bank, typed, code):  # type: ignore[no-untyped-def]
+def test_a_hostile_amount_from_the_bank_is_a_400_and_nothing_is_written(bank, typed, code):
     response = _notify(bank, typed)
     assert response.status_code == 400, response.content
     assert response.json()["errors"]["amount"]

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 _keys = iter(range(1, 10**6))
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
@@ -39,7 +39,7 @@ def post(client: APIClient, url: str, payload: Any = None, *, key: str | None = 
     return client.post(url, json.dumps(payload or {}), content_type="application/json", **headers)
 
 
-def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
@@ -47,29 +47,29 @@ def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
     return body
 
 
-def balance(case) -> Decimal:  # type: ignore[no-untyped-def]
+def balance(case) -> Decimal:
     case.account.refresh_from_db()
     return case.account.balance
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
 @pytest.fixture
-def funded(case):  # type: ignore[no-untyped-def]
+def funded(case):
     pay_in(case, "1000.00")
     return case
 
 
-def propose(judge, case, amount: str = "600.00", **extra: Any) -> Any:  # type: ignore[no-untyped-def]
+def propose(judge, case, amount: str = "600.00", **extra: Any) -> Any:
     applicant = case.applicants()[0]
     lines = [{"payee": applicant.pk, "amount": amount}]
     return post(api(judge), f"/api/v1/cases/{case.pk}/payouts/", {"lines": lines, **extra})
 
 
-def approved_payout(case, judge, team_lead) -> Payout:  # type: ignore[no-untyped-def]
+def approved_payout(case, judge, team_lead) -> Payout:
     payout = services.propose_payout(
         actor=judge, case=case, lines=[(case.applicants()[0], Decimal("600.00"))]
     )
@@ -79,7 +79,7 @@ def approved_payout(case, judge, team_lead) -> Payout:  # type: ignore[no-untype
 # --- Reading ------------------------------------------------------------------------------------------------
 
 
-def test_case_detail_shows_the_sub_account_and_its_balance(funded, clerk, judge):  # type: ignore[no-untyped-def]
+def test_case_detail_shows_the_sub_account_and_its_balance(funded, clerk, judge):
     services.propose_payout(actor=judge, case=funded, lines=[(funded.applicants()[0], Decimal("250.00"))])
     body = api(clerk).get(f"/api/v1/cases/{funded.pk}/").json()
     assert body["account"] == {
@@ -90,7 +90,7 @@ def test_case_detail_shows_the_sub_account_and_its_balance(funded, clerk, judge)
     }
 
 
-def test_case_money_shows_balance_ledger_payouts_and_payees(funded, judge):  # type: ignore[no-untyped-def]
+def test_case_money_shows_balance_ledger_payouts_and_payees(funded, judge):
     propose(judge, funded, "600.00")
     response = api(judge).get(f"/api/v1/cases/{funded.pk}/money/")
     assert response.status_code == 200, response.content
@@ -106,20 +106,18 @@ def test_case_money_shows_balance_ledger_payouts_and_payees(funded, judge):  # t
     assert {d["node"] for d in body["payout_deadlines"]} == {"payout", "payout_approve"}
 
 
-def test_an_outsider_gets_404_for_another_courts_case_money(funded, outsider, stranger):  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_404_for_another_courts_case_money(funded, outsider, stranger):
     for user in (outsider, stranger):
         assert_error(api(user).get(f"/api/v1/cases/{funded.pk}/money/"), 404)
 
 
-def test_the_anonymous_get_nothing(funded):  # type: ignore[no-untyped-def]
+def test_the_anonymous_get_nothing(funded):
     client = APIClient()
     assert client.get(f"/api/v1/cases/{funded.pk}/money/").status_code in (401, 403)
     assert client.get("/api/v1/payouts/").status_code in (401, 403)
 
 
-def test_the_payout_list_filters_by_status_and_stays_in_the_users_courts(  # type: ignore[no-untyped-def]
-    funded, judge, team_lead, outsider
-):
+def test_the_payout_list_filters_by_status_and_stays_in_the_users_courts(funded, judge, team_lead, outsider):
     first = services.propose_payout(
         actor=judge, case=funded, lines=[(funded.applicants()[0], Decimal("100.00"))]
     )
@@ -133,7 +131,7 @@ def test_the_payout_list_filters_by_status_and_stays_in_the_users_courts(  # typ
     assert_error(api(team_lead).get("/api/v1/payouts/", {"status": "lost"}), 400)
 
 
-def test_the_payout_list_reads_in_a_constant_number_of_queries(funded, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_the_payout_list_reads_in_a_constant_number_of_queries(funded, judge, team_lead):
     client = api(team_lead)
 
     def queries() -> int:
@@ -148,7 +146,7 @@ def test_the_payout_list_reads_in_a_constant_number_of_queries(funded, judge, te
     assert queries() == one
 
 
-def test_a_case_without_an_account_shows_no_money(court, clerk):  # type: ignore[no-untyped-def]
+def test_a_case_without_an_account_shows_no_money(court, clerk):
     from .factories import CaseFactory
 
     bare = CaseFactory(court=court)  # its court has no enforcement account yet
@@ -161,7 +159,7 @@ def test_a_case_without_an_account_shows_no_money(court, clerk):  # type: ignore
 # --- Payouts ------------------------------------------------------------------------------------------------
 
 
-def test_propose_approve_and_pay_end_to_end(funded, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_propose_approve_and_pay_end_to_end(funded, judge, team_lead, finance):
     response = propose(judge, funded, "600.00", reason="首次发放")
     assert response.status_code == 201, response.content
     payout = response.json()
@@ -179,7 +177,7 @@ def test_propose_approve_and_pay_end_to_end(funded, judge, team_lead, finance): 
     assert money["entries"][0]["kind"] == "paid_out" and money["entries"][0]["amount"] == "-600.00"
 
 
-def test_a_total_split_by_shares_goes_to_the_cent(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_a_total_split_by_shares_goes_to_the_cent(court, clerk, judge):
     case = money_case(court, clerk, judge, applicants=3)
     pay_in(case, "100.00")
     shares = [{"payee": p.pk, "share": 1} for p in case.applicants()]
@@ -198,24 +196,24 @@ def test_a_total_split_by_shares_goes_to_the_cent(court, clerk, judge):  # type:
         pytest.param({"lines": [{"payee": 1, "amount": "1.00"}], "extra": 1}, id="unknown-field"),
     ],
 )
-def test_a_malformed_proposal_is_refused(funded, judge, payload):  # type: ignore[no-untyped-def]
+def test_a_malformed_proposal_is_refused(funded, judge, payload):
     assert_error(post(api(judge), f"/api/v1/cases/{funded.pk}/payouts/", payload), 400)
     assert not Payout.objects.exists()
 
 
-def test_a_payee_from_another_case_is_refused(funded, court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_a_payee_from_another_case_is_refused(funded, court, clerk, judge):
     other = money_case(court, clerk, judge)
     lines = [{"payee": other.applicants()[0].pk, "amount": "10.00"}]
     body = assert_error(post(api(judge), f"/api/v1/cases/{funded.pk}/payouts/", {"lines": lines}), 400)
     assert "lines" in body["errors"]
 
 
-def test_a_proposal_above_the_available_money_is_refused(funded, judge):  # type: ignore[no-untyped-def]
+def test_a_proposal_above_the_available_money_is_refused(funded, judge):
     body = assert_error(propose(judge, funded, "1000.01"), 400)
     assert "1000.00" in body["errors"]["amount"][0]
 
 
-def test_the_proposer_cannot_approve_his_own_payout(funded, judge):  # type: ignore[no-untyped-def]
+def test_the_proposer_cannot_approve_his_own_payout(funded, judge):
     payout = propose(judge, funded).json()
     response = post(api(judge), f"/api/v1/payouts/{payout['id']}/approve/", key="own-approval")
     assert_error(response, 403)
@@ -223,7 +221,7 @@ def test_the_proposer_cannot_approve_his_own_payout(funded, judge):  # type: ign
     assert not IdempotencyKey.objects.filter(key="own-approval").exists()
 
 
-def test_a_rejection_needs_a_note_and_frees_the_money(funded, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_a_rejection_needs_a_note_and_frees_the_money(funded, judge, team_lead):
     payout = propose(judge, funded, "900.00").json()
     url = f"/api/v1/payouts/{payout['id']}/reject/"
     assert "note" in assert_error(post(api(team_lead), url, {}), 400)["errors"]
@@ -232,20 +230,20 @@ def test_a_rejection_needs_a_note_and_frees_the_money(funded, judge, team_lead):
     assert api(judge).get(f"/api/v1/cases/{funded.pk}/money/").json()["available"] == "1000.00"
 
 
-def test_the_proposer_cancels_with_a_reason(funded, judge):  # type: ignore[no-untyped-def]
+def test_the_proposer_cancels_with_a_reason(funded, judge):
     payout = propose(judge, funded).json()
     response = post(api(judge), f"/api/v1/payouts/{payout['id']}/cancel/", {"note": "账户变更"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "cancelled"
 
 
-def test_only_finance_pays(funded, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_only_finance_pays(funded, judge, team_lead):
     payout = approved_payout(funded, judge, team_lead)
     assert_error(post(api(team_lead), f"/api/v1/payouts/{payout.pk}/pay/", {"bank_reference": "R"}), 403)
     assert balance(funded) == Decimal("1000.00")
 
 
-def test_another_courts_payout_is_not_found(funded, judge, team_lead, other_court):  # type: ignore[no-untyped-def]
+def test_another_courts_payout_is_not_found(funded, judge, team_lead, other_court):
     from .factories import UserFactory
 
     foreign_finance = UserFactory(username="foreign-finance", roles=["finance"], courts=[other_court])
@@ -257,7 +255,7 @@ def test_another_courts_payout_is_not_found(funded, judge, team_lead, other_cour
 # --- Idempotency --------------------------------------------------------------------------------------------
 
 
-def test_a_replayed_request_gets_the_same_answer_and_pays_once(funded, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_a_replayed_request_gets_the_same_answer_and_pays_once(funded, judge, team_lead, finance):
     payout = approved_payout(funded, judge, team_lead)
     url = f"/api/v1/payouts/{payout.pk}/pay/"
     first = post(api(finance), url, {"bank_reference": "REF-9"}, key="pay-9")
@@ -269,7 +267,7 @@ def test_a_replayed_request_gets_the_same_answer_and_pays_once(funded, judge, te
     assert balance(funded) == Decimal("400.00")
 
 
-def test_a_replayed_proposal_creates_one_payout(funded, judge):  # type: ignore[no-untyped-def]
+def test_a_replayed_proposal_creates_one_payout(funded, judge):
     first = propose(judge, funded, "100.00", reason="r")
     lines = [{"payee": funded.applicants()[0].pk, "amount": "100.00"}]
     # Same key, same request with its keys in another order: still the same request.
@@ -279,7 +277,7 @@ def test_a_replayed_proposal_creates_one_payout(funded, judge):  # type: ignore[
     assert Payout.objects.count() == 1
 
 
-def test_a_key_reused_for_another_request_is_refused(funded, judge):  # type: ignore[no-untyped-def]
+def test_a_key_reused_for_another_request_is_refused(funded, judge):
     url = f"/api/v1/cases/{funded.pk}/payouts/"
     applicant = funded.applicants()[0].pk
     post(api(judge), url, {"lines": [{"payee": applicant, "amount": "100.00"}]}, key="k1")
@@ -288,7 +286,7 @@ def test_a_key_reused_for_another_request_is_refused(funded, judge):  # type: ig
     assert Payout.objects.count() == 1
 
 
-def test_keys_belong_to_their_user(funded, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_keys_belong_to_their_user(funded, judge, team_lead):
     first = services.propose_payout(actor=judge, case=funded, lines=[(funded.applicants()[0], Decimal("1"))])
     second = services.propose_payout(actor=judge, case=funded, lines=[(funded.applicants()[0], Decimal("2"))])
     colleague_key = IdempotencyKey.objects.create(
@@ -299,7 +297,7 @@ def test_keys_belong_to_their_user(funded, judge, team_lead):  # type: ignore[no
     assert Payout.objects.get(pk=second.pk).status == Payout.Status.PROPOSED
 
 
-def test_a_money_post_without_a_key_is_refused_before_anything_happens(funded, judge):  # type: ignore[no-untyped-def]
+def test_a_money_post_without_a_key_is_refused_before_anything_happens(funded, judge):
     lines = [{"payee": funded.applicants()[0].pk, "amount": "100.00"}]
     response = post(api(judge), f"/api/v1/cases/{funded.pk}/payouts/", {"lines": lines}, key=None)
     body = assert_error(response, 400)
@@ -307,7 +305,7 @@ def test_a_money_post_without_a_key_is_refused_before_anything_happens(funded, j
     assert not Payout.objects.exists()
 
 
-def test_a_refused_request_does_not_use_up_its_key(funded, judge):  # type: ignore[no-untyped-def]
+def test_a_refused_request_does_not_use_up_its_key(funded, judge):
     url = f"/api/v1/cases/{funded.pk}/payouts/"
     applicant = funded.applicants()[0].pk
     too_much = post(api(judge), url, {"lines": [{"payee": applicant, "amount": "5000.00"}]}, key="retry")
@@ -329,7 +327,7 @@ def unmatched(amount: str = "50.00", transaction_id: str = "U1") -> BankTransact
     return tx
 
 
-def test_finance_lists_and_claims_unmatched_money_by_case_number(case, finance):  # type: ignore[no-untyped-def]
+def test_finance_lists_and_claims_unmatched_money_by_case_number(case, finance):
     tx = unmatched()
     assert tx.court == case.court
     listed = api(finance).get("/api/v1/bank/unmatched/").json()
@@ -341,7 +339,7 @@ def test_finance_lists_and_claims_unmatched_money_by_case_number(case, finance):
     assert balance(case) == Decimal("50.00")
 
 
-def test_a_claim_by_case_id_and_a_claim_to_an_unseen_case(case, finance, other_court, outsider):  # type: ignore[no-untyped-def]
+def test_a_claim_by_case_id_and_a_claim_to_an_unseen_case(case, finance, other_court, outsider):
     from .factories import CaseFactory
 
     foreign = CaseFactory(court=other_court)
@@ -352,7 +350,7 @@ def test_a_claim_by_case_id_and_a_claim_to_an_unseen_case(case, finance, other_c
     assert claimed.status_code == 200, claimed.content
 
 
-def test_money_of_no_known_court_is_claimed_by_finance_only(case, finance, judge):  # type: ignore[no-untyped-def]
+def test_money_of_no_known_court_is_claimed_by_finance_only(case, finance, judge):
     tx, _created = services.receive_money(
         incoming=services.IncomingMoney("X1", "12345", Decimal("20.00"), timezone.now(), "李四"),
         source=BankTransaction.Source.NOTIFICATION,
@@ -364,7 +362,7 @@ def test_money_of_no_known_court_is_claimed_by_finance_only(case, finance, judge
     assert balance(case) == Decimal("20.00")
 
 
-def test_finance_returns_money_with_a_reason(finance):  # type: ignore[no-untyped-def]
+def test_finance_returns_money_with_a_reason(finance):
     tx = unmatched()
     url = f"/api/v1/bank/transactions/{tx.pk}/return/"
     assert_error(post(api(finance), url, {"note": ""}), 400)
@@ -372,7 +370,7 @@ def test_finance_returns_money_with_a_reason(finance):  # type: ignore[no-untype
     assert response.status_code == 200 and response.json()["status"] == "returned"
 
 
-def test_finance_only_endpoints_refuse_a_judge(funded, case, judge):  # type: ignore[no-untyped-def]
+def test_finance_only_endpoints_refuse_a_judge(funded, case, judge):
     tx = unmatched()
     assert_error(api(judge).get("/api/v1/bank/unmatched/"), 403)
     assert_error(post(api(judge), f"/api/v1/bank/transactions/{tx.pk}/claim/", {"case": case.pk}), 403)
@@ -382,7 +380,7 @@ def test_finance_only_endpoints_refuse_a_judge(funded, case, judge):  # type: ig
     assert BankTransaction.objects.get(pk=tx.pk).status == BankTransaction.Status.UNMATCHED
 
 
-def test_the_judge_reviews_a_payer_who_is_not_a_respondent(case, judge):  # type: ignore[no-untyped-def]
+def test_the_judge_reviews_a_payer_who_is_not_a_respondent(case, judge):
     tx = pay_in(case, "30.00", payer="案外人乙")
     url = f"/api/v1/bank/transactions/{tx.pk}/review-payer/"
     response = post(api(judge), url, {"note": "被执行人亲属代为履行"}, key=None)
@@ -393,7 +391,7 @@ def test_the_judge_reviews_a_payer_who_is_not_a_respondent(case, judge):  # type
 # --- Holds --------------------------------------------------------------------------------------------------
 
 
-def test_a_hold_stops_payouts_until_released(funded, judge, supervisor):  # type: ignore[no-untyped-def]
+def test_a_hold_stops_payouts_until_released(funded, judge, supervisor):
     response = post(
         api(judge), f"/api/v1/cases/{funded.pk}/holds/", {"reason": "objection", "detail": "异议"}
     )
@@ -408,7 +406,7 @@ def test_a_hold_stops_payouts_until_released(funded, judge, supervisor):  # type
     assert propose(judge, funded, "10.00").status_code == 201
 
 
-def test_a_refused_hold_leaves_payouts_free(funded, judge, supervisor):  # type: ignore[no-untyped-def]
+def test_a_refused_hold_leaves_payouts_free(funded, judge, supervisor):
     hold = services.request_hold(actor=judge, case=funded, reason="dispute", detail="权属争议")
     without_reason = post(api(supervisor), f"/api/v1/holds/{hold.pk}/refuse/")
     assert "note" in assert_error(without_reason, 400)["errors"]
@@ -421,7 +419,7 @@ def test_a_refused_hold_leaves_payouts_free(funded, judge, supervisor):  # type:
 # --- Adjustments and payees ---------------------------------------------------------------------------------
 
 
-def test_finance_takes_out_fees_transfers_and_reverses(funded, court, clerk, judge, finance):  # type: ignore[no-untyped-def]
+def test_finance_takes_out_fees_transfers_and_reverses(funded, court, clerk, judge, finance):
     other = money_case(court, clerk, judge)
     fee = post(
         api(finance),
@@ -446,7 +444,7 @@ def test_finance_takes_out_fees_transfers_and_reverses(funded, court, clerk, jud
     assert balance(funded) == Decimal("900.00") and balance(other) == Decimal("100.00")
 
 
-def test_a_transfer_to_a_case_of_another_court_is_refused(funded, finance, other_court):  # type: ignore[no-untyped-def]
+def test_a_transfer_to_a_case_of_another_court_is_refused(funded, finance, other_court):
     from .factories import CaseFactory
 
     foreign = CaseFactory(court=other_court)
@@ -458,13 +456,13 @@ def test_a_transfer_to_a_case_of_another_court_is_refused(funded, finance, other
     assert balance(funded) == Decimal("1000.00")
 
 
-def test_a_take_out_kind_other_than_fees_or_refunds_is_refused(funded, finance):  # type: ignore[no-untyped-def]
+def test_a_take_out_kind_other_than_fees_or_refunds_is_refused(funded, finance):
     payload = {"kind": "paid_out", "amount": "1.00", "note": "x"}
     body = assert_error(post(api(finance), f"/api/v1/cases/{funded.pk}/ledger/take-out/", payload), 400)
     assert "kind" in body["errors"]
 
 
-def test_the_judge_confirms_a_payee_account(case, judge, clerk):  # type: ignore[no-untyped-def]
+def test_the_judge_confirms_a_payee_account(case, judge, clerk):
     applicant = case.applicants()[0]
     payload = {
         "party": applicant.pk,

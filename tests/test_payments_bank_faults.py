@@ -42,25 +42,25 @@ TOO_MUCH = "999999999999.99"  # fits the amount column; not the balance of an ac
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings) -> Iterator[time_machine.Traveller]:  # type: ignore[no-untyped-def]
+def frozen(settings) -> Iterator[time_machine.Traveller]:
     settings.BANK_WEBHOOK_SECRET = SECRET
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     case = money_case(court, clerk, judge)
     pay_in(case, "100.00", transaction_id="FIRST", booked_at=NOW - datetime.timedelta(days=1))
     return case
 
 
 @pytest.fixture
-def money_staff(finance, supervisor) -> list[User]:  # type: ignore[no-untyped-def]
+def money_staff(finance, supervisor) -> list[User]:
     return [finance, supervisor]
 
 
-def notification(case, **overrides: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def notification(case, **overrides: Any) -> dict[str, Any]:
     return {
         "transaction_id": "FIRST",
         "account": case.account.number,
@@ -80,7 +80,7 @@ def notify(payload: dict[str, Any]) -> Any:
     )
 
 
-def error(response, status: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def error(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content
     body: dict[str, Any] = response.json()
     assert set(body) == {"message", "code", "errors"} and body["message"]
@@ -91,7 +91,7 @@ def money_rows() -> tuple[int, int]:
     return BankTransaction.objects.count(), LedgerEntry.objects.count()
 
 
-def balance(case) -> Decimal:  # type: ignore[no-untyped-def]
+def balance(case) -> Decimal:
     case.account.refresh_from_db()
     return case.account.balance
 
@@ -103,7 +103,7 @@ def inbox(user: User) -> list[InboxItem]:
 # --- Overflow: the bank's notification ---------------------------------------------------------------------
 
 
-def test_a_credit_that_would_overflow_the_balance_is_refused_and_finance_is_told_once(case, money_staff):  # type: ignore[no-untyped-def]
+def test_a_credit_that_would_overflow_the_balance_is_refused_and_finance_is_told_once(case, money_staff):
     huge = notification(case, transaction_id="HUGE-1", amount=TOO_MUCH)
 
     first = error(notify(huge), 400)
@@ -121,7 +121,7 @@ def test_a_credit_that_would_overflow_the_balance_is_refused_and_finance_is_told
         assert case.account.number in item.body
 
 
-def test_an_amount_larger_than_its_column_is_refused_and_reported(case, money_staff):  # type: ignore[no-untyped-def]
+def test_an_amount_larger_than_its_column_is_refused_and_reported(case, money_staff):
     body = error(notify(notification(case, transaction_id="HUGE-2", amount="1" * 20)), 400)
     assert "too large" in body["errors"]["amount"][0]
     assert money_rows() == (1, 1)
@@ -129,7 +129,7 @@ def test_an_amount_larger_than_its_column_is_refused_and_reported(case, money_st
     assert all(len(inbox(user)) == 1 for user in money_staff)
 
 
-def test_the_largest_credit_that_fits_is_accepted(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_the_largest_credit_that_fits_is_accepted(court, clerk, judge):
     empty = money_case(court, clerk, judge)
     response = notify(notification(empty, transaction_id="JUST-FITS", amount=TOO_MUCH))
     assert response.status_code == 201, response.content
@@ -142,7 +142,7 @@ def test_the_largest_credit_that_fits_is_accepted(court, clerk, judge):  # type:
 
 
 @pytest.fixture
-def unmatched_huge(case, court):  # type: ignore[no-untyped-def]
+def unmatched_huge(case, court):
     response = notify(notification(case, transaction_id="UNMATCHED-HUGE", account="", amount=TOO_MUCH))
     assert response.status_code == 201, response.content
     return BankTransaction.objects.get(transaction_id="UNMATCHED-HUGE")
@@ -154,7 +154,7 @@ def _finance_api(user: User) -> APIClient:
     return client
 
 
-def test_claiming_money_that_would_overflow_the_balance_is_a_400_in_the_api(case, unmatched_huge, finance):  # type: ignore[no-untyped-def]
+def test_claiming_money_that_would_overflow_the_balance_is_a_400_in_the_api(case, unmatched_huge, finance):
     response = _finance_api(finance).post(
         f"/api/v1/bank/transactions/{unmatched_huge.pk}/claim/",
         json.dumps({"case": case.number}),
@@ -168,7 +168,7 @@ def test_claiming_money_that_would_overflow_the_balance_is_a_400_in_the_api(case
     assert balance(case) == Decimal("100.00") and LedgerEntry.objects.count() == 1
 
 
-def test_claiming_it_on_the_finance_desk_is_refused_in_words(client, case, unmatched_huge, finance):  # type: ignore[no-untyped-def]
+def test_claiming_it_on_the_finance_desk_is_refused_in_words(client, case, unmatched_huge, finance):
     client.force_login(finance)
     response = client.post(
         reverse("payments:claim", args=[unmatched_huge.pk]),
@@ -191,13 +191,13 @@ def _statement(*lines: str) -> bytes:
     return "\r\n".join([header, *lines]).encode("utf-8")
 
 
-def _refused_statement(court, content: bytes) -> list[str]:  # type: ignore[no-untyped-def]
+def _refused_statement(court, content: bytes) -> list[str]:
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         statements.import_statement(court=court, actor=None, filename="s.csv", content=content)
     return caught.value.messages
 
 
-def test_a_statement_line_that_would_overflow_a_balance_refuses_the_file(case, court):  # type: ignore[no-untyped-def]
+def test_a_statement_line_that_would_overflow_a_balance_refuses_the_file(case, court):
     content = _statement(
         f"S-1,2026-11-24 09:00:00,{case.account.number},50.00,甲,,150.00",
         f"S-2,2026-11-24 10:00:00,{case.account.number},{TOO_MUCH},甲,,999999999999.99",
@@ -208,7 +208,7 @@ def test_a_statement_line_that_would_overflow_a_balance_refuses_the_file(case, c
     assert money_rows() == (1, 1) and not StatementImport.objects.exists()  # line 2 rolled back too
 
 
-def test_a_statement_amount_larger_than_its_column_is_a_line_error(case, court):  # type: ignore[no-untyped-def]
+def test_a_statement_amount_larger_than_its_column_is_a_line_error(case, court):
     content = _statement(f"S-1,2026-11-24 09:00:00,{case.account.number},{'9' * 13}.00,甲,,1.00")
     assert _refused_statement(court, content) == [
         "Line 2: the column amount: 9999999999999.00 is more than the ledger holds (at most 999999999999.99)."
@@ -216,13 +216,13 @@ def test_a_statement_amount_larger_than_its_column_is_a_line_error(case, court):
     assert not StatementImport.objects.exists()
 
 
-def test_a_statement_may_give_full_width_amounts(case, court):  # type: ignore[no-untyped-def]
+def test_a_statement_may_give_full_width_amounts(case, court):
     content = _statement(f"S-1,2026-11-24 09:00:00,{case.account.number},１，２００．００,甲,,１２００．００")
     statements.import_statement(court=court, actor=None, filename="s.csv", content=content)
     assert balance(case) == Decimal("1300.00")
 
 
-def test_a_statement_line_booked_before_the_account_was_opened_refuses_the_file(case, court):  # type: ignore[no-untyped-def]
+def test_a_statement_line_booked_before_the_account_was_opened_refuses_the_file(case, court):
     CourtAccount.objects.filter(court=court).update(opened_on=datetime.date(2026, 1, 1))
     content = _statement(f"S-1,2025-12-31 23:00:00,{case.account.number},5.00,甲,,5.00")
     assert _refused_statement(court, content) == [
@@ -244,7 +244,7 @@ def test_a_statement_line_booked_before_the_account_was_opened_refuses_the_file(
 )
 def test_the_same_id_with_other_content_is_a_409_and_changes_nothing(
     case, money_staff, changed, field, recorded
-):  # type: ignore[no-untyped-def]
+):
     body = error(notify(notification(case, **changed)), 409)
 
     assert body["code"] == "conflict"
@@ -258,7 +258,7 @@ def test_the_same_id_with_other_content_is_a_409_and_changes_nothing(
     assert all(len(inbox(user)) == 1 for user in money_staff)
 
 
-def test_a_conflict_alerts_finance_and_supervisors_once_however_often_it_comes(case, money_staff):  # type: ignore[no-untyped-def]
+def test_a_conflict_alerts_finance_and_supervisors_once_however_often_it_comes(case, money_staff):
     conflicting = notification(case, amount="99999.00")
     for _attempt in range(3):
         error(notify(conflicting), 409)
@@ -276,7 +276,7 @@ def test_a_conflict_alerts_finance_and_supervisors_once_however_often_it_comes(c
     assert money_rows() == (1, 1) and balance(case) == Decimal("100.00")
 
 
-def test_the_identical_body_again_is_still_a_harmless_200(case, money_staff):  # type: ignore[no-untyped-def]
+def test_the_identical_body_again_is_still_a_harmless_200(case, money_staff):
     response = notify(notification(case))
     assert response.status_code == 200, response.content
     assert response.json()["created"] is False
@@ -284,7 +284,7 @@ def test_the_identical_body_again_is_still_a_harmless_200(case, money_staff):  #
     assert not any(inbox(user) for user in money_staff)
 
 
-def test_finance_of_another_court_is_not_told(case, other_court):  # type: ignore[no-untyped-def]
+def test_finance_of_another_court_is_not_told(case, other_court):
     elsewhere = UserFactory(username="finance2", roles=["finance"], courts=[other_court])
     error(notify(notification(case, amount="99999.00")), 409)
     assert inbox(elsewhere) == []
@@ -305,7 +305,7 @@ def test_finance_of_another_court_is_not_told(case, other_court):  # type: ignor
         ),
     ],
 )
-def test_an_impossible_booking_time_is_refused_with_400(case, booked_at, why):  # type: ignore[no-untyped-def]
+def test_an_impossible_booking_time_is_refused_with_400(case, booked_at, why):
     body = error(notify(notification(case, transaction_id="WHEN", booked_at=booked_at)), 400)
     assert why in body["errors"]["booked_at"][0]
     assert money_rows() == (1, 1) and balance(case) == Decimal("100.00")
@@ -319,13 +319,13 @@ def test_an_impossible_booking_time_is_refused_with_400(case, booked_at, why):  
         pytest.param("2020-01-01T00:00:00+08:00", id="the-day-the-account-was-opened"),
     ],
 )
-def test_a_booking_time_within_the_bounds_is_credited(case, booked_at):  # type: ignore[no-untyped-def]
+def test_a_booking_time_within_the_bounds_is_credited(case, booked_at):
     response = notify(notification(case, transaction_id="WHEN", booked_at=booked_at))
     assert response.status_code == 201, response.content
     assert balance(case) == Decimal("200.00")
 
 
-def test_the_tolerance_is_a_setting(case, settings):  # type: ignore[no-untyped-def]
+def test_the_tolerance_is_a_setting(case, settings):
     settings.BANK_BOOKING_TOLERANCE_MINUTES = 60
     ahead = (NOW + datetime.timedelta(minutes=30)).isoformat()
     assert notify(notification(case, transaction_id="AHEAD", booked_at=ahead)).status_code == 201
@@ -334,7 +334,7 @@ def test_the_tolerance_is_a_setting(case, settings):  # type: ignore[no-untyped-
     error(notify(notification(case, transaction_id="AHEAD-2", booked_at=ahead)), 400)
 
 
-def test_money_of_no_known_court_is_checked_against_the_first_account_opened(case):  # type: ignore[no-untyped-def]
+def test_money_of_no_known_court_is_checked_against_the_first_account_opened(case):
     unknown = notification(
         case, transaction_id="NOWHERE", account="99999", booked_at="2019-06-01T10:00:00+08:00"
     )

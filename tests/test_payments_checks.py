@@ -40,7 +40,7 @@ def frozen() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def case(frozen, court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(frozen, court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
@@ -55,7 +55,7 @@ def statement(court: Court, *lines: tuple[str, str, str, str], opening: str = "0
     import_statement(court=court, actor=None, filename="statement.csv", content="\n".join(rows).encode())
 
 
-def the_days_lines(case) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+def the_days_lines(case) -> list[tuple[str, str, str, str]]:
     """The statement of 2026-11-09 for ``money_on_the_statement``, closing at 16:00."""
     return [
         ("B1", "2026-11-09 09:00:00", case.account.number, "1000.00"),
@@ -78,7 +78,7 @@ def unmatched(
     return tx
 
 
-def money_on_the_statement(court, case) -> None:  # type: ignore[no-untyped-def]
+def money_on_the_statement(court, case) -> None:
     """1000 yuan on the case and 50 unmatched, booked on 2026-11-09; the statement closes at 16:00."""
     pay_in(case, "1000.00", transaction_id="B1", booked_at=at(11, 9, 9))
     unmatched(court, "50.00", "B2", at(11, 9, 16))

@@ -59,7 +59,7 @@ def at_once(
     return results, errors
 
 
-def test_the_same_notification_delivered_at_once_is_credited_once(settings, court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_the_same_notification_delivered_at_once_is_credited_once(settings, court, clerk, judge):
     assert connection.vendor == "postgresql"
     settings.BANK_WEBHOOK_SECRET = SECRET
     case = money_case(court, clerk, judge)
@@ -91,7 +91,7 @@ def test_the_same_notification_delivered_at_once_is_credited_once(settings, cour
     assert case.account.balance == Decimal("800.00")
 
 
-def test_two_proposals_that_together_exceed_the_balance_cannot_both_pass(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_two_proposals_that_together_exceed_the_balance_cannot_both_pass(court, clerk, judge):
     assert connection.vendor == "postgresql"
     case = money_case(court, clerk, judge)
     pay_in(case, "100.00")
@@ -108,7 +108,7 @@ def test_two_proposals_that_together_exceed_the_balance_cannot_both_pass(court, 
     assert Payout.objects.get().amount == Decimal("70.00")
 
 
-def _approved(court, clerk, judge, team_lead) -> Payout:  # type: ignore[no-untyped-def]
+def _approved(court, clerk, judge, team_lead) -> Payout:
     case = money_case(court, clerk, judge)
     pay_in(case, "1000.00")
     payout = services.propose_payout(
@@ -117,7 +117,7 @@ def _approved(court, clerk, judge, team_lead) -> Payout:  # type: ignore[no-unty
     return services.decide_payout(actor=team_lead, payout=payout, approve=True)
 
 
-def _pay(finance, payout: Payout, key: str) -> Any:  # type: ignore[no-untyped-def]
+def _pay(finance, payout: Payout, key: str) -> Any:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(finance)}")
     return client.post(
@@ -128,7 +128,7 @@ def _pay(finance, payout: Payout, key: str) -> Any:  # type: ignore[no-untyped-d
     )
 
 
-def test_the_same_idempotent_request_sent_twice_at_once_pays_once(court, clerk, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_the_same_idempotent_request_sent_twice_at_once_pays_once(court, clerk, judge, team_lead, finance):
     payout = _approved(court, clerk, judge, team_lead)
 
     responses, errors = at_once(2, lambda _i: _pay(finance, payout, "pay-once"))
@@ -143,7 +143,7 @@ def test_the_same_idempotent_request_sent_twice_at_once_pays_once(court, clerk, 
 
 def test_two_different_requests_paying_one_payout_at_once_pay_it_once(
     court, clerk, judge, team_lead, finance
-):  # type: ignore[no-untyped-def]
+):
     payout = _approved(court, clerk, judge, team_lead)
 
     responses, errors = at_once(2, lambda i: _pay(finance, payout, f"pay-{i}"))

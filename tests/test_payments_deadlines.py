@@ -44,11 +44,11 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def case(clock, court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(clock, court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
-def clock_of(case, code: str) -> Deadline:  # type: ignore[no-untyped-def]
+def clock_of(case, code: str) -> Deadline:
     return Deadline.objects.get(case=case, node_type__code=code)
 
 
@@ -61,14 +61,14 @@ def words(deadline: Deadline) -> str:
         return " ".join(describe(step) for step in deadline.explanation)
 
 
-def propose(case, judge, amount: str):  # type: ignore[no-untyped-def]
+def propose(case, judge, amount: str):
     return services.propose_payout(actor=judge, case=case, lines=[(case.applicants()[0], Decimal(amount))])
 
 
 # --- The payout limit ---------------------------------------------------------------------------------------
 
 
-def test_money_not_paid_out_in_time_raises_exactly_one_overdue_alert(case, clock):  # type: ignore[no-untyped-def]
+def test_money_not_paid_out_in_time_raises_exactly_one_overdue_alert(case, clock):
     pay_in(case, "500.00")
     deadline = clock_of(case, "payout")
     assert deadline.due_date >= datetime.date(2026, 11, 2) + datetime.timedelta(days=15)
@@ -84,7 +84,7 @@ def test_money_not_paid_out_in_time_raises_exactly_one_overdue_alert(case, clock
     assert deadline.status == Deadline.Status.OVERDUE
 
 
-def test_the_payout_limit_ending_on_a_holiday_moves_to_the_next_working_day(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_the_payout_limit_ending_on_a_holiday_moves_to_the_next_working_day(court, clerk, judge):
     with time_machine.travel(at(2026, 9, 20), tick=False) as clock:  # 15 days later is the National Day
         case = money_case(court, clerk, judge)
         pay_in(case, "500.00")
@@ -101,7 +101,7 @@ def test_the_payout_limit_ending_on_a_holiday_moves_to_the_next_working_day(cour
         assert len(alerts(deadline)) == 1
 
 
-def test_an_approval_left_undecided_past_its_limit_raises_an_alert(case, judge, clock):  # type: ignore[no-untyped-def]
+def test_an_approval_left_undecided_past_its_limit_raises_an_alert(case, judge, clock):
     pay_in(case, "500.00")
     propose(case, judge, "500.00")
     approval = clock_of(case, "payout_approve")
@@ -113,7 +113,7 @@ def test_an_approval_left_undecided_past_its_limit_raises_an_alert(case, judge, 
     assert alerts(clock_of(case, "payout")) == []  # the 15 days have not run out yet
 
 
-def test_a_payment_left_undone_after_approval_raises_an_alert(case, judge, team_lead, clock):  # type: ignore[no-untyped-def]
+def test_a_payment_left_undone_after_approval_raises_an_alert(case, judge, team_lead, clock):
     pay_in(case, "500.00")
     payout = propose(case, judge, "500.00")
     services.decide_payout(actor=team_lead, payout=payout, approve=True)
@@ -124,7 +124,7 @@ def test_a_payment_left_undone_after_approval_raises_an_alert(case, judge, team_
     assert len(alerts(payment)) == 1
 
 
-def test_paying_out_meets_the_clocks_and_resolves_the_alert(case, judge, team_lead, finance, clock):  # type: ignore[no-untyped-def]
+def test_paying_out_meets_the_clocks_and_resolves_the_alert(case, judge, team_lead, finance, clock):
     pay_in(case, "500.00")
     deadline = clock_of(case, "payout")
     clock.move_to(deadline.due_at + datetime.timedelta(hours=1))
@@ -145,7 +145,7 @@ def test_paying_out_meets_the_clocks_and_resolves_the_alert(case, judge, team_le
     assert money_alerts.count() == 1 and not money_alerts.filter(resolved_at__isnull=True).exists()
 
 
-def test_each_receipt_has_its_own_clock_and_paying_part_meets_only_the_oldest(  # type: ignore[no-untyped-def]
+def test_each_receipt_has_its_own_clock_and_paying_part_meets_only_the_oldest(
     case, judge, team_lead, finance, clock
 ):
     pay_in(case, "300.00")
@@ -166,9 +166,7 @@ def test_each_receipt_has_its_own_clock_and_paying_part_meets_only_the_oldest(  
 # --- Holds --------------------------------------------------------------------------------------------------
 
 
-def test_a_hold_pauses_the_payout_clock_and_its_days_are_added_when_released(  # type: ignore[no-untyped-def]
-    case, judge, supervisor, clock
-):
+def test_a_hold_pauses_the_payout_clock_and_its_days_are_added_when_released(case, judge, supervisor, clock):
     pay_in(case, "500.00")
     original = clock_of(case, "payout")
     clock.shift(datetime.timedelta(days=2))
@@ -210,7 +208,7 @@ def test_a_hold_pauses_the_payout_clock_and_its_days_are_added_when_released(  #
     assert len(alerts(resumed)) == 1
 
 
-def test_money_arriving_during_a_hold_starts_its_clock_paused(case, judge, supervisor, clock):  # type: ignore[no-untyped-def]
+def test_money_arriving_during_a_hold_starts_its_clock_paused(case, judge, supervisor, clock):
     hold = services.request_hold(actor=judge, case=case, reason="dispute", detail="款项权属争议")
     services.decide_hold(actor=supervisor, hold=hold, approve=True)
     pay_in(case, "80.00")
@@ -221,7 +219,7 @@ def test_money_arriving_during_a_hold_starts_its_clock_paused(case, judge, super
     assert Alert.objects.filter(deadline=deadline).count() == 0
 
 
-def test_a_refused_hold_does_not_stop_the_clock(case, judge, supervisor, clock):  # type: ignore[no-untyped-def]
+def test_a_refused_hold_does_not_stop_the_clock(case, judge, supervisor, clock):
     pay_in(case, "80.00")
     hold = services.request_hold(actor=judge, case=case, reason="other", detail="申请人要求暂缓")
     services.decide_hold(actor=supervisor, hold=hold, approve=False, note="无法定事由")
@@ -235,7 +233,7 @@ def test_a_refused_hold_does_not_stop_the_clock(case, judge, supervisor, clock):
 # --- Unmatched money ----------------------------------------------------------------------------------------
 
 
-def test_the_claim_date_of_unmatched_money_comes_from_the_engine_with_its_explanation(court, finance):  # type: ignore[no-untyped-def]
+def test_the_claim_date_of_unmatched_money_comes_from_the_engine_with_its_explanation(court, finance):
     from .factories import CourtAccountFactory
 
     CourtAccountFactory(court=court)

@@ -407,7 +407,7 @@ def by_kind(entries: list[LedgerEntry]) -> Decimal:
 @pytest.mark.django_db
 def test_the_ledger_keeps_its_invariants_under_any_sequence_of_operations(
     court, clerk, judge, team_lead, finance, supervisor
-):  # type: ignore[no-untyped-def]
+):
     cases = [money_case(court, clerk, judge) for _ in range(3)]
     LedgerMachine.world = World(cases, judge, team_lead, finance, supervisor, clerk)
     run_state_machine_as_test(
@@ -436,7 +436,7 @@ def test_the_ledger_keeps_its_invariants_under_any_sequence_of_operations(
         max_size=8,
     ),
 )
-def test_split_by_shares_gives_every_cent_and_each_part_within_a_cent_of_its_share(total, shares):  # type: ignore[no-untyped-def]
+def test_split_by_shares_gives_every_cent_and_each_part_within_a_cent_of_its_share(total, shares):
     parts = services.split_by_shares(total, shares)
     assert len(parts) == len(shares)
     assert sum(parts, ZERO) == total
@@ -447,7 +447,7 @@ def test_split_by_shares_gives_every_cent_and_each_part_within_a_cent_of_its_sha
 
 
 @given(shares=st.lists(st.integers(min_value=-5, max_value=5).map(Decimal), min_size=0, max_size=4))
-def test_split_by_shares_refuses_a_share_that_is_not_positive(shares):  # type: ignore[no-untyped-def]
+def test_split_by_shares_refuses_a_share_that_is_not_positive(shares):
     if shares and all(s > 0 for s in shares):
         return
     with pytest.raises(ValidationError):
@@ -458,7 +458,7 @@ def test_split_by_shares_refuses_a_share_that_is_not_positive(shares):  # type: 
 
 
 @pytest.fixture
-def account(court, clerk, judge):  # type: ignore[no-untyped-def]
+def account(court, clerk, judge):
     return money_case(court, clerk, judge).account
 
 
@@ -474,20 +474,20 @@ def entry(account: CaseAccount, **values: object) -> LedgerEntry:
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_negative_balance_after_an_entry(account):  # type: ignore[no-untyped-def]
+def test_the_database_refuses_a_negative_balance_after_an_entry(account):
     with pytest.raises(IntegrityError), transaction.atomic():
         entry(account, kind=Kind.COURT_FEE, amount=Decimal("-10.00"), balance_after=Decimal("-10.00"))
     assert not LedgerEntry.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_negative_case_balance(account):  # type: ignore[no-untyped-def]
+def test_the_database_refuses_a_negative_case_balance(account):
     with pytest.raises(IntegrityError), transaction.atomic():
         CaseAccount.objects.filter(pk=account.pk).update(balance=Decimal("-0.01"))
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_an_entry_whose_sign_contradicts_its_kind(account):  # type: ignore[no-untyped-def]
+def test_the_database_refuses_an_entry_whose_sign_contradicts_its_kind(account):
     for kind, amount in ((Kind.RECEIVED, "-5.00"), (Kind.PAID_OUT, "5.00"), (Kind.COURT_FEE, "0.00")):
         with pytest.raises(IntegrityError), transaction.atomic():
             entry(account, kind=kind, amount=Decimal(amount))
@@ -496,7 +496,7 @@ def test_the_database_refuses_an_entry_whose_sign_contradicts_its_kind(account):
 
 
 @pytest.mark.django_db
-def test_a_ledger_entry_is_never_updated_nor_deleted(account):  # type: ignore[no-untyped-def]
+def test_a_ledger_entry_is_never_updated_nor_deleted(account):
     written = entry(account)
     written.amount = Decimal("99.00")
     with pytest.raises(TypeError, match="append-only"):

@@ -29,7 +29,7 @@ AMOUNTS = 10  # each amount is sent twice: the twin of the one credited is an id
 
 def test_twenty_deliveries_of_one_id_with_different_amounts_credit_once(
     settings, court, clerk, judge, finance, supervisor
-):  # type: ignore[no-untyped-def]
+):
     assert connection.vendor == "postgresql"
     settings.BANK_WEBHOOK_SECRET = SECRET
     case = money_case(court, clerk, judge)

@@ -41,47 +41,47 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     case = money_case(court, clerk, judge)
     pay_in(case, "1000.00")
     return case
 
 
-def as_user(client, user):  # type: ignore[no-untyped-def]
+def as_user(client, user):
     """Signed in, and reading English: the assertions on messages do not depend on the catalogue."""
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
-def post(client, user, url: str, data: dict | None = None):  # type: ignore[no-untyped-def]
+def post(client, user, url: str, data: dict | None = None):
     response = as_user(client, user).post(url, data or {}, follow=True)
     assert response.status_code == 200
     return response
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-def errors_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def errors_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
 
 
-def case_url(case) -> str:  # type: ignore[no-untyped-def]
+def case_url(case) -> str:
     return reverse("case-detail", args=[case.pk])
 
 
-def propose(judge, case, amount: str) -> Payout:  # type: ignore[no-untyped-def]
+def propose(judge, case, amount: str) -> Payout:
     return services.propose_payout(actor=judge, case=case, lines=[(case.applicants()[0], Decimal(amount))])
 
 
-def approved(judge, team_lead, case, amount: str) -> Payout:  # type: ignore[no-untyped-def]
+def approved(judge, team_lead, case, amount: str) -> Payout:
     payout = propose(judge, case, amount)
     return services.decide_payout(actor=team_lead, payout=payout, approve=True)
 
 
-def balance(case) -> Decimal:  # type: ignore[no-untyped-def]
+def balance(case) -> Decimal:
     case.account.refresh_from_db()
     return case.account.balance
 
@@ -568,7 +568,7 @@ def test_an_empty_desk_says_nothing_is_waiting(client, court, finance, superviso
     assert "Nothing waiting for your approval." in html and 'id="desk-holds"' in html
 
 
-def unmatched(court, n: int, *, booked_at: datetime.datetime | None = None) -> BankTransaction:  # type: ignore[no-untyped-def]
+def unmatched(court, n: int, *, booked_at: datetime.datetime | None = None) -> BankTransaction:
     tx, _created = services.receive_money(
         incoming=services.IncomingMoney(
             transaction_id=f"UNM{n:05d}",
@@ -665,7 +665,7 @@ def test_a_reconciliation_that_does_not_balance_is_shown_in_red(client, court, f
 def test_the_desk_and_the_money_panel_take_as_many_queries_for_many_payouts_as_for_one(
     client, case, judge, team_lead, finance
 ):
-    def queries(user, url: str) -> int:  # type: ignore[no-untyped-def]
+    def queries(user, url: str) -> int:
         client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200

@@ -18,15 +18,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
-def propose(judge, case, amount):  # type: ignore[no-untyped-def]
+def propose(judge, case, amount):
     return services.propose_payout(actor=judge, case=case, lines=[(case.applicants()[0], Decimal(amount))])
 
 
-def test_filing_opens_a_sub_account_with_a_valid_check_digit(case):  # type: ignore[no-untyped-def]
+def test_filing_opens_a_sub_account_with_a_valid_check_digit(case):
     number = case.account.number
     assert number.startswith("0302") and len(number) == accountnumbers.LENGTH
     assert accountnumbers.is_valid(number)
@@ -34,7 +34,7 @@ def test_filing_opens_a_sub_account_with_a_valid_check_digit(case):  # type: ign
     assert not accountnumbers.is_valid(mistyped)
 
 
-def test_money_in_is_credited_once_and_opens_the_payout_clock(case):  # type: ignore[no-untyped-def]
+def test_money_in_is_credited_once_and_opens_the_payout_clock(case):
     tx = pay_in(case, "800.00", transaction_id="B1")
     again, created = services.receive_money(
         incoming=services.IncomingMoney("B1", case.account.number, Decimal("800.00"), timezone.now()),
@@ -49,7 +49,7 @@ def test_money_in_is_credited_once_and_opens_the_payout_clock(case):  # type: ig
     assert case.events.filter(kind=CaseEvent.Kind.MONEY_RECEIVED, public=True).exists()
 
 
-def test_unknown_sub_account_waits_unmatched_with_a_claim_date(case, finance):  # type: ignore[no-untyped-def]
+def test_unknown_sub_account_waits_unmatched_with_a_claim_date(case, finance):
     tx, _ = services.receive_money(
         incoming=services.IncomingMoney("U1", "12345", Decimal("50.00"), timezone.now(), "张三"),
         source=BankTransaction.Source.NOTIFICATION,
@@ -63,7 +63,7 @@ def test_unknown_sub_account_waits_unmatched_with_a_claim_date(case, finance):  
     assert case.account.balance == Decimal("50.00")
 
 
-def test_propose_approve_pay(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_propose_approve_pay(case, judge, team_lead, finance):
     pay_in(case, "1000.00")
     payout = propose(judge, case, "600.00")
     with pytest.raises(PermissionDenied):
@@ -82,14 +82,14 @@ def test_propose_approve_pay(case, judge, team_lead, finance):  # type: ignore[n
     assert Deadline.objects.get(case=case, node_type__code="payout").status == Deadline.Status.MET
 
 
-def test_proposal_above_available_is_refused(case, judge):  # type: ignore[no-untyped-def]
+def test_proposal_above_available_is_refused(case, judge):
     pay_in(case, "100.00")
     propose(judge, case, "70.00")
     with pytest.raises(ValidationError):
         propose(judge, case, "40.00")
 
 
-def test_hold_pauses_and_release_resumes(case, judge, supervisor):  # type: ignore[no-untyped-def]
+def test_hold_pauses_and_release_resumes(case, judge, supervisor):
     pay_in(case, "100.00")
     clock = Deadline.objects.get(case=case, node_type__code="payout")
     due_before = clock.due_date
@@ -114,7 +114,7 @@ def test_hold_pauses_and_release_resumes(case, judge, supervisor):  # type: igno
     assert clock.due_date >= due_before + datetime.timedelta(days=1)
 
 
-def test_reversal_and_transfer(case, court, clerk, judge, finance):  # type: ignore[no-untyped-def]
+def test_reversal_and_transfer(case, court, clerk, judge, finance):
     other = money_case(court, clerk, judge)
     tx = pay_in(case, "300.00")
     services.transfer(actor=finance, source=case, target=other, amount=Decimal("100.00"), note="错划")
@@ -130,7 +130,7 @@ def test_reversal_and_transfer(case, court, clerk, judge, finance):  # type: ign
     assert other.account.balance == Decimal("100.00")
 
 
-def test_a_large_payout_needs_a_president(case, judge, team_lead, president, finance):  # type: ignore[no-untyped-def]
+def test_a_large_payout_needs_a_president(case, judge, team_lead, president, finance):
     case.account.court_account.higher_approval_above = Decimal("500.00")
     case.account.court_account.save()
     pay_in(case, "1000.00")
@@ -142,7 +142,7 @@ def test_a_large_payout_needs_a_president(case, judge, team_lead, president, fin
     assert Payout.objects.get(pk=payout.pk).status == Payout.Status.APPROVED
 
 
-def test_only_finance_pays_and_only_approved_payouts(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_only_finance_pays_and_only_approved_payouts(case, judge, team_lead, finance):
     pay_in(case, "100.00")
     payout = propose(judge, case, "100.00")
     with pytest.raises(ValidationError):
@@ -159,7 +159,7 @@ def test_only_finance_pays_and_only_approved_payouts(case, judge, team_lead, fin
     assert case.account.balance == Decimal("0.00")
 
 
-def test_rejection_and_cancellation_free_the_money(case, judge, team_lead):  # type: ignore[no-untyped-def]
+def test_rejection_and_cancellation_free_the_money(case, judge, team_lead):
     pay_in(case, "100.00")
     first = propose(judge, case, "100.00")
     with pytest.raises(ValidationError):
@@ -173,7 +173,7 @@ def test_rejection_and_cancellation_free_the_money(case, judge, team_lead):  # t
     assert approve_clock.status == Deadline.Status.MET
 
 
-def test_several_applicants_share_a_payout(court, clerk, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_several_applicants_share_a_payout(court, clerk, judge, team_lead, finance):
     case = money_case(court, clerk, judge, applicants=3)
     pay_in(case, "100.00")
     parts = services.split_by_shares(Decimal("100.00"), [Decimal(1), Decimal(1), Decimal(1)])
@@ -191,7 +191,7 @@ def test_several_applicants_share_a_payout(court, clerk, judge, team_lead, finan
     assert case.account.balance == Decimal("0.00")
 
 
-def test_payouts_go_only_to_confirmed_applicant_accounts(case, judge):  # type: ignore[no-untyped-def]
+def test_payouts_go_only_to_confirmed_applicant_accounts(case, judge):
     pay_in(case, "100.00")
     respondent = case.respondents()[0]
     with pytest.raises(ValidationError):
@@ -202,7 +202,7 @@ def test_payouts_go_only_to_confirmed_applicant_accounts(case, judge):  # type: 
         propose(judge, case, "10.00")
 
 
-def test_locked_first_interview_gives_the_payee_account(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_locked_first_interview_gives_the_payee_account(court, clerk, judge):
     from intake import services as intake_services
 
     case = money_case(court, clerk, judge)
@@ -224,7 +224,7 @@ def test_locked_first_interview_gives_the_payee_account(court, clerk, judge):  #
     assert payee.account_number == "6228480012345678"
 
 
-def test_strangers_cannot_move_money(case, judge, outsider, stranger, clerk, finance):  # type: ignore[no-untyped-def]
+def test_strangers_cannot_move_money(case, judge, outsider, stranger, clerk, finance):
     pay_in(case, "100.00")
     for user in (outsider, stranger, clerk, finance):
         with pytest.raises(PermissionDenied):
@@ -234,7 +234,7 @@ def test_strangers_cannot_move_money(case, judge, outsider, stranger, clerk, fin
             services.take_out(actor=user, case=case, kind="court_fee", amount=Decimal("1.00"), note="x")
 
 
-def test_payer_other_than_respondent_is_flagged_and_reviewed(case, judge, finance):  # type: ignore[no-untyped-def]
+def test_payer_other_than_respondent_is_flagged_and_reviewed(case, judge, finance):
     own = pay_in(case, "10.00")
     assert not own.payer_review_needed
     other = pay_in(case, "10.00", payer="李四")
@@ -246,7 +246,7 @@ def test_payer_other_than_respondent_is_flagged_and_reviewed(case, judge, financ
     assert other.payer_reviewed_by == judge
 
 
-def test_amounts_with_more_than_two_places_are_refused(case, judge):  # type: ignore[no-untyped-def]
+def test_amounts_with_more_than_two_places_are_refused(case, judge):
     with pytest.raises(ValidationError):
         services.receive_money(
             incoming=services.IncomingMoney("X1", case.account.number, Decimal("1.005"), timezone.now()),
@@ -255,7 +255,7 @@ def test_amounts_with_more_than_two_places_are_refused(case, judge):  # type: ig
     assert not BankTransaction.objects.filter(transaction_id="X1").exists()
 
 
-def test_party_sees_money_received_paid_and_pending_only(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_party_sees_money_received_paid_and_pending_only(case, judge, team_lead, finance):
     from payments.selectors import party_money_lines, party_money_totals
 
     pay_in(case, "300.00")
@@ -277,7 +277,7 @@ def test_party_sees_money_received_paid_and_pending_only(case, judge, team_lead,
     }
 
 
-def test_every_payout_change_is_in_history(case, judge, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_every_payout_change_is_in_history(case, judge, team_lead, finance):
     pay_in(case, "100.00")
     payout = propose(judge, case, "100.00")
     services.decide_payout(actor=team_lead, payout=payout, approve=True)
@@ -286,7 +286,7 @@ def test_every_payout_change_is_in_history(case, judge, team_lead, finance):  # 
     assert statuses == ["proposed", "approved", "paid"]
 
 
-def test_a_hold_stops_an_approved_payout_from_being_paid(case, judge, team_lead, supervisor, finance):  # type: ignore[no-untyped-def]
+def test_a_hold_stops_an_approved_payout_from_being_paid(case, judge, team_lead, supervisor, finance):
     pay_in(case, "100.00")
     waiting = propose(judge, case, "40.00")
     approved = propose(judge, case, "60.00")
@@ -303,7 +303,7 @@ def test_a_hold_stops_an_approved_payout_from_being_paid(case, judge, team_lead,
     services.mark_payout_paid(actor=finance, payout=approved, bank_reference="R")
 
 
-def test_a_refused_hold_needs_a_reason(case, judge, supervisor):  # type: ignore[no-untyped-def]
+def test_a_refused_hold_needs_a_reason(case, judge, supervisor):
     hold = services.request_hold(actor=judge, case=case, reason="dispute", detail="权属争议")
     with pytest.raises(ValidationError):
         services.decide_hold(actor=supervisor, hold=hold, approve=False)
@@ -311,7 +311,7 @@ def test_a_refused_hold_needs_a_reason(case, judge, supervisor):  # type: ignore
     assert refused.status == PayoutHold.Status.REFUSED and refused.decision_note == "无法定事由"
 
 
-def test_a_bad_payee_account_is_refused_before_it_is_written(case, judge):  # type: ignore[no-untyped-def]
+def test_a_bad_payee_account_is_refused_before_it_is_written(case, judge):
     applicant = case.applicants()[0]
     before = applicant.payee_account.account_number
     with pytest.raises(ValidationError):
@@ -327,7 +327,7 @@ def test_a_bad_payee_account_is_refused_before_it_is_written(case, judge):  # ty
     assert applicant.payee_account.account_number == before
 
 
-def test_money_reversed_off_the_wrong_case_goes_back_to_the_queue(case, court, clerk, judge, finance):  # type: ignore[no-untyped-def]
+def test_money_reversed_off_the_wrong_case_goes_back_to_the_queue(case, court, clerk, judge, finance):
     right = money_case(court, clerk, judge)
     tx = pay_in(case, "300.00")
     services.reverse_entry(actor=finance, entry=tx.ledger_entries.get(), note="付款人填错子账号")
@@ -344,7 +344,7 @@ def test_money_reversed_off_the_wrong_case_goes_back_to_the_queue(case, court, c
     assert Deadline.objects.get(case=right, node_type__code="payout").status == Deadline.Status.OPEN
 
 
-def test_numbering_sub_accounts_writes_no_history_of_the_court_account(court, clerk, judge):  # type: ignore[no-untyped-def]
+def test_numbering_sub_accounts_writes_no_history_of_the_court_account(court, clerk, judge):
     from payments.models import CourtAccount
 
     money_case(court, clerk, judge)

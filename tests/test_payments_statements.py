@@ -34,7 +34,7 @@ def frozen() -> Iterator[None]:
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
@@ -42,11 +42,11 @@ def statement(*lines: str, header: str = HEADER) -> bytes:
     return "\r\n".join([header, *lines]).encode("utf-8")
 
 
-def import_(court, content: bytes, actor=None) -> StatementImport:  # type: ignore[no-untyped-def]
+def import_(court, content: bytes, actor=None) -> StatementImport:
     return statements.import_statement(court=court, actor=actor, filename="november.csv", content=content)
 
 
-def refusal(court, content: bytes) -> list[str]:  # type: ignore[no-untyped-def]
+def refusal(court, content: bytes) -> list[str]:
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         import_(court, content)
     return caught.value.messages
@@ -58,7 +58,7 @@ def nothing_saved() -> bool:
     )
 
 
-def test_incoming_lines_are_received_and_outgoing_lines_only_counted(case, court, finance):  # type: ignore[no-untyped-def]
+def test_incoming_lines_are_received_and_outgoing_lines_only_counted(case, court, finance):
     number = case.account.number
     result = import_(
         court,
@@ -85,7 +85,7 @@ def test_incoming_lines_are_received_and_outgoing_lines_only_counted(case, court
     assert Deadline.objects.filter(case=case, node_type__code="payout").count() == 1
 
 
-def test_the_same_statement_imported_twice_credits_once(case, court):  # type: ignore[no-untyped-def]
+def test_the_same_statement_imported_twice_credits_once(case, court):
     content = statement(
         f"S1,2026-11-02 09:00:00,{case.account.number},300.00,甲,,300.00",
         "S2,2026-11-02 10:00:00,,20.00,乙,,320.00",
@@ -98,7 +98,7 @@ def test_the_same_statement_imported_twice_credits_once(case, court):  # type: i
     assert LedgerEntry.objects.count() == 1 and BankTransaction.objects.count() == 2
 
 
-def test_money_known_from_the_banks_notification_is_not_credited_again(case, court):  # type: ignore[no-untyped-def]
+def test_money_known_from_the_banks_notification_is_not_credited_again(case, court):
     pay_in(case, "75.50", transaction_id="N1", booked_at=datetime.datetime(2026, 11, 1, 9, tzinfo=SHANGHAI))
     result = import_(court, statement(f"N1,2026-11-01 09:00:00,{case.account.number},75.50,,,75.50"))
     assert (result.credited, result.duplicates) == (0, 1)
@@ -106,7 +106,7 @@ def test_money_known_from_the_banks_notification_is_not_credited_again(case, cou
     assert case.account.balance == Decimal("75.50")
 
 
-def test_the_closing_balance_is_that_of_the_latest_line_whatever_the_order_of_the_file(court, case):  # type: ignore[no-untyped-def]
+def test_the_closing_balance_is_that_of_the_latest_line_whatever_the_order_of_the_file(court, case):
     result = import_(
         court,
         statement(  # newest first, as many banks export
@@ -119,7 +119,7 @@ def test_the_closing_balance_is_that_of_the_latest_line_whatever_the_order_of_th
     assert result.closing_at == datetime.datetime(2026, 11, 3, 16, tzinfo=SHANGHAI)
 
 
-def test_a_time_without_offset_is_china_time_and_an_offset_is_respected(court, case):  # type: ignore[no-untyped-def]
+def test_a_time_without_offset_is_china_time_and_an_offset_is_respected(court, case):
     import_(
         court,
         statement(
@@ -134,25 +134,25 @@ def test_a_time_without_offset_is_china_time_and_an_offset_is_respected(court, c
     assert booked["T3"] == booked["T1"]
 
 
-def test_an_excel_file_with_a_byte_order_mark_is_read(court, case):  # type: ignore[no-untyped-def]
+def test_an_excel_file_with_a_byte_order_mark_is_read(court, case):
     content = b"\xef\xbb\xbf" + statement("E1,2026-11-02 09:00:00,,5.00,王五,,5.00")
     assert import_(court, content).credited == 1
     assert BankTransaction.objects.get().payer_name == "王五"
 
 
-def test_a_gb18030_file_from_a_chinese_bank_is_read(court, case):  # type: ignore[no-untyped-def]
+def test_a_gb18030_file_from_a_chinese_bank_is_read(court, case):
     text = "\r\n".join([HEADER, "G1,2026-11-02 09:00:00,,5.00,乌海市鑫源煤业有限责任公司,,5.00"])
     assert import_(court, text.encode("gb18030")).credited == 1
     assert BankTransaction.objects.get().payer_name == "乌海市鑫源煤业有限责任公司"
 
 
-def test_columns_may_come_in_any_order_and_other_columns_are_ignored(court, case):  # type: ignore[no-untyped-def]
+def test_columns_may_come_in_any_order_and_other_columns_are_ignored(court, case):
     header = "Balance,摘要,Amount,Transaction_ID,booked_at,payer_account,payer_name,account"
     result = import_(court, statement("15.00,货款,15.00,X1,2026-11-02 09:00,,某人,", header=header))
     assert result.credited == 1 and result.closing_balance == Decimal("15.00")
 
 
-def test_blank_lines_are_skipped_and_line_numbers_count_the_files_lines(court, case):  # type: ignore[no-untyped-def]
+def test_blank_lines_are_skipped_and_line_numbers_count_the_files_lines(court, case):
     messages = refusal(
         court,
         statement(
@@ -166,7 +166,7 @@ def test_blank_lines_are_skipped_and_line_numbers_count_the_files_lines(court, c
     assert messages == ["Line 5: the column balance: abc is not a number with at most two decimal places."]
 
 
-def test_every_bad_line_is_reported_with_its_line_number_and_nothing_is_saved(court, case):  # type: ignore[no-untyped-def]
+def test_every_bad_line_is_reported_with_its_line_number_and_nothing_is_saved(court, case):
     messages = refusal(
         court,
         statement(
@@ -195,7 +195,7 @@ def test_every_bad_line_is_reported_with_its_line_number_and_nothing_is_saved(co
     assert case.account.balance == Decimal("0.00")
 
 
-def test_a_header_without_the_required_columns_is_refused(court, case):  # type: ignore[no-untyped-def]
+def test_a_header_without_the_required_columns_is_refused(court, case):
     messages = refusal(
         court,
         statement("1,2026-11-02 09:00:00,,5.00,,", header="transaction_id,booked_at,account,amount,x,y"),
@@ -205,38 +205,38 @@ def test_a_header_without_the_required_columns_is_refused(court, case):  # type:
     assert nothing_saved()
 
 
-def test_an_empty_file_or_a_header_alone_is_refused(court, case):  # type: ignore[no-untyped-def]
+def test_an_empty_file_or_a_header_alone_is_refused(court, case):
     assert refusal(court, b"") == ["The file is empty."]
     assert refusal(court, statement()) == ["The statement has no lines after its header."]
 
 
-def test_a_booking_in_the_future_is_refused(court, case):  # type: ignore[no-untyped-def]
+def test_a_booking_in_the_future_is_refused(court, case):
     [message] = refusal(court, statement("F1,2026-11-11 09:00:00,,5.00,,,5.00"))
     assert message.startswith("Line 2:") and "future" in message
 
 
-def test_a_file_longer_than_the_limit_is_refused(court, case, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_file_longer_than_the_limit_is_refused(court, case, monkeypatch):
     monkeypatch.setattr(statements, "MAX_LINES", 3)
     lines = [f"L{i},2026-11-02 09:0{i}:00,,1.00,,,{i}.00" for i in range(1, 5)]
     assert "more than 3 lines" in refusal(court, statement(*lines))[0]
     assert import_(court, statement(*lines[:3])).lines == 3
 
 
-def test_only_the_first_fifty_problems_are_listed_with_a_count_of_the_rest(court, case):  # type: ignore[no-untyped-def]
+def test_only_the_first_fifty_problems_are_listed_with_a_count_of_the_rest(court, case):
     lines = [f"L{i},2026-11-02 09:00:00,,x,,,1.00" for i in range(60)]
     messages = refusal(court, statement(*lines))
     assert len(messages) == 51
     assert messages[-1] == "… and 10 more problems."
 
 
-def test_a_known_transaction_id_with_another_amount_is_refused(court, case):  # type: ignore[no-untyped-def]
+def test_a_known_transaction_id_with_another_amount_is_refused(court, case):
     pay_in(case, "10.00", transaction_id="K1")
     [message] = refusal(court, statement(f"K1,2026-11-02 09:00:00,{case.account.number},11.00,,,11.00"))
     assert message.startswith("Line 2:") and "10.00" in message
     assert BankTransaction.objects.count() == 1
 
 
-def test_money_on_another_courts_sub_account_is_refused(court, other_court, case, judge):  # type: ignore[no-untyped-def]
+def test_money_on_another_courts_sub_account_is_refused(court, other_court, case, judge):
     other_clerk = UserFactory(username="clerk2", roles=["clerk"], courts=[other_court])
     other = money_case(other_court, other_clerk, judge)
     [message] = refusal(court, statement(f"O1,2026-11-02 09:00:00,{other.account.number},5.00,,,5.00"))
@@ -244,11 +244,11 @@ def test_money_on_another_courts_sub_account_is_refused(court, other_court, case
     assert nothing_saved()
 
 
-def test_a_failure_halfway_through_the_import_saves_nothing(court, case, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_failure_halfway_through_the_import_saves_nothing(court, case, monkeypatch):
     real = statements.receive_money
     calls = []
 
-    def fails_second_time(**kwargs):  # type: ignore[no-untyped-def]
+    def fails_second_time(**kwargs):
         calls.append(kwargs)
         if len(calls) == 2:
             raise RuntimeError("database went away")
@@ -264,7 +264,7 @@ def test_a_failure_halfway_through_the_import_saves_nothing(court, case, monkeyp
     assert nothing_saved()
 
 
-def test_only_the_courts_finance_officers_import(court, case, judge, supervisor, outsider):  # type: ignore[no-untyped-def]
+def test_only_the_courts_finance_officers_import(court, case, judge, supervisor, outsider):
     content = statement("P1,2026-11-02 09:00:00,,5.00,,,5.00")
     for who in (judge, supervisor, outsider):
         with pytest.raises(PermissionDenied):
@@ -272,13 +272,13 @@ def test_only_the_courts_finance_officers_import(court, case, judge, supervisor,
     assert nothing_saved()
 
 
-def test_finance_of_another_court_may_not_import(court, other_court, case):  # type: ignore[no-untyped-def]
+def test_finance_of_another_court_may_not_import(court, other_court, case):
     foreign = UserFactory(username="finance2", roles=["finance"], courts=[other_court])
     with pytest.raises(PermissionDenied):
         import_(court, statement("P1,2026-11-02 09:00:00,,5.00,,,5.00"), actor=foreign)
 
 
-def test_a_court_without_its_enforcement_account_cannot_import(other_court):  # type: ignore[no-untyped-def]
+def test_a_court_without_its_enforcement_account_cannot_import(other_court):
     [message] = refusal(other_court, statement("P1,2026-11-02 09:00:00,,5.00,,,5.00"))
     assert "not set up" in message
 
@@ -286,7 +286,7 @@ def test_a_court_without_its_enforcement_account_cannot_import(other_court):  # 
 # --- The management command ---------------------------------------------------------------------------------
 
 
-def test_the_command_imports_a_file_and_prints_the_summary(court, case, finance, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_command_imports_a_file_and_prints_the_summary(court, case, finance, tmp_path):
     path = tmp_path / "november.csv"
     path.write_bytes(
         statement(
@@ -303,13 +303,13 @@ def test_the_command_imports_a_file_and_prints_the_summary(court, case, finance,
     assert StatementImport.objects.get().imported_by == finance
 
 
-def test_the_command_reads_standard_input(court, case):  # type: ignore[no-untyped-def]
+def test_the_command_reads_standard_input(court, case):
     stdin = io.BytesIO(statement("M1,2026-11-02 09:00:00,,5.00,,,5.00"))
     call_command("import_statement", "-", court="蒙0302", stdin=stdin, stdout=io.StringIO())
     assert StatementImport.objects.get().imported_by is None
 
 
-def test_the_command_reports_each_bad_line(court, case, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_command_reports_each_bad_line(court, case, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(statement("M1,2026-11-02 09:00:00,,5.00,,,5.00", "M2,yesterday,,x,,,5.00"))
     with translation.override("en"), pytest.raises(CommandError) as caught:
@@ -319,7 +319,7 @@ def test_the_command_reports_each_bad_line(court, case, tmp_path):  # type: igno
     assert nothing_saved()
 
 
-def test_the_command_refuses_an_unknown_court_and_a_user_who_is_not_finance(court, case, judge, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_command_refuses_an_unknown_court_and_a_user_who_is_not_finance(court, case, judge, tmp_path):
     path = tmp_path / "s.csv"
     path.write_bytes(statement("M1,2026-11-02 09:00:00,,5.00,,,5.00"))
     with pytest.raises(CommandError, match="No court"):
@@ -329,7 +329,7 @@ def test_the_command_refuses_an_unknown_court_and_a_user_who_is_not_finance(cour
     assert nothing_saved()
 
 
-def test_the_sample_in_the_documentation_is_a_valid_statement(court):  # type: ignore[no-untyped-def]
+def test_the_sample_in_the_documentation_is_a_valid_statement(court):
     CourtAccountFactory(court=court)
     doc = (Path(__file__).parent.parent / "docs" / "bank-statement.md").read_text(encoding="utf-8")
     sample = doc.split("```csv\n", 1)[1].split("```", 1)[0]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def bank_secret(settings):  # type: ignore[no-untyped-def]
+def bank_secret(settings):
     settings.BANK_WEBHOOK_SECRET = SECRET
 
 
@@ -41,7 +41,7 @@ def a_week_after_the_bookings() -> Iterator[None]:
 
 
 @pytest.fixture
-def case(court, clerk, judge):  # type: ignore[no-untyped-def]
+def case(court, clerk, judge):
     return money_case(court, clerk, judge)
 
 
@@ -73,12 +73,12 @@ def money_rows() -> tuple[int, int]:
     return BankTransaction.objects.count(), LedgerEntry.objects.count()
 
 
-def balance(case) -> Decimal:  # type: ignore[no-untyped-def]
+def balance(case) -> Decimal:
     case.account.refresh_from_db()
     return case.account.balance
 
 
-def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"message", "code", "errors"}
@@ -86,7 +86,7 @@ def assert_error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
     return body
 
 
-def test_a_signed_notification_credits_the_case_and_answers_201(client, case):  # type: ignore[no-untyped-def]
+def test_a_signed_notification_credits_the_case_and_answers_201(client, case):
     response = notify(client, notification(case.account.number))
     assert response.status_code == 201, response.content
     assert response.json() == {
@@ -102,7 +102,7 @@ def test_a_signed_notification_credits_the_case_and_answers_201(client, case):  
     assert tx.booked_at.isoformat() == "2026-03-02T02:15:00+00:00"
 
 
-def test_the_same_transaction_delivered_twice_answers_200_and_credits_once(client, case):  # type: ignore[no-untyped-def]
+def test_the_same_transaction_delivered_twice_answers_200_and_credits_once(client, case):
     first = notify(client, notification(case.account.number))
     second = notify(client, notification(case.account.number))
     assert first.status_code == 201
@@ -113,7 +113,7 @@ def test_the_same_transaction_delivered_twice_answers_200_and_credits_once(clien
     assert balance(case) == Decimal("800.00")
 
 
-def test_a_new_transaction_id_is_credited_again(client, case):  # type: ignore[no-untyped-def]
+def test_a_new_transaction_id_is_credited_again(client, case):
     notify(client, notification(case.account.number))
     response = notify(client, notification(case.account.number, transaction_id="BANK-0002"))
     assert response.status_code == 201
@@ -129,7 +129,7 @@ def test_a_new_transaction_id_is_credited_again(client, case):  # type: ignore[n
         pytest.param(sign(b"{}"), id="signature-of-another-body"),
     ],
 )
-def test_a_wrong_signature_is_refused_with_401_and_nothing_changes(client, case, signature):  # type: ignore[no-untyped-def]
+def test_a_wrong_signature_is_refused_with_401_and_nothing_changes(client, case, signature):
     response = notify(client, notification(case.account.number), signature=signature)
     body = assert_error(response, 401)
     assert body["code"] == "bad_signature"
@@ -137,19 +137,19 @@ def test_a_wrong_signature_is_refused_with_401_and_nothing_changes(client, case,
     assert balance(case) == Decimal("0.00")
 
 
-def test_a_body_signed_with_another_secret_is_refused(client, case):  # type: ignore[no-untyped-def]
+def test_a_body_signed_with_another_secret_is_refused(client, case):
     response = notify(client, notification(case.account.number), secret="someone-elses-secret")
     assert_error(response, 401)
     assert money_rows() == (0, 0)
 
 
-def test_a_missing_signature_is_refused_with_401_and_nothing_changes(client, case):  # type: ignore[no-untyped-def]
+def test_a_missing_signature_is_refused_with_401_and_nothing_changes(client, case):
     response = notify(client, notification(case.account.number), signature="")
     assert_error(response, 401)
     assert money_rows() == (0, 0)
 
 
-def test_the_signature_covers_the_raw_bytes_not_the_parsed_json(client, case):  # type: ignore[no-untyped-def]
+def test_the_signature_covers_the_raw_bytes_not_the_parsed_json(client, case):
     signed = json.dumps(notification(case.account.number)).encode()
     reformatted = json.dumps(notification(case.account.number), indent=2).encode()
     response = client.post(URL, reformatted, content_type="application/json", HTTP_X_SIGNATURE=sign(signed))
@@ -157,33 +157,33 @@ def test_the_signature_covers_the_raw_bytes_not_the_parsed_json(client, case):  
     assert money_rows() == (0, 0)
 
 
-def test_the_signature_may_come_in_upper_case_hex(client, case):  # type: ignore[no-untyped-def]
+def test_the_signature_may_come_in_upper_case_hex(client, case):
     body = json.dumps(notification(case.account.number)).encode()
     response = client.post(URL, body, content_type="application/json", HTTP_X_SIGNATURE=sign(body).upper())
     assert response.status_code == 201, response.content
 
 
-def test_without_a_configured_secret_every_notification_is_refused(client, case, settings):  # type: ignore[no-untyped-def]
+def test_without_a_configured_secret_every_notification_is_refused(client, case, settings):
     settings.BANK_WEBHOOK_SECRET = ""
     response = notify(client, notification(case.account.number), secret="")
     assert_error(response, 401)
     assert money_rows() == (0, 0)
 
 
-def test_no_session_and_no_csrf_token_are_needed(case):  # type: ignore[no-untyped-def]
+def test_no_session_and_no_csrf_token_are_needed(case):
     strict = Client(enforce_csrf_checks=True)
     response = notify(strict, notification(case.account.number))
     assert response.status_code == 201, response.content
 
 
-def test_a_signed_in_user_without_the_signature_gets_nothing(client, case, finance):  # type: ignore[no-untyped-def]
+def test_a_signed_in_user_without_the_signature_gets_nothing(client, case, finance):
     client.force_login(finance)
     response = notify(client, notification(case.account.number), signature="")
     assert_error(response, 401)
     assert money_rows() == (0, 0)
 
 
-def test_money_for_an_unknown_sub_account_waits_unmatched(client, case, court):  # type: ignore[no-untyped-def]
+def test_money_for_an_unknown_sub_account_waits_unmatched(client, case, court):
     mistyped = case.account.number[:-1] + str((int(case.account.number[-1]) + 1) % 10)
     response = notify(client, notification(mistyped))
     assert response.status_code == 201, response.content
@@ -211,14 +211,14 @@ def test_money_for_an_unknown_sub_account_waits_unmatched(client, case, court): 
         pytest.param(None, "may not be null", id="null"),
     ],
 )
-def test_a_bad_amount_is_refused_with_400_and_nothing_saved(client, case, amount, message):  # type: ignore[no-untyped-def]
+def test_a_bad_amount_is_refused_with_400_and_nothing_saved(client, case, amount, message):
     response = notify(client, notification(case.account.number, amount=amount))
     body = assert_error(response, 400)
     assert message in body["errors"]["amount"][0]
     assert money_rows() == (0, 0)
 
 
-def test_missing_fields_are_each_named_and_nothing_saved(client, case):  # type: ignore[no-untyped-def]
+def test_missing_fields_are_each_named_and_nothing_saved(client, case):
     response = notify(client, {"payer_name": "某人"})
     body = assert_error(response, 400)
     assert set(body["errors"]) == {"transaction_id", "account", "amount", "payer_account", "booked_at"}
@@ -234,21 +234,21 @@ def test_missing_fields_are_each_named_and_nothing_saved(client, case):  # type:
         pytest.param("2026-02-30T10:15:00+08:00", id="no-such-day"),
     ],
 )
-def test_a_booking_time_without_offset_or_unreadable_is_refused(client, case, booked_at):  # type: ignore[no-untyped-def]
+def test_a_booking_time_without_offset_or_unreadable_is_refused(client, case, booked_at):
     response = notify(client, notification(case.account.number, booked_at=booked_at))
     body = assert_error(response, 400)
     assert "booked_at" in body["errors"]
     assert money_rows() == (0, 0)
 
 
-def test_a_body_that_is_not_json_is_refused_with_400(client, case):  # type: ignore[no-untyped-def]
+def test_a_body_that_is_not_json_is_refused_with_400(client, case):
     body = b"transaction_id=1&amount=5"
     response = client.post(URL, body, content_type="application/json", HTTP_X_SIGNATURE=sign(body))
     assert_error(response, 400)
     assert money_rows() == (0, 0)
 
 
-def test_fields_the_bank_adds_later_do_not_refuse_the_money(client, case):  # type: ignore[no-untyped-def]
+def test_fields_the_bank_adds_later_do_not_refuse_the_money(client, case):
     response = notify(client, notification(case.account.number, channel="网银", memo="货款"))
     assert response.status_code == 201, response.content
     assert balance(case) == Decimal("800.00")

@@ -87,7 +87,7 @@ class World:
     other_code: str
 
 
-def planted_application(court):  # type: ignore[no-untyped-def]
+def planted_application(court):
     return application(
         court,
         9000,
@@ -130,11 +130,11 @@ def planted_application(court):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def world(court, clerk, team_lead, supervisor) -> World:
     return make_world(court, clerk, team_lead, supervisor)
 
 
-def make_world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def make_world(court, clerk, team_lead, supervisor) -> World:
     CourtAccountFactory(court=court)
     filed = intake.file_case(actor=clerk, application=planted_application(court))
     other = intake.file_case(actor=clerk, application=application(court, 9100))
@@ -187,7 +187,7 @@ def without_csrf(body: bytes) -> bytes:
     return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", body)
 
 
-def signed_in(client, world: World):  # type: ignore[no-untyped-def]
+def signed_in(client, world: World):
     response = client.post(QUERY, details(world))
     assert response.status_code == 302
     return client

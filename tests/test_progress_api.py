@@ -22,11 +22,11 @@ CASE_API = reverse("api-progress-case")
 
 
 @pytest.fixture
-def world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def world(court, clerk, team_lead, supervisor) -> World:
     return make_world(court, clerk, team_lead, supervisor)
 
 
-def post(client: Client, data: dict[str, str], **extra):  # type: ignore[no-untyped-def]
+def post(client: Client, data: dict[str, str], **extra):
     return client.post(API, data, content_type="application/json", **extra)
 
 

@@ -26,11 +26,11 @@ API = "/api/v1/progress/"
 
 
 @pytest.fixture
-def world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def world(court, clerk, team_lead, supervisor) -> World:
     return make_world(court, clerk, team_lead, supervisor)
 
 
-def ask(client, world: World) -> dict:  # type: ignore[no-untyped-def]
+def ask(client, world: World) -> dict:
     body = {"number": world.case.number, "id_number": APPLICANT_ID, "query_code": world.code}
     response = client.post(API, body, content_type="application/json")
     assert response.status_code == 200, response.content
@@ -196,7 +196,7 @@ def test_a_build_that_read_before_a_commit_leaves_no_stale_snapshot(
     read_old, go = threading.Event(), threading.Event()
     original = progress_snapshot.build
 
-    def slow_build(case_id: int):  # type: ignore[no-untyped-def]
+    def slow_build(case_id: int):
         data = original(case_id)
         read_old.set()
         go.wait(10)

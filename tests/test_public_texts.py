@@ -53,11 +53,11 @@ RECEIVED_EN = "50.00 yuan received"
 
 
 @pytest.fixture
-def world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def world(court, clerk, team_lead, supervisor) -> World:
     return make_world(court, clerk, team_lead, supervisor)
 
 
-def staff(user, **language: str) -> Client:  # type: ignore[no-untyped-def]
+def staff(user, **language: str) -> Client:
     client = Client(**language)
     client.force_login(user)
     return client
@@ -69,7 +69,7 @@ def money_post(client: Client, url: str, payload: dict[str, Any]) -> Any:
     )
 
 
-def pay_the_payout(world: World, team_lead, finance, **language: str) -> None:  # type: ignore[no-untyped-def]
+def pay_the_payout(world: World, team_lead, finance, **language: str) -> None:
     """The world's 600.00 proposal approved, then paid by finance through the API in ``language``."""
     payout = Payout.objects.get(case=world.case)
     payments.decide_payout(actor=team_lead, payout=payout, approve=True)
@@ -79,7 +79,7 @@ def pay_the_payout(world: World, team_lead, finance, **language: str) -> None:  
     assert response.status_code == 200, response.content
 
 
-def claim_unmatched_money(world: World, finance, **language: str) -> None:  # type: ignore[no-untyped-def]
+def claim_unmatched_money(world: World, finance, **language: str) -> None:
     """50.00 yuan for a sub-account no case has, claimed for the case by finance through the API."""
     number = accountnumbers.sub_account_number("0302", 99_999_999)
     tx, _created = payments.receive_money(
@@ -112,7 +112,7 @@ def event_details(answer: dict[str, Any], kind: str) -> list[str]:
 # --- The reader's language --------------------------------------------------------------------------------
 
 
-def test_a_chinese_party_reads_in_chinese_what_english_speaking_finance_recorded(world, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_a_chinese_party_reads_in_chinese_what_english_speaking_finance_recorded(world, team_lead, finance):
     pay_the_payout(world, team_lead, finance, **EN)
     claim_unmatched_money(world, finance, **EN)
 
@@ -124,7 +124,7 @@ def test_a_chinese_party_reads_in_chinese_what_english_speaking_finance_recorded
     assert RECEIVED_ZH in event_details(answer, CaseEvent.Kind.MONEY_RECEIVED)
 
 
-def test_an_english_party_reads_in_english_what_chinese_speaking_finance_recorded(world, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_an_english_party_reads_in_english_what_chinese_speaking_finance_recorded(world, team_lead, finance):
     pay_the_payout(world, team_lead, finance, **ZH)
     claim_unmatched_money(world, finance, **ZH)
 
@@ -136,7 +136,7 @@ def test_an_english_party_reads_in_english_what_chinese_speaking_finance_recorde
     assert RECEIVED_EN in event_details(answer, CaseEvent.Kind.MONEY_RECEIVED)
 
 
-def test_one_stored_snapshot_serves_both_languages(world, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_one_stored_snapshot_serves_both_languages(world, team_lead, finance):
     pay_the_payout(world, team_lead, finance, **EN)
     assert event_details(progress_api(world, **ZH), CaseEvent.Kind.MONEY_PAID) == [PAID_ZH]
     stored = PublicProgress.objects.get(case=world.case)
@@ -146,7 +146,7 @@ def test_one_stored_snapshot_serves_both_languages(world, team_lead, finance):  
     assert "yuan" not in text and "发放" not in text  # words are put on when read, not stored
 
 
-def test_staff_read_the_timeline_in_their_own_language(world, team_lead, finance):  # type: ignore[no-untyped-def]
+def test_staff_read_the_timeline_in_their_own_language(world, team_lead, finance):
     pay_the_payout(world, team_lead, finance, **EN)
     url = reverse("case-detail", args=[world.case.pk])
     chinese = staff(world.judge, **ZH).get(url).content.decode()
@@ -155,7 +155,7 @@ def test_staff_read_the_timeline_in_their_own_language(world, team_lead, finance
     assert PAID_EN in english and PAID_ZH not in english
 
 
-def test_every_public_text_of_the_world_is_a_code_and_reads_in_both_languages(world):  # type: ignore[no-untyped-def]
+def test_every_public_text_of_the_world_is_a_code_and_reads_in_both_languages(world):
     events = CaseEvent.objects.filter(case=world.case, public=True).exclude(kind=CaseEvent.Kind.CASE_FILED)
     assert events.exists()
     for event in events:
@@ -175,7 +175,7 @@ def test_every_public_text_of_the_world_is_a_code_and_reads_in_both_languages(wo
         assert delivery.text == "受理通知书 → 被执行人"
 
 
-def test_closing_a_case_reads_in_the_readers_language(court, clerk):  # type: ignore[no-untyped-def]
+def test_closing_a_case_reads_in_the_readers_language(court, clerk):
     case = intake.file_case(actor=clerk, application=application(court, 9400)).case
     event = record_event(
         case=case,
@@ -191,7 +191,7 @@ def test_closing_a_case_reads_in_the_readers_language(court, clerk):  # type: ig
         assert event.text == str(Case.Closure.PERFORMED.label)
 
 
-def test_an_unknown_text_code_is_refused_when_written(world):  # type: ignore[no-untyped-def]
+def test_an_unknown_text_code_is_refused_when_written(world):
     with pytest.raises(ValueError, match=r"payments\.money_payd"):
         record_event(
             case=world.case,
@@ -202,7 +202,7 @@ def test_an_unknown_text_code_is_refused_when_written(world):  # type: ignore[no
         )
 
 
-def test_parameters_a_renderer_cannot_use_show_the_label_and_nothing_else(world):  # type: ignore[no-untyped-def]
+def test_parameters_a_renderer_cannot_use_show_the_label_and_nothing_else(world):
     CaseEvent.objects.create(
         case=world.case, kind=CaseEvent.Kind.MONEY_PAID, public=True, text_code="payments.money_paid"
     )
@@ -240,7 +240,7 @@ def serve_notice_with(world: World, note: str) -> None:
     assert response.status_code == 201, response.content
 
 
-def test_a_judges_note_on_a_public_step_reaches_parties_without_any_number(world):  # type: ignore[no-untyped-def]
+def test_a_judges_note_on_a_public_step_reaches_parties_without_any_number(world):
     court = world.case.court
     court.service_phone = "0473-8880000"  # the factory's court phone is the note's 0473-1234567
     court.save(update_fields=["service_phone"])
@@ -261,7 +261,7 @@ def test_a_judges_note_on_a_public_step_reaches_parties_without_any_number(world
     assert NOTE in staff(world.judge).get(reverse("case-detail", args=[world.case.pk])).content.decode()
 
 
-def test_a_party_never_sees_his_own_or_the_other_sides_stored_numbers_in_a_note(world):  # type: ignore[no-untyped-def]
+def test_a_party_never_sees_his_own_or_the_other_sides_stored_numbers_in_a_note(world):
     respondent = world.respondent
     spaced = f"{respondent.phone[:3]} {respondent.phone[3:7]} {respondent.phone[7:]}"
     serve_notice_with(world, f"{respondent.name}，电话{spaced}，身份证号{respondent.id_number}")
@@ -269,7 +269,7 @@ def test_a_party_never_sees_his_own_or_the_other_sides_stored_numbers_in_a_note(
     assert shown == "欧阳某，电话***，身份证号***"
 
 
-def test_the_judges_answers_reach_the_party_without_numbers(world):  # type: ignore[no-untyped-def]
+def test_the_judges_answers_reach_the_party_without_numbers(world):
     party_messages.answer_party(
         actor=world.judge,
         case=world.case,
@@ -285,7 +285,7 @@ def test_the_judges_answers_reach_the_party_without_numbers(world):  # type: ign
     assert "158-4736-1234" not in page and "请联系被执行人***" in page
 
 
-def test_a_partys_own_message_is_shown_back_as_he_wrote_it(world):  # type: ignore[no-untyped-def]
+def test_a_partys_own_message_is_shown_back_as_he_wrote_it(world):
     access = portal.PortalAccess(world.case, world.applicant)
     message = party_messages.write_to_judge(access=access, body="我的新电话13912340000")
     assert party_messages.party_view_of(message, world.case)["body"] == "我的新电话13912340000"
@@ -294,7 +294,7 @@ def test_a_partys_own_message_is_shown_back_as_he_wrote_it(world):  # type: igno
 # --- The snapshot and events from before the codes ----------------------------------------------------------
 
 
-def test_a_snapshot_of_the_old_shape_is_rebuilt_and_read(world):  # type: ignore[no-untyped-def]
+def test_a_snapshot_of_the_old_shape_is_rebuilt_and_read(world):
     progress_api(world)
     old = PublicProgress.objects.get(case=world.case)
     data = dict(old.data)
@@ -307,7 +307,7 @@ def test_a_snapshot_of_the_old_shape_is_rebuilt_and_read(world):  # type: ignore
     assert PublicProgress.objects.get(case=world.case).data["v"] == progress_snapshot.VERSION
 
 
-def test_a_note_on_a_public_step_drops_the_snapshot(world):  # type: ignore[no-untyped-def]
+def test_a_note_on_a_public_step_drops_the_snapshot(world):
     progress_api(world)
     assert PublicProgress.objects.filter(case=world.case).exists()
     serve_notice_with(world, "电话158-4736-1234")
@@ -318,7 +318,7 @@ def _legacy(case: Case, event_kind: str, detail: str, **data: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=event_kind, public=True, detail=detail, data=data)
 
 
-def test_the_data_migration_converts_old_public_texts_and_keeps_their_words(world):  # type: ignore[no-untyped-def]
+def test_the_data_migration_converts_old_public_texts_and_keeps_their_words(world):
     case, respondent = world.case, world.respondent
     converted = {
         "paid": _legacy(case, "money_paid", PAID_EN, amount="600.00", payout=1),
@@ -374,6 +374,6 @@ def test_the_data_migration_converts_old_public_texts_and_keeps_their_words(worl
     assert (converted["paid"].detail, converted["paid"].text_code) == (PAID_EN, "")
 
 
-def test_party_roles_and_notices_in_the_world_are_public_by_role_only(world):  # type: ignore[no-untyped-def]
+def test_party_roles_and_notices_in_the_world_are_public_by_role_only(world):
     delivery = CaseEvent.objects.get(case=world.case, kind=CaseEvent.Kind.NOTICE_DELIVERED)
     assert delivery.text_params == {"notice": "acceptance", "recipient_role": Party.Role.RESPONDENT}

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 conversion = importlib.import_module("intake.migrations.0004_risks_by_kind")
 
 
-def wage_case(court, clerk) -> Case:  # type: ignore[no-untyped-def]
+def wage_case(court, clerk) -> Case:
     """The case of the report: 12,000 yuan of wages owed, by a respondent willing to pay."""
     return services.file_case(
         actor=clerk,
@@ -66,12 +66,12 @@ def interview_form(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def clerk_client(client, clerk):  # type: ignore[no-untyped-def]
+def clerk_client(client, clerk):
     client.force_login(clerk)
     return client
 
 
-def save(case: Case, clerk, kinds: tuple[str, ...] = (), other: str = "", **values: Any) -> FirstInterview:  # type: ignore[no-untyped-def]
+def save(case: Case, clerk, kinds: tuple[str, ...] = (), other: str = "", **values: Any) -> FirstInterview:
     return services.save_first_interview(
         actor=clerk,
         case=case,

@@ -24,7 +24,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
-def file_cases(court, clerk, count: int, when: datetime.datetime | None = None, first: int = 1) -> None:  # type: ignore[no-untyped-def]
+def file_cases(court, clerk, count: int, when: datetime.datetime | None = None, first: int = 1) -> None:
     with time_machine.travel(when or at(2026, 9, 28), tick=False):
         for n in range(first, first + count):
             intake.file_case(actor=clerk, application=application(court, n))
@@ -95,7 +95,7 @@ class TestScan:
         real_advance = scan._advance
         calls = {"n": 0}
 
-        def dies_after_first_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def dies_after_first_batch(*args, **kwargs):
             calls["n"] += 1  # overdue deadlines come first, in batches of 2
             if calls["n"] > 1:
                 raise SystemExit("worker killed")

@@ -34,14 +34,14 @@ class FailingBackend(sms.SmsBackend):
 
 
 @pytest.fixture
-def outbox(settings):  # type: ignore[no-untyped-def]
+def outbox(settings):
     settings.SMS_BACKEND = "enforcement.sms.LocmemBackend"
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
 
 
-def file_with_phones(court, clerk, n: int = 1, *, respondent_phone: str = LANDLINE) -> Case:  # type: ignore[no-untyped-def]
+def file_with_phones(court, clerk, n: int = 1, *, respondent_phone: str = LANDLINE) -> Case:
     """A case filed through the service: an applicant with a mobile, one with none, and the respondent."""
     applicants = [
         services.PartyInput(
@@ -298,7 +298,7 @@ def test_a_backend_that_is_not_an_sms_backend_is_refused(settings):
 # --- Two workers at once ------------------------------------------------------------------------------
 
 
-def _two_workers_send_each_message_once(outbox) -> None:  # type: ignore[no-untyped-def]
+def _two_workers_send_each_message_once(outbox) -> None:
     court = CourtFactory(code="蒙0302")
     clerk = UserFactory(username="clerk", roles=["clerk"], courts=[court])
     for n in range(1, 7):
@@ -330,7 +330,7 @@ def _two_workers_send_each_message_once(outbox) -> None:  # type: ignore[no-unty
 
 
 @pytest.fixture
-def no_broker(monkeypatch):  # type: ignore[no-untyped-def]
+def no_broker(monkeypatch):
     """These tests commit, so the filing queues a delivery task: the test delivers by hand instead."""
     monkeypatch.setattr(tasks.deliver_sms_task, "delay", lambda: None)
 

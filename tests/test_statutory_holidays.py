@@ -33,7 +33,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 
 @pytest.fixture(autouse=True)
-def without_2027():  # type: ignore[no-untyped-def]
+def without_2027():
     """2027's notice is not loaded, whatever the installed package knows."""
     CalendarDay.objects.filter(date__year=2027, court=None).delete()
     CalendarYear.objects.filter(year=2027).delete()
@@ -42,7 +42,7 @@ def without_2027():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def administrator(db):  # type: ignore[no-untyped-def]
+def administrator(db):
     return UserFactory(username="calendar-admin", roles=["administrator"])
 
 
@@ -146,7 +146,7 @@ class TestAYearNotLoaded:
         assert WorkingCalendar(None).add_working_days(D(2026, 12, 31), 3) == D(2027, 1, 5)
 
 
-def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:  # type: ignore[no-untyped-def]
+def file_at(when: datetime.datetime, court, clerk, n: int = 1) -> Case:
     with time_machine.travel(when, tick=False):
         return intake.file_case(actor=clerk, application=application(court, n)).case
 
@@ -177,7 +177,7 @@ class TestOpenDeadlines:
         """
         with time_machine.travel(at(2027, 2, 2), tick=False):
             year = load_year_notice(actor=administrator, year=2027, days=parse_notice(notice))
-        assert year.deadlines_moved >= 1  # type: ignore[attr-defined]
+        assert year.deadlines_moved >= 1
         assign.refresh_from_db()
         # 02-08 is now inside a 春节 of seven days: the next working day is Friday 02-12.
         assert assign.due_date == D(2027, 2, 12)

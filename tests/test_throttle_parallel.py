@@ -31,7 +31,7 @@ AT_ONCE = 40
 
 
 @pytest.fixture
-def world(court, clerk, team_lead, supervisor) -> World:  # type: ignore[no-untyped-def]
+def world(court, clerk, team_lead, supervisor) -> World:
     return make_world(court, clerk, team_lead, supervisor)
 
 
@@ -53,7 +53,7 @@ def evaluated(statuses: list[int]) -> int:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_forty_wrong_queries_at_once_from_one_address_evaluate_at_most_its_limit(world):  # type: ignore[no-untyped-def]
+def test_forty_wrong_queries_at_once_from_one_address_evaluate_at_most_its_limit(world):
     assert connection.vendor == "postgresql"
 
     statuses, errors = at_once(AT_ONCE, lambda n: ask(nonexistent(n), "198.51.100.7"))
@@ -68,7 +68,7 @@ def test_forty_wrong_queries_at_once_from_one_address_evaluate_at_most_its_limit
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_forty_addresses_at_once_on_one_case_number_evaluate_at_most_its_limit(world):  # type: ignore[no-untyped-def]
+def test_forty_addresses_at_once_on_one_case_number_evaluate_at_most_its_limit(world):
     assert connection.vendor == "postgresql"
     wrong = details(world, query_code="WRONG000")
 
@@ -83,7 +83,7 @@ def test_forty_addresses_at_once_on_one_case_number_evaluate_at_most_its_limit(w
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_right_code_among_forty_guesses_at_once_is_no_extra_guess(world):  # type: ignore[no-untyped-def]
+def test_the_right_code_among_forty_guesses_at_once_is_no_extra_guess(world):
     """Whether the right code wins its race or not, no more than the limit is answered as wrong."""
     right = details(world)
     wrong = details(world, query_code="WRONG000")
@@ -124,7 +124,7 @@ def fill_the_address(address: str) -> Callable[[], None]:
 
 
 @pytest.mark.django_db
-def test_a_wrong_guess_overtaken_by_a_block_is_refused_and_not_counted(world, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_wrong_guess_overtaken_by_a_block_is_refused_and_not_counted(world, monkeypatch):
     while_evaluating(monkeypatch, fill_the_address("192.0.2.50"))
 
     outcome = progress.query(client_ip="192.0.2.50", **nonexistent(99))
@@ -134,7 +134,7 @@ def test_a_wrong_guess_overtaken_by_a_block_is_refused_and_not_counted(world, mo
 
 
 @pytest.mark.django_db
-def test_the_right_code_overtaken_by_a_block_is_refused_too(world, monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_right_code_overtaken_by_a_block_is_refused_too(world, monkeypatch):
     """Otherwise "throttled" would mean "wrong" for every guess that raced the block."""
     while_evaluating(monkeypatch, fill_the_address("192.0.2.51"))
 
@@ -145,7 +145,7 @@ def test_the_right_code_overtaken_by_a_block_is_refused_too(world, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_over_http_the_overtaken_right_code_opens_no_session(client, world, monkeypatch):  # type: ignore[no-untyped-def]
+def test_over_http_the_overtaken_right_code_opens_no_session(client, world, monkeypatch):
     while_evaluating(monkeypatch, fill_the_address("192.0.2.52"))
 
     response = client.post(reverse("portal:query"), details(world), REMOTE_ADDR="192.0.2.52")

@@ -238,12 +238,12 @@ URL = "/api/v1/cases/"
 
 
 @pytest.fixture
-def api(client, clerk):  # type: ignore[no-untyped-def]
+def api(client, clerk):
     client.force_login(clerk)
     return client
 
 
-def _post(client, payload, **headers):  # type: ignore[no-untyped-def]
+def _post(client, payload, **headers):
     return client.post(URL, json.dumps(payload), content_type="application/json", **headers)
 
 
@@ -270,7 +270,7 @@ def test_an_identity_number_error_is_chinese_by_default(api):
     assert body["errors"]["applicants"]["0"]["id_number"] == ["居民身份证号码应为18位（旧版为15位）。"]
 
 
-def test_the_body_size_limit_answers_in_the_language_asked_for(api, settings):  # type: ignore[no-untyped-def]
+def test_the_body_size_limit_answers_in_the_language_asked_for(api, settings):
     settings.API_MAX_BODY_BYTES = 1024
     payload = application_payload()
     payload["claim"]["description"] = "x" * 2048
