@@ -88,6 +88,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-progress-appointment-cancel",
     ),
     path("progress/messages/", party_api.MessagesApi.as_view(), name="api-progress-messages"),
+    path("progress/messages/read/", party_api.MessagesReadApi.as_view(), name="api-progress-messages-read"),
     path("slots/", party_api.SlotsApi.as_view(), name="api-slots"),
     path("slots/<int:pk>/withdraw/", party_api.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
     path("deadlines/<int:pk>/", deadlines_api.DeadlineDetailApi.as_view(), name="api-deadline-detail"),

@@ -161,10 +161,6 @@ def status_of(booking: Appointment, *, now: datetime.datetime | None = None) -> 
     return "past" if booking.slot.starts_at <= now else "booked"
 
 
-def may_publish(user: roles.AnyUser) -> bool:
-    return bool(publishing_courts(user))
-
-
 def publishing_courts(user: roles.AnyUser) -> list[Court]:
     """Courts the user publishes slots for: his courts, if he is a judge or team lead."""
     if not roles.has_role(user, *SLOT_ROLES):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.parsers import JSONParser
@@ -224,7 +224,8 @@ class MessagesApi(PartyApi):
         auth=[],
     )
     def get(self, request: Request) -> Response:
-        """Your messages with the judge, oldest first; reading them marks the court's answers read."""
+        """Your messages with the judge, oldest first. Reading changes nothing: once the app has shown the
+        court's answers, it says so with ``POST /api/v1/progress/messages/read/``."""
         access = self.party(request)
         if access is None:
             return unauthorized()
@@ -232,7 +233,6 @@ class MessagesApi(PartyApi):
             party_messages.party_view_of(m, access.case)
             for m in party_messages.thread(access.case, access.party)
         ]
-        party_messages.mark_read_by_party(access)
         return _answer(MessageOutput(thread, many=True).data)
 
     @extend_schema(
@@ -371,3 +371,22 @@ class WithdrawSlotApi(APIView):
         data = _valid(WithdrawInput, request)
         withdrawn = appointments.withdraw_slot(actor=actor, slot=slot, note=data["note"])
         return Response(SlotOutput(_slot_rows([withdrawn])[0]).data)
+
+
+MessagesReadOutput = inline_serializer("PartyMessagesRead", {"marked_read": serializers.IntegerField()})
+
+
+class MessagesReadApi(PartyApi):
+    @extend_schema(
+        operation_id="progress_messages_read",
+        parameters=[PARTY_TOKEN],
+        request=None,
+        responses={200: MessagesReadOutput, 401: NO_TOKEN},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        """Mark the court's answers to you read (the app has shown them); says how many were unread."""
+        access = self.party(request)
+        if access is None:
+            return unauthorized()
+        return _answer({"marked_read": party_messages.mark_read_by_party(access)})

@@ -125,11 +125,6 @@ def ids_from_header(request: HttpRequest) -> tuple[int, int, str] | None:
     return ids_from_token(token) if token else None
 
 
-def access_from_token(token: str) -> PortalAccess | None:
-    ids = ids_from_token(token)
-    return _access(*ids) if ids is not None else None
-
-
 def access_from_header(request: HttpRequest) -> PortalAccess | None:
     """The party of an API request, with his case and party rows."""
     ids = ids_from_header(request)

@@ -216,7 +216,14 @@ class TestApi:
         assert [m["body"] for m in thread] == ["请问进度", "正在办理"]
         assert thread[1]["author"].endswith("王芳") and LOGIN not in str(thread)
         assert thread[0]["read_at"] is not None, "answering read the party's message"
-        assert PartyMessage.objects.get(from_party=False).read_at is not None, "the API read the answer"
+        assert PartyMessage.objects.get(from_party=False).read_at is None, "a GET changes nothing"
+        read = client.post(reverse("api-progress-messages-read"), **headers)
+        assert read.status_code == 200 and read.json() == {"marked_read": 1}
+        assert PartyMessage.objects.get(from_party=False).read_at is not None
+        assert client.post(reverse("api-progress-messages-read"), **headers).json() == {"marked_read": 0}
+
+    def test_marking_read_needs_the_token(self, client):
+        assert client.post(reverse("api-progress-messages-read")).status_code == 401
 
     def test_the_daily_limit_is_429(self, client, first):
         for n in range(party_messages.DAILY_LIMIT):
