@@ -22,6 +22,7 @@ from enforcement import roles
 from enforcement.api.pagination import PagePagination
 from enforcement.api.serializers import StrictSerializer
 from enforcement.models import Case, CaseEvent, Deadline, Party
+from enforcement.people import display_name_or_none
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
 
@@ -35,12 +36,6 @@ from .triage import describe_decision
 BAD_REQUEST = OpenApiResponse(description="Invalid input; per-field errors.")
 NOT_SIGNED_IN_OR_FORBIDDEN = OpenApiResponse(description="Not signed in, or your role may not do this.")
 NOT_FOUND = OpenApiResponse(description="No such case, or not one you may see.")
-
-
-def display_name(user: User | None) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
 
 
 def _case_to_assign(user: roles.AnyUser, pk: int) -> Case:
@@ -60,7 +55,7 @@ class PersonOutput(serializers.Serializer):
     name = serializers.CharField()
 
     def to_representation(self, instance: User) -> dict[str, Any]:
-        return {"id": instance.pk, "name": display_name(instance)}
+        return {"id": instance.pk, "name": display_name_or_none(instance)}
 
 
 class TeamOutput(serializers.Serializer):
@@ -127,7 +122,7 @@ class QueueCaseOutput(serializers.ModelSerializer):
         fields = ["id", "number", "stream", "status", "team", "judge", "parties", "next_deadline", "url"]
 
     def get_judge(self, case: Case) -> str | None:
-        return display_name(case.responsible_judge)
+        return display_name_or_none(case.responsible_judge)
 
     @extend_schema_field(PartiesByRoleOutput)
     def get_parties(self, case: Case) -> dict[str, list[str]]:
@@ -226,10 +221,10 @@ class TriageDecisionOutput(serializers.ModelSerializer):
         ]
 
     def get_decided_by(self, decision: TriageDecision) -> str | None:
-        return display_name(decision.decided_by)
+        return display_name_or_none(decision.decided_by)
 
     def get_overridden_by(self, decision: TriageDecision) -> str | None:
-        return display_name(decision.overridden_by)
+        return display_name_or_none(decision.overridden_by)
 
     def get_in_words(self, decision: TriageDecision) -> str:
         return describe_decision(decision)
@@ -371,7 +366,7 @@ class AssignmentOutput(serializers.ModelSerializer):
         ]
 
     def get_assigned_by(self, assignment: Assignment) -> str | None:
-        return display_name(assignment.assigned_by)
+        return display_name_or_none(assignment.assigned_by)
 
     @extend_schema_field(WhyChosenOutput)
     def get_why_chosen(self, assignment: Assignment) -> dict[str, Any]:
@@ -494,7 +489,7 @@ class PlanOutput(serializers.ModelSerializer):
         fields = ["case", "risk_assessment", "enforcement_plan", "recorded_at", "recorded_by"]
 
     def get_recorded_by(self, plan: CasePlan) -> str | None:
-        return display_name(plan.recorded_by)
+        return display_name_or_none(plan.recorded_by)
 
 
 class PlanApi(generics.GenericAPIView):
@@ -534,7 +529,7 @@ class StepOutput(serializers.ModelSerializer):
         fields = ["id", "case", "step", "detail", "public", "occurred_at", "actor"]
 
     def get_actor(self, event: CaseEvent) -> str | None:
-        return display_name(event.actor)
+        return display_name_or_none(event.actor)
 
 
 class StepApi(generics.GenericAPIView):
@@ -563,7 +558,7 @@ class NoteOutput(serializers.ModelSerializer):
         fields = ["id", "case", "text", "author", "created_at"]
 
     def get_author(self, note: CaseNote) -> str | None:
-        return display_name(note.author)
+        return display_name_or_none(note.author)
 
 
 class NotesApi(generics.GenericAPIView):

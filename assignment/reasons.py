@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from enforcement.models import Team
-from enforcement.templatetags.people import display_name
+from enforcement.people import display_name
 
 if TYPE_CHECKING:
     from .services import Candidate, Field

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from enforcement.models import Case
-from enforcement.templatetags.people import display_name
+from enforcement.people import display_name
 from intake.models import FirstInterview, PropertyLead, RiskKind
 
 from .models import TriageDecision, TriageRule

@@ -78,7 +78,7 @@ def id_number_for(i: int) -> str:
 
 
 def code_for(i: int) -> str:
-    from intake.querycode import ALPHABET, LENGTH
+    from enforcement.querycode import ALPHABET, LENGTH
 
     rng = random.Random(i)
     return "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
@@ -151,7 +151,7 @@ class Fill:
         return {"court": court.pk, "court_account": court_account.pk, "team": team.pk, "judge": judge.pk}
 
     def params(self, ids: dict[str, int]) -> dict[str, Any]:
-        from intake.querycode import hash_query_code
+        from enforcement.querycode import hash_query_code
 
         hashes = [
             hash_query_code(case_number=number_for(i), code=code_for(i)) for i in range(1, self.cases + 1)

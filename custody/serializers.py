@@ -13,11 +13,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from enforcement.api.fields import MAX_ID, AwareDateTimeField, MoneyField, id_field
 from enforcement.api.pagination import PagePagination
 from enforcement.api.serializers import StrictSerializer
 from enforcement.duedates import describe
 from enforcement.models import Deadline
-from payments.serializers import MAX_ID, AwareDateTimeField, MoneyField, display_name, id_field
+from enforcement.people import display_name_or_none
 
 from .models import (
     MAX_DETENTION_DAYS,
@@ -147,7 +148,7 @@ class SearchOutput(serializers.ModelSerializer):
         fields = ["id", "case", "requested_on", "note", "requested_by", "recorded_at", "inquiries"]
 
     def get_requested_by(self, search: PropertySearch) -> str | None:
-        return display_name(search.requested_by)
+        return display_name_or_none(search.requested_by)
 
 
 # --- Measures ----------------------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ class MeasureOutput(serializers.ModelSerializer):
         return measure.owner.name if measure.owner is not None else None
 
     def get_recorded_by(self, measure: Measure) -> str | None:
-        return display_name(measure.recorded_by)
+        return display_name_or_none(measure.recorded_by)
 
 
 class MeasureRowOutput(serializers.Serializer):
@@ -291,7 +292,7 @@ class MeasureRowOutput(serializers.Serializer):
     measure = MeasureOutput(source="*")
 
     def get_judge(self, measure: Measure) -> str | None:
-        return display_name(measure.case.responsible_judge)
+        return display_name_or_none(measure.case.responsible_judge)
 
     def get_days_left(self, measure: Measure) -> int | None:
         if measure.expires_on is None:
@@ -382,10 +383,10 @@ class SanctionOutput(serializers.ModelSerializer):
     ]
 
     def get_proposed_by(self, sanction: Detention | Fine) -> str | None:
-        return display_name(sanction.proposed_by)
+        return display_name_or_none(sanction.proposed_by)
 
     def get_decided_by(self, sanction: Detention | Fine) -> str | None:
-        return display_name(sanction.decided_by)
+        return display_name_or_none(sanction.decided_by)
 
 
 class DetentionOutput(SanctionOutput):

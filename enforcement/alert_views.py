@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from . import panels, roles
 from . import selectors_alerts as selectors
 from .models import Alert, Team
+from .people import display_name
 from .services import alerts as services
-from .templatetags.people import display_name
 
 ALERTS_PER_PAGE = 50
 INBOX_PER_PAGE = 25

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from . import roles
 from .models import Alert, CalendarYear, InboxItem, NodeType, Team, TeamMembership
-from .templatetags.people import display_name
+from .people import display_name
 
 # Roles that watch the alerts of their whole court (the supervisor page).
 SUPERVISING_ROLES = frozenset({roles.SUPERVISOR, roles.PRESIDENT, roles.TEAM_LEAD})

@@ -14,18 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from enforcement.api.errors import error_body
-from enforcement.api.serializers import StrictSerializer
-from enforcement.models import Case, Court, Deadline, Party
+from enforcement.api.fields import MoneyField
+from enforcement.api.serializers import DeadlineOutput, StrictSerializer
+from enforcement.models import Case, Court, Party
+from enforcement.people import display_name
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
-from enforcement.templatetags.people import display_name
 from payments import ledger as money_ledger
 from payments.selectors import case_account
 
 from . import services
 from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial, RiskKind
-from .validation import check_identity, normalize_phone, parse_amount
+from .validation import check_identity, normalize_phone
 
 # --- Input ----------------------------------------------------------------------------------------------
 
@@ -36,21 +37,6 @@ class PhoneField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> str:
         return normalize_phone(super().to_internal_value(data))
-
-
-@extend_schema_field(
-    {"type": "string", "format": "decimal", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "example": "12500.00"}
-)
-class AmountField(serializers.Field):
-    """A positive amount of yuan, sent as a decimal string ("12500.00"); floats are refused."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or not isinstance(data, str | int | float):
-            raise serializers.ValidationError(_('Send amounts as decimal strings, e.g. "12500.00".'))
-        return parse_amount(data)
-
-    def to_representation(self, value: Any) -> str:
-        return f"{value:.2f}"
 
 
 class PartyInput(StrictSerializer):
@@ -106,13 +92,13 @@ class TitleInput(StrictSerializer):
 
 class ClaimInput(StrictSerializer):
     kind = serializers.ChoiceField(choices=Case.ClaimKind.choices)
-    amount = AmountField(required=False, allow_null=True, default=None)
+    amount = MoneyField(required=False, allow_null=True, default=None)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class PreservationInput(StrictSerializer):
     in_place = serializers.BooleanField()
-    amount = AmountField(required=False, allow_null=True, default=None)
+    amount = MoneyField(required=False, allow_null=True, default=None)
     detail = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -184,23 +170,6 @@ def _nest_service_errors(error: DjangoValidationError) -> dict[str, Any]:
 
 
 # --- Output ---------------------------------------------------------------------------------------------
-
-
-class DeadlineOutput(serializers.Serializer):
-    """For the schema: the shape of ``deadline_as_dict``."""
-
-    id = serializers.IntegerField()
-    node = serializers.CharField(help_text="Node type code, e.g. assign_judge, case_limit.")
-    name = serializers.CharField()
-    status = serializers.ChoiceField(choices=Deadline.Status.choices)
-    paused = serializers.BooleanField(help_text="A deducted period is running: the clock stands still.")
-    anchor_at = serializers.DateTimeField()
-    due_date = serializers.DateField(help_text="The last day of the period.")
-    due_at = serializers.DateTimeField(help_text="Overdue from this moment (the start of the next day).")
-    warn_at = serializers.DateTimeField()
-    explanation = serializers.ListField(
-        child=serializers.CharField(), help_text="How the due date was computed."
-    )
 
 
 class PartyOutput(serializers.ModelSerializer):

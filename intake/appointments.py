@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from enforcement import roles
 from enforcement.models import Case, Court, InboxItem, Party
 from enforcement.panels import CasePanel, register_home
-from enforcement.templatetags.people import display_name
+from enforcement.people import display_name
 
 from .models import Appointment, AppointmentSlot, PartyMessage
 from .portal import PortalAccess, PortalSection, register_section

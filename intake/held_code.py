@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from . import querycode
+from enforcement import querycode
 
 HOLD_SECONDS = 2 * 60 * 60
 KEY_COOKIE = "intake_qck"

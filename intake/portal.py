@@ -18,9 +18,8 @@ from django.core import signing
 from django.http import HttpRequest
 from django.utils import timezone
 
+from enforcement import querycode
 from enforcement.models import Case, Party
-
-from . import querycode
 
 SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
+from enforcement.api.fields import MoneyField
 from enforcement.api.serializers import StrictSerializer
 
 from . import portal, progress
@@ -68,13 +69,13 @@ class MoneyLineOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MONEY_KINDS)
     kind_label = serializers.CharField(source="label")
     date = serializers.DateField(source="on")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = MoneyField(read_only=True)
 
 
 class MoneyTotalsOutput(serializers.Serializer):
-    received = serializers.DecimalField(max_digits=14, decimal_places=2)
-    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=14, decimal_places=2)
+    received = MoneyField(read_only=True)
+    paid = MoneyField(read_only=True)
+    pending = MoneyField(read_only=True)
 
 
 class MoneyOutput(serializers.Serializer):

@@ -59,12 +59,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from enforcement import eventtexts
+from enforcement import eventtexts, querycode
+from enforcement.casenumbers import normalize_case_number
 from enforcement.clientaddress import client_address
 from enforcement.models import Case, CaseEvent, Party
 
-from . import querycode
-from .casenumbers import normalize_case_number
 from .models import PublicProgress, QueryAttempt, QueryBlock
 from .progress_snapshot import current, masked_name, party_key, rebuild, snapshot_for
 

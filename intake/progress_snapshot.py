@@ -46,8 +46,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from enforcement.models import Case, CaseEvent, Court, Deadline, NodeType, Party, Team
+from enforcement.people import display_name
 from enforcement.scrub import mask_numbers
-from enforcement.templatetags.people import display_name
 from payments.ledger import PAYOUT_NODE
 from payments.models import LedgerEntry, Payout
 from payments.selectors import party_money_lines

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from enforcement import roles
+from enforcement import querycode, roles
+from enforcement.casenumbers import normalize_case_number
 from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Court, Party
 from enforcement.selectors import filing_courts
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
 from payments.services import open_case_account
 
-from . import querycode
-from .casenumbers import allocate_case_number, normalize_case_number
+from .casenumbers import allocate_case_number
 from .models import (
     FirstInterview,
     InterviewRisk,

@@ -29,10 +29,10 @@ from enforcement import roles
 from enforcement.api.errors import error_body
 from enforcement.api.pagination import PagePagination
 from enforcement.api.parsers import JSONParser
+from enforcement.casenumbers import normalize_case_number
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
-from intake.casenumbers import normalize_case_number
 
 from . import bank_notifications, selectors, services
 from .idempotency import KEY_PARAMETER, KEY_RESPONSES, idempotent

@@ -3,9 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from enforcement import roles
+from enforcement.casenumbers import normalize_case_number
 from enforcement.models import Case, Party
 from enforcement.selectors import cases_visible_to
-from intake.casenumbers import normalize_case_number
 
 from .models import LedgerEntry, PaymentBatch, PayoutLine, StatementImport
 from .services import Payee

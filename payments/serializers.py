@@ -3,58 +3,22 @@
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from enforcement.api.fields import AwareDateTimeField, MoneyField, id_field
 from enforcement.api.pagination import PagePagination
-from enforcement.api.serializers import MoneyField as CoreMoneyField
-from enforcement.api.serializers import StrictSerializer
+from enforcement.api.serializers import DeadlineOutput, StrictSerializer
 from enforcement.duedates import describe
+from enforcement.people import display_name_or_none
 from enforcement.selectors_deadlines import deadline_as_dict
-from intake.api import DeadlineOutput
 
-from .ledger import LARGEST_AMOUNT
 from .models import BankTransaction, LedgerEntry, Payout, PayoutHold, PayoutLine
 from .selectors import CaseMoney
 from .services import Payee
 
-MAX_ID = 2**63 - 1  # ids beyond a bigint are refused here, not by the database
-
-
-def id_field(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=help_text)
-
-
-def display_name(user: User | None) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
-
-
 # --- Fields ------------------------------------------------------------------------------------------------
-
-
-class MoneyField(CoreMoneyField):
-    """An amount that goes to the ledger ("1250.00"): at most what the ledger's amount columns hold."""
-
-    def __init__(self, *, largest: Decimal | None = LARGEST_AMOUNT, **kwargs: Any) -> None:
-        super().__init__(largest=largest, **kwargs)
-
-
-@extend_schema_field(
-    {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$", "example": "-1250.00"}
-)
-class SignedMoneyField(serializers.Field):
-    """An amount as it stands in the ledger: money in positive, money out negative."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Decimal) -> str:
-        return f"{value:.2f}"
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "example": "1"})
@@ -78,24 +42,6 @@ class ShareField(serializers.Field):
 
     def to_representation(self, value: Decimal) -> str:
         return str(value)
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date and time with its UTC offset; a time without one is refused, not guessed."""
-
-    default_error_messages = {
-        "naive": _('Give the time with its UTC offset, e.g. "2026-03-02T10:15:00+08:00".'),
-    }
-
-    def to_internal_value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value.strip())
-            except ValueError:
-                parsed = None
-            if parsed is not None and parsed.tzinfo is None:
-                self.fail("naive")
-        return super().to_internal_value(value)
 
 
 # --- The bank's notification -------------------------------------------------------------------------------
@@ -225,8 +171,10 @@ class PayoutListQuery(StrictSerializer):
 
 class LedgerEntryOutput(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
-    amount = SignedMoneyField(help_text="Money in positive, money out negative.")
-    balance_after = SignedMoneyField()
+    amount = MoneyField(signed=True, help_text="Money in positive, money out negative.")
+    balance_after = MoneyField(
+        signed=True,
+    )
     recorded_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -248,7 +196,7 @@ class LedgerEntryOutput(serializers.ModelSerializer):
         ]
 
     def get_recorded_by(self, entry: LedgerEntry) -> str | None:
-        return display_name(entry.recorded_by)
+        return display_name_or_none(entry.recorded_by)
 
 
 class PayoutLineOutput(serializers.ModelSerializer):
@@ -296,16 +244,16 @@ class PayoutOutput(serializers.ModelSerializer):
         ]
 
     def get_proposed_by(self, payout: Payout) -> str | None:
-        return display_name(payout.proposed_by)
+        return display_name_or_none(payout.proposed_by)
 
     def get_decided_by(self, payout: Payout) -> str | None:
-        return display_name(payout.decided_by)
+        return display_name_or_none(payout.decided_by)
 
     def get_paid_by(self, payout: Payout) -> str | None:
-        return display_name(payout.paid_by)
+        return display_name_or_none(payout.paid_by)
 
     def get_cancelled_by(self, payout: Payout) -> str | None:
-        return display_name(payout.cancelled_by)
+        return display_name_or_none(payout.cancelled_by)
 
 
 class HoldOutput(serializers.ModelSerializer):
@@ -335,13 +283,13 @@ class HoldOutput(serializers.ModelSerializer):
         ]
 
     def get_requested_by(self, hold: PayoutHold) -> str | None:
-        return display_name(hold.requested_by)
+        return display_name_or_none(hold.requested_by)
 
     def get_decided_by(self, hold: PayoutHold) -> str | None:
-        return display_name(hold.decided_by)
+        return display_name_or_none(hold.decided_by)
 
     def get_released_by(self, hold: PayoutHold) -> str | None:
-        return display_name(hold.released_by)
+        return display_name_or_none(hold.released_by)
 
 
 class PayeeOutput(serializers.Serializer):

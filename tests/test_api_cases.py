@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from enforcement import querycode
 from enforcement.models import Case, CaseEvent, Party
-from intake import querycode
 from intake.models import CaseNumberCounter
 
 from .factories import CaseFactory, PartyFactory, api_token, resident_id

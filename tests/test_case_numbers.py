@@ -8,14 +8,10 @@ from django.db import connection, connections
 from hypothesis import given
 from hypothesis import strategies as st
 
+from enforcement.casenumbers import format_case_number, normalize_case_number, parse_case_number
 from enforcement.models import Case, CaseType
 from intake import services
-from intake.casenumbers import (
-    allocate_case_number,
-    format_case_number,
-    normalize_case_number,
-    parse_case_number,
-)
+from intake.casenumbers import allocate_case_number
 from intake.models import CaseNumberCounter
 
 from .factories import CourtFactory, UserFactory, resident_id, uscc

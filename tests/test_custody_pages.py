@@ -33,7 +33,7 @@ from custody.models import (
     SearchInquiry,
 )
 from enforcement.models import Case, CaseEvent, Court, Team, TeamKind, TeamMembership
-from enforcement.templatetags.people import display_name
+from enforcement.people import display_name
 from intake import services as intake
 from payments.models import LedgerEntry
 

@@ -253,7 +253,7 @@ class TestFirstInterview:
 
 class TestQueryCodeReissue:
     def test_a_new_code_replaces_the_old_one(self, court, clerk):
-        from intake import querycode
+        from enforcement import querycode
 
         filed = services.file_case(actor=clerk, application=_application(court, 1))
         new_code = services.reissue_query_code(actor=clerk, case=filed.case)

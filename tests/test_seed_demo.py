@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from enforcement import roles
+from enforcement.casenumbers import parse_case_number
 from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party, Team, TeamMembership
 from intake import validation
-from intake.casenumbers import parse_case_number
 from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
 
 LOGINS = {

@@ -19,7 +19,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from intake import progress, querycode
+from enforcement import querycode
+from intake import progress
 from intake.models import QueryAttempt, QueryBlock
 from intake.progress import CASE_FAILURES_PER_HOUR, CLIENT_FAILURES_PER_HOUR
 

@@ -19,6 +19,7 @@ from ..models import Case, Deadline
 from ..roles import acting_user
 from ..selectors import get_case_for_user
 from ..services import cases as case_services
+from .fields import MoneyField
 from .serializers import StrictSerializer
 
 NOTE_LENGTH = 2000  # CloseCaseForm.note
@@ -38,9 +39,7 @@ class ClosureItemOutput(serializers.Serializer):
     )
     message = serializers.CharField(help_text="In the language the request asked for, naming what is left.")
     url = serializers.CharField(help_text="The page where it is dealt with; empty if none.")
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, help_text="Yuan, as a decimal string; null if none."
-    )
+    amount = MoneyField(read_only=True, allow_null=True, help_text="Yuan, as a decimal string; null if none.")
 
 
 class ClosureModeOutput(serializers.Serializer):

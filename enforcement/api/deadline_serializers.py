@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from ..duedates import describe
 from ..models import Deadline, Deduction, Extension
-from ..templatetags.people import display_name
+from ..people import display_name
 from .serializers import StrictSerializer
 
 REASON_LENGTH = 2000  # as the case page's forms

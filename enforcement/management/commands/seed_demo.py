@@ -33,7 +33,7 @@ from assignment.services import ON_ASSIGNMENT, assign_case
 from custody import services as custody
 from custody.models import AssetKind, InstitutionKind, Measure
 from custody.services import flag_lapsed_measures
-from enforcement import roles
+from enforcement import querycode, roles
 from enforcement.models import (
     Case,
     CaseEvent,
@@ -47,7 +47,7 @@ from enforcement.models import (
 )
 from enforcement.scan import scan_deadlines
 from enforcement.services.deadlines import recompute
-from intake import identity, querycode
+from intake import identity
 from intake.models import (
     AppointmentSlot,
     FirstInterview,
