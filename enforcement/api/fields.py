@@ -29,8 +29,9 @@ class MoneyField(serializers.Field):
 
     Read by ``enforcement.money.parse_amount``: positive, full-width digits normalised, anything
     ambiguous refused. JSON numbers are refused, whole or not, so no amount ever passes through a
-    float and every client sends amounts one way. At most ``largest``, what the money columns hold (None leaves that check to the service).
-    ``signed=True`` is for amounts as the ledger states them, read only: money out is negative.
+    float and every client sends amounts one way. At most ``largest``, what the money columns hold
+    (None leaves that check to the service). ``signed=True`` is for amounts as the ledger states them,
+    read only: money out is negative.
     """
 
     def __init__(
