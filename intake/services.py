@@ -18,7 +18,7 @@ from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Cou
 from enforcement.selectors import filing_courts
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
-from payments.services import open_case_account
+from payments.services import open_case_account, take_payee_from_interview
 
 from .casenumbers import allocate_case_number
 from .models import (
@@ -436,5 +436,13 @@ def lock_first_interview(*, actor: User, case: Case) -> FirstInterview:
     interview.locked_at = timezone.now()
     interview.locked_by = actor
     interview.save(update_fields=["locked_at", "locked_by"])
+    # Payments keeps the confirmed account from now on; it never reads the interview itself.
+    take_payee_from_interview(
+        actor=actor,
+        case=case,
+        bank_name=interview.payout_bank_name,
+        account_name=interview.payout_account_name,
+        account_number=interview.payout_account_number,
+    )
     record_event(case=case, kind=CaseEvent.Kind.INTERVIEW_LOCKED, actor=actor, public=False)
     return interview

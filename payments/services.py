@@ -411,30 +411,47 @@ class Payee:
 
 
 def confirmed_payees(case: Case) -> dict[int, Payee]:
-    """Applicants' payout accounts: recorded by the judge, or the one the locked first interview gives."""
-    from intake.models import FirstInterview  # intake files cases into payments: import late, not at load
-
-    applicants = case.applicants()
-    payees: dict[int, Payee] = {}
-    interview = FirstInterview.objects.filter(case=case, locked_at__isnull=False).first()
-    if interview is not None and interview.payout_account_number:
-        named = [
-            p for p in applicants if _normalize_name(p.name) == _normalize_name(interview.payout_account_name)
-        ]
-        party = named[0] if named else (applicants[0] if len(applicants) == 1 else None)
-        if party is not None:
-            payees[party.pk] = Payee(
-                party,
-                interview.payout_bank_name,
-                interview.payout_account_name,
-                interview.payout_account_number,
-                str(_("First interview record")),
-            )
-    for recorded in PayeeAccount.objects.filter(party__in=applicants).select_related("party"):
-        payees[recorded.party_id] = Payee(
+    """Applicants' payout accounts: recorded by the judge, or handed over by the locked first interview
+    (``take_payee_from_interview``)."""
+    return {
+        recorded.party_id: Payee(
             recorded.party, recorded.bank_name, recorded.account_name, recorded.account_number, recorded.basis
         )
-    return payees
+        for recorded in PayeeAccount.objects.filter(party__in=case.applicants()).select_related("party")
+    }
+
+
+INTERVIEW_BASIS = "初次接待笔录"  # stored in the court's language, as a judge writes a basis
+
+
+def take_payee_from_interview(
+    *, actor: User, case: Case, bank_name: str, account_name: str, account_number: str
+) -> PayeeAccount | None:
+    """The payout account the first interview confirmed, handed over when intake locks the record.
+
+    It goes to the applicant it names (or the only applicant); an account the judge recorded already
+    stays. Called inside intake's locking transaction, so the handover and the lock stand or fall
+    together. None when the record names no account or no applicant it can go to.
+    """
+    if not account_number.strip():
+        return None
+    applicants = case.applicants()
+    named = [p for p in applicants if _normalize_name(p.name) == _normalize_name(account_name)]
+    party = named[0] if named else (applicants[0] if len(applicants) == 1 else None)
+    if party is None or PayeeAccount.objects.filter(party=party).exists():
+        return None
+    payee = PayeeAccount(
+        case=case,
+        party=party,
+        bank_name=bank_name.strip(),
+        account_name=account_name.strip(),
+        account_number=account_number.strip(),
+        basis=INTERVIEW_BASIS,
+        confirmed_by=actor,
+    )
+    payee._history_user = actor  # type: ignore[attr-defined]  # simple_history's per-save user
+    payee.save()
+    return payee
 
 
 @transaction.atomic

@@ -89,29 +89,36 @@ def test_proposal_above_available_is_refused(case, judge):
         propose(judge, case, "40.00")
 
 
-def test_hold_pauses_and_release_resumes(case, judge, supervisor):
-    pay_in(case, "100.00")
-    clock = Deadline.objects.get(case=case, node_type__code="payout")
-    due_before = clock.due_date
-    hold = services.request_hold(actor=judge, case=case, reason="objection", detail="案外人异议")
-    with pytest.raises(PermissionDenied):
-        services.decide_hold(actor=judge, hold=hold, approve=True)  # a judge does not approve holds
-    services.decide_hold(actor=supervisor, hold=hold, approve=True)
-    clock.refresh_from_db()
-    assert clock.paused
-    with pytest.raises(ValidationError):
-        propose(judge, case, "10.00")
-    # Money arriving while the hold is in force starts its clock paused too.
-    pay_in(case, "5.00")
-    assert all(d.paused for d in Deadline.objects.filter(case=case, node_type__code="payout"))
+# A Wednesday and the Thursday after it, both working days of a loaded year: the day held is a working
+# day on any date the suite runs, so the clock it pauses moves by one (the calendar is not the subject).
+MONEY_DAY = datetime.datetime(2026, 11, 11, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def test_hold_pauses_and_release_resumes(court, clerk, judge, supervisor):
+    with time_machine.travel(MONEY_DAY, tick=False):
+        case = money_case(court, clerk, judge)
+        pay_in(case, "100.00")
+        clock = Deadline.objects.get(case=case, node_type__code="payout")
+        due_before = clock.due_date
+        hold = services.request_hold(actor=judge, case=case, reason="objection", detail="案外人异议")
+        with pytest.raises(PermissionDenied):
+            services.decide_hold(actor=judge, hold=hold, approve=True)  # a judge does not approve holds
+        services.decide_hold(actor=supervisor, hold=hold, approve=True)
+        clock.refresh_from_db()
+        assert clock.paused
+        with pytest.raises(ValidationError):
+            propose(judge, case, "10.00")
+        # Money arriving while the hold is in force starts its clock paused too.
+        pay_in(case, "5.00")
+        assert all(d.paused for d in Deadline.objects.filter(case=case, node_type__code="payout"))
     # Released the next day: the day of arrival is the anchor and never counted, the day after was held.
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+    with time_machine.travel(MONEY_DAY + datetime.timedelta(days=1), tick=False):
         services.release_hold(actor=supervisor, hold=PayoutHold.objects.get(pk=hold.pk), note="异议已驳回")
     clock.refresh_from_db()
     assert not clock.paused
     held = [step for step in clock.explanation if step["code"] == "deduction"]
     assert held and held[0]["kind"] == "payout_hold" and held[0]["days"] == 1
-    assert clock.due_date >= due_before + datetime.timedelta(days=1)
+    assert clock.due_date == due_before + datetime.timedelta(days=1)
 
 
 def test_reversal_and_transfer(case, court, clerk, judge, finance):
@@ -351,3 +358,58 @@ def test_numbering_sub_accounts_writes_no_history_of_the_court_account(court, cl
     before = CourtAccount.history.count()
     money_case(court, clerk, judge)
     assert CourtAccount.history.count() == before
+
+
+def test_the_migration_hands_over_the_accounts_of_interviews_locked_before(case, clerk):
+    import importlib
+
+    from django.apps import apps
+
+    from intake import services as intake_services
+    from payments.models import PayeeAccount
+
+    applicant = case.applicants()[0]
+    intake_services.save_first_interview(
+        actor=clerk,
+        case=case,
+        values={
+            "payout_bank_name": "农业银行",
+            "payout_account_name": applicant.name,
+            "payout_account_number": "6228480012345678",
+        },
+        leads=[],
+    )
+    intake_services.lock_first_interview(actor=clerk, case=case)
+    PayeeAccount.objects.all().delete()  # as it stood before payments kept the account
+    migration = importlib.import_module("payments.migrations.0006_payees_from_locked_interviews")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: still one account
+    payee = PayeeAccount.objects.get()
+    assert (payee.party, payee.account_number, payee.confirmed_by) == (applicant, "6228480012345678", clerk)
+    assert services.confirmed_payees(case)[applicant.pk].basis == "初次接待笔录"
+
+
+def test_locking_the_interview_keeps_an_account_the_judge_recorded(case, clerk, judge):
+    from intake import services as intake_services
+
+    applicant = case.applicants()[0]
+    services.record_payee_account(
+        actor=judge,
+        party=applicant,
+        bank_name="工商银行",
+        account_name=applicant.name,
+        account_number="6222020000000001",
+        basis="当事人提交的银行卡",
+    )
+    intake_services.save_first_interview(
+        actor=clerk,
+        case=case,
+        values={
+            "payout_bank_name": "农业银行",
+            "payout_account_name": applicant.name,
+            "payout_account_number": "6228480012345678",
+        },
+        leads=[],
+    )
+    intake_services.lock_first_interview(actor=clerk, case=case)
+    assert services.confirmed_payees(case)[applicant.pk].account_number == "6222020000000001"
