@@ -86,6 +86,7 @@ def override_triage(*, actor: User, decision: TriageDecision, stream: str, reaso
         raise ValidationError({"reason": _("Give the reason for the override.")})
     locked = TriageDecision.objects.select_for_update().get(pk=decision.pk)
     case = _open_case(locked.case)
+    stream_before = case.stream
     locked.override_stream, locked.override_reason = stream, reason.strip()
     locked.overridden_by, locked.overridden_at = actor, timezone.now()
     locked.save(update_fields=["override_stream", "override_reason", "overridden_by", "overridden_at"])
@@ -98,6 +99,7 @@ def override_triage(*, actor: User, decision: TriageDecision, stream: str, reaso
         public=False,
         detail=reason.strip(),
         data={"stream": stream},
+        changes={"stream": (stream_before, stream)},
     )
     return locked
 
@@ -310,6 +312,7 @@ def _give(
         assigned_by=actor,
         assigned_at=now,
     )
+    before = {"team": case.team_id, "judge": case.responsible_judge_id}
     case.team, case.responsible_judge = chosen.team, chosen.judge
     case.save(update_fields=["team", "responsible_judge", "updated_at"])
     # Open alerts follow the case to its new team and judge (the supervisor page filters by them).
@@ -323,6 +326,7 @@ def _give(
         text_code="assignment.team",
         text_params={"team": chosen.team.name},
         data={"team": chosen.team.pk, "judge": chosen.judge.pk, "method": method},
+        changes={"team": (before["team"], chosen.team.pk), "judge": (before["judge"], chosen.judge.pk)},
     )
     if first:
         meet_deadline(case=case, code="assign_judge", actor=actor)

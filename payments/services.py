@@ -590,6 +590,7 @@ def decide_payout(*, actor: User, payout: Payout, approve: bool, note: str = "")
         raise ValidationError({"note": _("Say why the payout is rejected.")})
     if approve:
         _check_not_held(locked.case)
+    status_before = locked.status
     locked.status = Payout.Status.APPROVED if approve else Payout.Status.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -605,6 +606,7 @@ def decide_payout(*, actor: User, payout: Payout, approve: bool, note: str = "")
         public=False,
         detail=note.strip(),
         data={"payout": locked.pk, "amount": str(locked.amount)},
+        changes={"status": (status_before, locked.status)},
     )
     return locked
 
@@ -621,6 +623,7 @@ def cancel_payout(*, actor: User, payout: Payout, note: str) -> Payout:
         raise ValidationError(_("Only a payout not yet sent to the bank can be cancelled."))
     if not note.strip():
         raise ValidationError({"note": _("Say why the payout is cancelled.")})
+    status_before = locked.status
     locked.status = Payout.Status.CANCELLED
     locked.cancelled_by, locked.cancelled_at = actor, timezone.now()
     locked.decision_note = note.strip()
@@ -634,6 +637,7 @@ def cancel_payout(*, actor: User, payout: Payout, note: str) -> Payout:
         public=False,
         detail=note.strip(),
         data={"payout": locked.pk},
+        changes={"status": (status_before, locked.status)},
     )
     return locked
 
@@ -668,6 +672,7 @@ def _pay(
             booked_at=paid_at,
             payout_line=line,
         )
+    status_before = payout.status
     payout.status = Payout.Status.PAID
     payout.paid_by, payout.paid_at, payout.bank_reference = actor, paid_at, bank_reference
     payout.save(update_fields=["status", "paid_by", "paid_at", "bank_reference"])
@@ -680,6 +685,7 @@ def _pay(
         text_code="payments.money_paid",
         text_params={"amount": f"{payout.amount:.2f}"},
         data={"payout": payout.pk, "amount": str(payout.amount)},
+        changes={"status": (status_before, payout.status)},
     )
 
 
@@ -769,6 +775,7 @@ def decide_hold(*, actor: User, hold: PayoutHold, approve: bool, note: str = "")
         raise ValidationError(_("This hold has already been decided."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the hold is refused.")})
+    status_before = locked.status
     locked.status = PayoutHold.Status.ACTIVE if approve else PayoutHold.Status.REFUSED
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
     if approve:
@@ -786,6 +793,7 @@ def decide_hold(*, actor: User, hold: PayoutHold, approve: bool, note: str = "")
             text_code="payments.payout_held",
             text_params={"reason": locked.reason},
             data={"hold": locked.pk},
+            changes={"status": (status_before, locked.status)},
         )
     return locked
 
@@ -804,6 +812,7 @@ def release_hold(*, actor: User, hold: PayoutHold, note: str) -> PayoutHold:
     if locked.status != PayoutHold.Status.ACTIVE:
         raise ValidationError(_("This hold is not in force."))
     today = timezone.localdate()
+    status_before = locked.status
     locked.status, locked.end_date = PayoutHold.Status.RELEASED, today
     locked.released_by, locked.release_note = actor, note.strip()
     locked.save(update_fields=["status", "end_date", "released_by", "release_note"])
@@ -815,6 +824,7 @@ def release_hold(*, actor: User, hold: PayoutHold, note: str) -> PayoutHold:
         public=False,
         detail=note.strip(),
         data={"hold": locked.pk},
+        changes={"status": (status_before, locked.status)},
     )
     return locked
 

@@ -47,6 +47,7 @@ def close_case(*, actor: User, case: Case, closure: str, note: str = "", confirm
             raise ValidationError(_("The case is already closed."))
         _refuse_if_anything_is_left(locked, closure, confirm_steps=confirm_steps)
         closure_rules.perform_steps(actor, locked, closure)
+        status_before = locked.status
         locked.status, locked.closure, locked.closure_note = Case.Status.CLOSED, closure, note.strip()
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closure", "closure_note", "closed_at", "updated_at"])
@@ -64,6 +65,7 @@ def close_case(*, actor: User, case: Case, closure: str, note: str = "", confirm
                 "limits_met_late": [d.node_type.code for d in met if d.met_late],
                 "clocks_cancelled": len(cancelled),
             },
+            changes={"status": (status_before, locked.status)},
         )
     return locked
 
