@@ -18,8 +18,17 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Fast hashing: tests create many users; production keeps Django's default PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
+# Tests sign in at the session's clock (TEST_TODAY or today) and many then travel to a fixed date, weeks
+# away: Django's two-week session would have expired there and the page answer a redirect to sign-in.
+# How long a staff session lasts is not what any test is about; the parties' 30-minute access is
+# intake.portal's own clock and unaffected.
+SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent-filing tests then see SQLite's real locking
     # (busy timeout and IMMEDIATE transactions) instead of "table is locked" errors.
     # One file per run, so two runs at once on one machine do not share it (it is removed afterwards).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Commits need not wait for the disk in tests (a crash loses a test database, nothing else): the live
+    # server, concurrency and flush-heavy transactional tests commit on every statement.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

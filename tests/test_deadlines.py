@@ -380,9 +380,10 @@ class TestCasePageActions:
         limit = case.deadlines.get(node_type__code="case_limit")
         client.force_login(supervisor)
         url = reverse("deduction-add", args=[case.pk, limit.pk])
-        response = client.post(
-            url, {"kind": "audit", "start_date": "2026-10-01", "end_date": "2026-10-10", "reason": "审计"}
-        )
+        with time_machine.travel(at(2026, 10, 12), tick=False):  # a period that has ended
+            response = client.post(
+                url, {"kind": "audit", "start_date": "2026-10-01", "end_date": "2026-10-10", "reason": "审计"}
+            )
         assert response.status_code == 302
         limit.refresh_from_db()
         assert limit.deductions.count() == 1

@@ -1,9 +1,11 @@
 """The clerk's pages: filing through the form, the duplicate warning, the first interview."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcement.models import Case, CaseEvent, Party
 from intake import services
@@ -13,9 +15,11 @@ from .factories import resident_id, uscc
 
 
 def form_data(court, **overrides: Any) -> dict[str, Any]:
+    # Received today, on a title in force for a month: valid whatever day the suite runs on.
+    today = timezone.localdate()
     data: dict[str, Any] = {
         "court": court.pk,
-        "received_on": "2026-11-20",
+        "received_on": today.isoformat(),
         "applicants-TOTAL_FORMS": "2",
         "applicants-INITIAL_FORMS": "0",
         "applicants-MIN_NUM_FORMS": "1",
@@ -37,7 +41,7 @@ def form_data(court, **overrides: Any) -> dict[str, Any]:
         "title_court_name": "乌海市海勃湾区人民法院",
         "title_case_number": "(2026)蒙0302民初88号",
         "title_kind": "judgment",
-        "title_effective_date": "2026-09-01",
+        "title_effective_date": (today - datetime.timedelta(days=30)).isoformat(),
         "claim_kind": "money",
         "claim_amount": "50000.00",
         "materials": ["application", "title_copy"],
