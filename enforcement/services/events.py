@@ -73,4 +73,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):  # datetime is a date too
         return value.isoformat()
     return str(value)
-
