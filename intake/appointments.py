@@ -27,6 +27,7 @@ from enforcement import roles
 from enforcement.models import Case, Court, InboxItem, Party
 from enforcement.panels import CasePanel, register_home
 from enforcement.people import display_name
+from enforcement.services.alerts import put_in_inboxes
 
 from .models import Appointment, AppointmentSlot, PartyMessage
 from .portal import PortalAccess, PortalSection, register_section
@@ -76,7 +77,7 @@ def staff_name_for_party(user: User | None, case: Case) -> str:
 def notify_staff(*, user: User, case: Case, title: str, body: str = "") -> InboxItem:
     """An item in the user's in-app inbox linking to the case page; written in the caller's transaction."""
     url = reverse("case-detail", args=[case.pk]) + "#party-panel"
-    return InboxItem.objects.create(user=user, title=title[:200], body=body, url=url)
+    return put_in_inboxes([user], title=title, body=body, url=url)[0]
 
 
 # --- Reads --------------------------------------------------------------------------------------------------

@@ -27,9 +27,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcement.models import Case, CaseEvent, Deadline, InboxItem, Party
+from enforcement.models import Case, CaseEvent, Deadline, Party
 from enforcement.notify import judge_or_leads
 from enforcement.panels import CasePanel, register
+from enforcement.services.alerts import put_in_inboxes
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
 
@@ -201,9 +202,7 @@ def _notify_verifiers(lead: PartyLead, deadline: Deadline) -> None:
             title = _("Case %(number)s: a party reported a property lead; verify by %(date)s") % values
     url = reverse("case-detail", args=[case.pk]) + "#party-leads"
     body = lead.detail[:500]
-    InboxItem.objects.bulk_create(
-        InboxItem(user=user, title=title[:200], body=body, url=url) for user in judge_or_leads(case)
-    )
+    put_in_inboxes(judge_or_leads(case), title=title, body=body, url=url)
 
 
 # --- Reads -------------------------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enforcement import roles
-from enforcement.models import Court, InboxItem
+from enforcement.models import Court
 from enforcement.money import AmountTooLarge, largest_amount
+from enforcement.services.alerts import put_in_inboxes
 
 from .models import ZERO, BankTransaction, LedgerEntry, Reconciliation, StatementImport
 
@@ -38,7 +39,7 @@ def money_staff(court_id: int | None) -> list[User]:
 def notify_money_staff(users: list[User], title: str, body: str) -> None:
     # Inbox items are stored text: the callers write them in the site's language, not the worker's.
     url = reverse("payments:desk")
-    InboxItem.objects.bulk_create(InboxItem(user=u, title=title[:200], body=body, url=url) for u in users)
+    put_in_inboxes(users, title=title, body=body, url=url)
 
 
 # --- Reconciliation ----------------------------------------------------------------------------------------

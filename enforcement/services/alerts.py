@@ -1,4 +1,4 @@
-"""Writes on alerts and the in-app inbox: acknowledging an alert, marking inbox items read."""
+"""Writes on alerts and the in-app inbox: acknowledging alerts, putting items in inboxes, reading them."""
 
 from collections.abc import Iterable
 
@@ -64,3 +64,13 @@ def mark_inbox_read(*, user: User, item_ids: Iterable[int] | None = None) -> int
     if item_ids is not None:
         unread = unread.filter(pk__in=list(item_ids))
     return unread.update(read_at=timezone.now())
+
+
+def put_in_inboxes(users: Iterable[User], *, title: str, body: str = "", url: str = "") -> list[InboxItem]:
+    """One in-app inbox item per user, in the caller's transaction: the one way items not tied to an alert
+    are written. Items are stored text, so callers write them in the site's language; a title longer
+    than its column is cut, never refused (the body and the link carry the rest)."""
+    limit = InboxItem._meta.get_field("title").max_length or len(title)
+    return InboxItem.objects.bulk_create(
+        InboxItem(user=user, title=title[:limit], body=body, url=url) for user in users
+    )
