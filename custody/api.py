@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from enforcement import roles
 from enforcement.api.pagination import PagePagination
+from enforcement.api.serializers import validated
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import cases_visible_to, get_case_for_user
@@ -157,13 +158,6 @@ def _person(case: Case, data: dict[str, Any]) -> services.PersonInput:
     )
 
 
-def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    data: dict[str, Any] = incoming.validated_data
-    return data
-
-
 def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
@@ -228,7 +222,7 @@ class CaseSearchesApi(generics.GenericAPIView):
     @extend_schema(request=SearchInput, responses={201: SearchOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(SearchInput, request)
+        data = validated(SearchInput, request)
         search = services.request_search(
             actor=acting_user(request.user),
             case=case,
@@ -247,7 +241,7 @@ class InquiryReplyApi(generics.GenericAPIView):
     @extend_schema(request=ReplyInput, responses={200: InquiryOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         inquiry = _inquiry_for_user(request.user, pk)
-        data = _valid(ReplyInput, request)
+        data = validated(ReplyInput, request)
         case = inquiry.search.case
         owners = _parties_of(case, [a["owner"] for a in data["assets"] if a["owner"] is not None], "assets")
         services.record_reply(
@@ -289,7 +283,7 @@ class CaseMeasuresApi(generics.GenericAPIView):
     @extend_schema(request=TakeMeasureInput, responses={201: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(TakeMeasureInput, request)
+        data = validated(TakeMeasureInput, request)
         measure = services.take_measure(
             actor=acting_user(request.user),
             case=case,
@@ -310,7 +304,7 @@ class RenewMeasureApi(generics.GenericAPIView):
     @extend_schema(request=RenewInput, responses={200: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         measure = _measure_for_user(request.user, pk)
-        data = _valid(RenewInput, request)
+        data = validated(RenewInput, request)
         services.renew_measure(
             actor=acting_user(request.user),
             measure=measure,
@@ -328,7 +322,7 @@ class ReleaseMeasureApi(generics.GenericAPIView):
     @extend_schema(request=ReleaseMeasureInput, responses={200: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         measure = _measure_for_user(request.user, pk)
-        data = _valid(ReleaseMeasureInput, request)
+        data = validated(ReleaseMeasureInput, request)
         services.release_measure(
             actor=acting_user(request.user),
             measure=measure,
@@ -347,7 +341,7 @@ class MeasureReceiptsApi(generics.GenericAPIView):
     @extend_schema(request=ReceiptInput, responses={201: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         measure = _measure_for_user(request.user, pk)
-        data = _valid(ReceiptInput, request)
+        data = validated(ReceiptInput, request)
         services.link_deduction(
             actor=acting_user(request.user), measure=measure, entry=_entry_of(measure.case, data["entry"])
         )
@@ -410,7 +404,7 @@ class CaseDetentionsApi(generics.GenericAPIView):
     @extend_schema(request=DetentionInput, responses={201: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(DetentionInput, request)
+        data = validated(DetentionInput, request)
         detention = services.propose_detention(
             actor=acting_user(request.user), case=case, person=_person(case, data), days=data["days"]
         )
@@ -426,7 +420,7 @@ class ApproveDetentionApi(generics.GenericAPIView):
     @extend_schema(request=ApproveDetentionInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         detention = _detention_for_user(request.user, pk)
-        data = _valid(ApproveDetentionInput, request)
+        data = validated(ApproveDetentionInput, request)
         services.decide_detention(
             actor=acting_user(request.user),
             detention=detention,
@@ -445,7 +439,7 @@ class RefuseDetentionApi(generics.GenericAPIView):
     @extend_schema(request=RefuseInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         detention = _detention_for_user(request.user, pk)
-        note = _valid(RefuseInput, request)["note"]
+        note = validated(RefuseInput, request)["note"]
         services.decide_detention(
             actor=acting_user(request.user), detention=detention, approve=False, note=note
         )
@@ -460,7 +454,7 @@ class FamilyNoticeApi(generics.GenericAPIView):
     @extend_schema(request=FamilyNoticeInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         detention = _detention_for_user(request.user, pk)
-        data = _valid(FamilyNoticeInput, request)
+        data = validated(FamilyNoticeInput, request)
         services.record_family_notice(
             actor=acting_user(request.user),
             detention=detention,
@@ -478,7 +472,7 @@ class ReleaseDetentionApi(generics.GenericAPIView):
     @extend_schema(request=EarlyReleaseInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         detention = _detention_for_user(request.user, pk)
-        data = _valid(EarlyReleaseInput, request)
+        data = validated(EarlyReleaseInput, request)
         services.release_early(
             actor=acting_user(request.user),
             detention=detention,
@@ -506,7 +500,7 @@ class CaseFinesApi(generics.GenericAPIView):
     @extend_schema(request=FineInput, responses={201: FineOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(FineInput, request)
+        data = validated(FineInput, request)
         fine = services.propose_fine(
             actor=acting_user(request.user),
             case=case,
@@ -525,7 +519,7 @@ class ApproveFineApi(generics.GenericAPIView):
     @extend_schema(request=ApproveFineInput, responses={200: FineOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         fine = _fine_for_user(request.user, pk)
-        note = _valid(ApproveFineInput, request)["note"]
+        note = validated(ApproveFineInput, request)["note"]
         services.decide_fine(actor=acting_user(request.user), fine=fine, approve=True, note=note)
         return _fine_answer(fine)
 
@@ -538,6 +532,6 @@ class RefuseFineApi(generics.GenericAPIView):
     @extend_schema(request=RefuseInput, responses={200: FineOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         fine = _fine_for_user(request.user, pk)
-        note = _valid(RefuseInput, request)["note"]
+        note = validated(RefuseInput, request)["note"]
         services.decide_fine(actor=acting_user(request.user), fine=fine, approve=False, note=note)
         return _fine_answer(fine)

@@ -61,7 +61,7 @@ def recall(request: HttpRequest, case_id: int) -> str | None:
     _drop_expired(request)
     entry = request.session.get(_ENTRY_PREFIX + str(case_id))
     key = _key_from(request)
-    if not _valid(entry) or key is None:
+    if not _is_entry(entry) or key is None:
         return None
     masked, _issued, nonce = entry
     try:
@@ -78,7 +78,7 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
-def _valid(entry: Any) -> TypeGuard[list[Any]]:
+def _is_entry(entry: Any) -> TypeGuard[list[Any]]:
     return (
         isinstance(entry, list)
         and len(entry) == 3
@@ -94,7 +94,7 @@ def _drop_expired(request: HttpRequest) -> None:
     names = list(request.session.keys())
     for name in [name for name in names if name.startswith(_ENTRY_PREFIX)]:
         entry = request.session[name]
-        if not _valid(entry) or now - entry[1] > HOLD_SECONDS:
+        if not _is_entry(entry) or now - entry[1] > HOLD_SECONDS:
             del request.session[name]
 
 

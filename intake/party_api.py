@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
-from enforcement.api.serializers import StrictSerializer
+from enforcement.api.serializers import StrictSerializer, validated
 from enforcement.models import Court
 from enforcement.roles import acting_user
 
@@ -116,12 +116,6 @@ def _refused(message: str, code: str, status_code: int) -> Response:
     return Response(error_body(message, code), status=status_code, headers={"Cache-Control": "no-store"})
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    return dict(incoming.validated_data)
-
-
 class PartyApi(APIView):
     """The party token is the only credential: no session (so no CSRF), and a staff login changes nothing."""
 
@@ -190,7 +184,7 @@ class AppointmentsApi(PartyApi):
         access = self.party(request)
         if access is None:
             return unauthorized()
-        data = _valid(BookInput, request)
+        data = validated(BookInput, request)
         try:
             booking = appointments.book_slot(access=access, slot_id=data["slot"], topic=data["topic"])
         except appointments.SlotTaken as taken:
@@ -254,7 +248,7 @@ class MessagesApi(PartyApi):
         access = self.party(request)
         if access is None:
             return unauthorized()
-        data = _valid(MessageInput, request)
+        data = validated(MessageInput, request)
         try:
             message = party_messages.write_to_judge(access=access, body=data["body"])
         except party_messages.MessageLimitReached as limit:
@@ -343,7 +337,7 @@ class SlotsApi(APIView):
     def post(self, request: Request) -> Response:
         """Publish one slot, or a span split into slots; all or none."""
         actor = acting_user(request.user)
-        data = _valid(SlotInput, request)
+        data = validated(SlotInput, request)
         court = _court_for(request, data.get("court"))
         times = appointments.split(
             starts_at=data["starts_at"], ends_at=data["ends_at"], minutes=data.get("minutes")
@@ -368,7 +362,7 @@ class WithdrawSlotApi(APIView):
         slot = AppointmentSlot.objects.filter(pk=pk, judge=actor).first()
         if slot is None:
             return _refused(_("Not found."), "not_found", status.HTTP_404_NOT_FOUND)
-        data = _valid(WithdrawInput, request)
+        data = validated(WithdrawInput, request)
         withdrawn = appointments.withdraw_slot(actor=actor, slot=slot, note=data["note"])
         return Response(SlotOutput(_slot_rows([withdrawn])[0]).data)
 

@@ -29,6 +29,7 @@ from enforcement import roles
 from enforcement.api.errors import error_body
 from enforcement.api.pagination import PagePagination
 from enforcement.api.parsers import JSONParser
+from enforcement.api.serializers import validated
 from enforcement.casenumbers import normalize_case_number
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
@@ -80,7 +81,7 @@ MONEY_ERRORS = {
 SIGNATURE_HEADER = "X-Signature"
 
 
-def signature_valid(body: bytes, given: str) -> bool:
+def signaturevalidated(body: bytes, given: str) -> bool:
     """``given`` is the hex HMAC-SHA256 of the raw body with the shared secret; no secret, no entry."""
     secret = settings.BANK_WEBHOOK_SECRET
     if not secret or not given:
@@ -132,7 +133,7 @@ class BankNotificationApi(generics.GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         body = request.body  # the raw bytes the bank signed, read before DRF parses them
-        if not signature_valid(body, request.headers.get(SIGNATURE_HEADER, "")):
+        if not signaturevalidated(body, request.headers.get(SIGNATURE_HEADER, "")):
             logger.warning("bank notification refused: missing or wrong signature")
             message = _("The signature is missing or does not match the body.")
             return Response(
@@ -275,13 +276,6 @@ def _entry_answer(entry: LedgerEntry) -> Response:
     return Response(LedgerEntryOutput(fresh).data, status=status.HTTP_201_CREATED)
 
 
-def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    data: dict[str, Any] = incoming.validated_data
-    return data
-
-
 # --- A case's money ----------------------------------------------------------------------------------------
 
 
@@ -304,7 +298,7 @@ class PayeeApi(generics.GenericAPIView):
     @extend_schema(request=PayeeInput, responses={201: PayeeOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(PayeeInput, request)
+        data = validated(PayeeInput, request)
         party = _parties_of(case, [data.pop("party")], "party")
         account = services.record_payee_account(
             actor=acting_user(request.user), party=next(iter(party.values())), **data
@@ -329,7 +323,7 @@ class ProposePayoutApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(ProposePayoutInput, request)
+        data = validated(ProposePayoutInput, request)
         if "lines" in data:
             wanted = [(line["payee"], line["amount"]) for line in data["lines"]]
         else:
@@ -376,7 +370,7 @@ class ApprovePayoutApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         payout = _payout_for_user(request.user, pk)
-        note = _valid(ApprovalNoteInput, request)["note"]
+        note = validated(ApprovalNoteInput, request)["note"]
         services.decide_payout(actor=acting_user(request.user), payout=payout, approve=True, note=note)
         return _payout_answer(payout)
 
@@ -389,7 +383,7 @@ class RejectPayoutApi(generics.GenericAPIView):
     @extend_schema(request=MoneyNoteInput, responses={200: PayoutOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         payout = _payout_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.decide_payout(actor=acting_user(request.user), payout=payout, approve=False, note=note)
         return _payout_answer(payout)
 
@@ -402,7 +396,7 @@ class CancelPayoutApi(generics.GenericAPIView):
     @extend_schema(request=MoneyNoteInput, responses={200: PayoutOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         payout = _payout_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.cancel_payout(actor=acting_user(request.user), payout=payout, note=note)
         return _payout_answer(payout)
 
@@ -419,7 +413,7 @@ class PayPayoutApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         payout = _payout_for_user(request.user, pk)
-        data = _valid(PayInput, request)
+        data = validated(PayInput, request)
         services.mark_payout_paid(
             actor=acting_user(request.user),
             payout=payout,
@@ -461,7 +455,7 @@ class ClaimTransactionApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         tx = _transaction_for_user(request.user, pk)
-        data = _valid(ClaimTransactionInput, request)
+        data = validated(ClaimTransactionInput, request)
         case = _visible_case(request.user, data["case"], "case")
         services.claim_transaction(actor=acting_user(request.user), tx=tx, case=case, note=data["note"])
         return _transaction_answer(tx)
@@ -481,7 +475,7 @@ class ReturnTransactionApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         tx = _transaction_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.return_transaction(actor=acting_user(request.user), tx=tx, note=note)
         return _transaction_answer(tx)
 
@@ -494,7 +488,7 @@ class ReviewPayerApi(generics.GenericAPIView):
     @extend_schema(request=MoneyNoteInput, responses={200: BankTransactionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         tx = _transaction_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.review_payer(actor=acting_user(request.user), tx=tx, note=note)
         return _transaction_answer(tx)
 
@@ -515,7 +509,7 @@ class RequestHoldApi(generics.GenericAPIView):
     @extend_schema(request=HoldInput, responses={201: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(HoldInput, request)
+        data = validated(HoldInput, request)
         hold = services.request_hold(actor=acting_user(request.user), case=case, **data)
         return _hold_answer(hold, status.HTTP_201_CREATED)
 
@@ -528,7 +522,7 @@ class ApproveHoldApi(generics.GenericAPIView):
     @extend_schema(request=None, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         hold = _hold_for_user(request.user, pk)
-        _valid(EmptyInput, request)
+        validated(EmptyInput, request)
         services.decide_hold(actor=acting_user(request.user), hold=hold, approve=True)
         return _hold_answer(hold)
 
@@ -541,7 +535,7 @@ class RefuseHoldApi(generics.GenericAPIView):
     @extend_schema(request=MoneyNoteInput, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         hold = _hold_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.decide_hold(actor=acting_user(request.user), hold=hold, approve=False, note=note)
         return _hold_answer(hold)
 
@@ -554,7 +548,7 @@ class ReleaseHoldApi(generics.GenericAPIView):
     @extend_schema(request=MoneyNoteInput, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         hold = _hold_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         services.release_hold(actor=acting_user(request.user), hold=hold, note=note)
         return _hold_answer(hold)
 
@@ -574,7 +568,7 @@ class TakeOutApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         case = get_case_for_user(request.user, pk)
-        data = _valid(TakeOutInput, request)
+        data = validated(TakeOutInput, request)
         entry = services.take_out(actor=acting_user(request.user), case=case, **data)
         return _entry_answer(entry)
 
@@ -591,7 +585,7 @@ class TransferApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         source = get_case_for_user(request.user, pk)
-        data = _valid(TransferInput, request)
+        data = validated(TransferInput, request)
         target = _visible_case(request.user, str(data["target"]), "target")
         out = services.transfer(
             actor=acting_user(request.user),
@@ -622,6 +616,6 @@ class ReverseEntryApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         entry = _entry_for_user(request.user, pk)
-        note = _valid(MoneyNoteInput, request)["note"]
+        note = validated(MoneyNoteInput, request)["note"]
         reversal = services.reverse_entry(actor=acting_user(request.user), entry=entry, note=note)
         return _entry_answer(reversal)

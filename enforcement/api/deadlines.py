@@ -8,7 +8,7 @@ supervisors and decided by its president, never by the one who asked) and what i
 in the API's one error shape.
 """
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
@@ -32,6 +32,7 @@ from .deadline_serializers import (
     ExtensionActionOutput,
     ExtensionInput,
 )
+from .serializers import validated
 
 BAD_REQUEST = OpenApiResponse(
     ErrorOutput, description="Invalid input, or the period or the clock's state does not allow it; per field."
@@ -64,13 +65,6 @@ def _deduction_for_user(user: AnyUser, pk: int) -> Deduction:
 def _extension_for_user(user: AnyUser, pk: int) -> Extension:
     extensions = Extension.objects.filter(deadline__case__in=cases_visible_to(user))
     return _one(extensions.select_related("deadline__node_type", "deadline__case__court"), pk)
-
-
-def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    data: dict[str, Any] = incoming.validated_data
-    return data
 
 
 def _deadline_answer(deadline: Deadline) -> Response:
@@ -122,7 +116,7 @@ class DeadlineDeductionsApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=DeductionInput, responses={201: DeductionActionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         deadline = _deadline_for_user(request.user, pk)
-        data = _valid(DeductionInput, request)
+        data = validated(DeductionInput, request)
         deduction = deadline_services.add_deduction(
             actor=acting_user(request.user), deadline=deadline, **data
         )
@@ -137,7 +131,7 @@ class EndDeductionApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=EndDeductionInput, responses={200: DeductionActionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         deduction = _deduction_for_user(request.user, pk)
-        data = _valid(EndDeductionInput, request)
+        data = validated(EndDeductionInput, request)
         ended = deadline_services.end_deduction(
             actor=acting_user(request.user), deduction=deduction, end_date=data["end_date"]
         )
@@ -154,7 +148,7 @@ class AdditionalPeriodApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=AdditionalPeriodInput, responses={200: DeductionActionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         deduction = _deduction_for_user(request.user, pk)
-        data = _valid(AdditionalPeriodInput, request)
+        data = validated(AdditionalPeriodInput, request)
         approved = deadline_services.approve_additional_period(
             actor=acting_user(request.user), deduction=deduction, **data
         )
@@ -169,7 +163,7 @@ class DeadlineExtensionsApi(generics.GenericAPIView):
     @extend_schema(tags=TAGS, request=ExtensionInput, responses={201: ExtensionActionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         deadline = _deadline_for_user(request.user, pk)
-        data = _valid(ExtensionInput, request)
+        data = validated(ExtensionInput, request)
         extension = deadline_services.request_extension(
             actor=acting_user(request.user), deadline=deadline, **data
         )
@@ -182,7 +176,7 @@ class _DecideExtensionApi(generics.GenericAPIView):
 
     def post(self, request: Request, pk: int) -> Response:
         extension = _extension_for_user(request.user, pk)
-        data = _valid(DecisionNoteInput, request)
+        data = validated(DecisionNoteInput, request)
         decided = deadline_services.decide_extension(
             actor=acting_user(request.user), extension=extension, approve=self.approve, note=data["note"]
         )
