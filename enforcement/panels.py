@@ -6,7 +6,7 @@ its context) for a case, or None when it has nothing to show.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, ParamSpec
 
 from django.http import HttpRequest
 
@@ -20,49 +20,37 @@ class CasePanel:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-PanelProvider = Callable[[HttpRequest, Case], CasePanel | None]
-_providers: list[PanelProvider] = []
+Args = ParamSpec("Args")
 
 
-def register(provider: PanelProvider) -> PanelProvider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+class PanelRegistry(Generic[Args]):
+    """Providers of panels for one place (the case page, the home page, ...): each returns a panel or
+    None. The one registry every place uses, so none is written twice."""
+
+    def __init__(self) -> None:
+        self._providers: list[Callable[Args, CasePanel | None]] = []
+
+    def register(self, provider: Callable[Args, CasePanel | None]) -> Callable[Args, CasePanel | None]:
+        if provider not in self._providers:  # an app's ready() may run twice (tests, autoreload)
+            self._providers.append(provider)
+        return provider
+
+    def panels(self, *args: Args.args, **kwargs: Args.kwargs) -> list[CasePanel]:
+        found = (provider(*args, **kwargs) for provider in self._providers)
+        return sorted((p for p in found if p is not None), key=lambda p: p.order)
 
 
-def panels_for(request: HttpRequest, case: Case) -> list[CasePanel]:
-    panels = (provider(request, case) for provider in _providers)
-    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+# The case page.
+case_panels: PanelRegistry[[HttpRequest, Case]] = PanelRegistry()
+register = case_panels.register
+panels_for = case_panels.panels
 
+# The home page: sections other apps add for the signed-in user (a judge's bookings, ...).
+home_panels: PanelRegistry[[HttpRequest]] = PanelRegistry()
+register_home = home_panels.register
+home_panels_for = home_panels.panels
 
-# --- The home page: sections other apps add for the signed-in user (a judge's bookings, ...) ---------------
-
-HomeProvider = Callable[[HttpRequest], CasePanel | None]
-_home_providers: list[HomeProvider] = []
-
-
-def register_home(provider: HomeProvider) -> HomeProvider:
-    if provider not in _home_providers:
-        _home_providers.append(provider)
-    return provider
-
-
-def home_panels_for(request: HttpRequest) -> list[CasePanel]:
-    panels = (provider(request) for provider in _home_providers)
-    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
-
-
-# --- The supervisors' alerts page: sections other apps add (lapsed measures, detentions, ...) -----------
-
-_supervision_providers: list[HomeProvider] = []
-
-
-def register_supervision(provider: HomeProvider) -> HomeProvider:
-    if provider not in _supervision_providers:
-        _supervision_providers.append(provider)
-    return provider
-
-
-def supervision_panels_for(request: HttpRequest) -> list[CasePanel]:
-    panels = (provider(request) for provider in _supervision_providers)
-    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+# The supervisors' alerts page: sections other apps add (lapsed measures, detentions, ...).
+supervision_panels: PanelRegistry[[HttpRequest]] = PanelRegistry()
+register_supervision = supervision_panels.register
+supervision_panels_for = supervision_panels.panels

@@ -10,9 +10,8 @@ The query itself, its throttle and what a proved party sees are ``intake.progres
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.core import signing
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from enforcement import querycode
 from enforcement.models import Case, Party
+from enforcement.panels import CasePanel, PanelRegistry
 
 SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.
@@ -133,23 +133,8 @@ def access_from_header(request: HttpRequest) -> PortalAccess | None:
 # --- Sections of the party's progress page, from the modules that own them ----------------------------------
 
 
-@dataclass(frozen=True)
-class PortalSection:
-    template: str
-    order: int
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-SectionProvider = Callable[[HttpRequest, PortalAccess], PortalSection | None]
-_sections: list[SectionProvider] = []
-
-
-def register_section(provider: SectionProvider) -> SectionProvider:
-    if provider not in _sections:
-        _sections.append(provider)
-    return provider
-
-
-def sections_for(request: HttpRequest, access: PortalAccess) -> list[PortalSection]:
-    found = (provider(request, access) for provider in _sections)
-    return sorted((s for s in found if s is not None), key=lambda s: s.order)
+# A section is a panel (template, order, context) of the party's progress page; the registry is the core's.
+PortalSection = CasePanel
+party_sections: PanelRegistry[[HttpRequest, PortalAccess]] = PanelRegistry()
+register_section = party_sections.register
+sections_for = party_sections.panels

@@ -319,7 +319,7 @@ def test_no_personal_data_of_anyone_is_on_the_page(client, world):
 
 
 def test_the_page_works_with_no_sections_from_other_modules(client, world, monkeypatch):
-    monkeypatch.setattr(portal, "_sections", [])
+    monkeypatch.setattr(portal.party_sections, "_providers", [])
     page = signed_in(client, world).get(PROGRESS)
     assert page.status_code == 200
 
