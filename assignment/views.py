@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enforcement import roles
-from enforcement.deadline_views import run_and_return_to_case
 from enforcement.feedback import attempt, form_errors_text, refusal_text
 from enforcement.models import Case, CaseEvent, TeamMembership
 from enforcement.people import display_name
 from enforcement.roles import acting_user
 from enforcement.selectors import get_case_for_user
+from enforcement.views.deadlines import run_and_return_to_case
 
 from . import services
 from .forms import (

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from . import roles
-from .selectors_alerts import unread_count
+from .selectors.alerts import unread_count
 
 
 def user_roles(request: HttpRequest) -> dict[str, Any]:

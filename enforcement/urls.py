@@ -8,11 +8,14 @@ from intake import api as intake_api
 from intake import lead_api, party_api, portal_api
 from payments import api as payments_api
 
-from . import alert_views, closure_views, deadline_views, views
+from . import views
 from .api import auth as auth_api
 from .api import closure as closure_api
 from .api import deadlines as deadlines_api
 from .api import docs as api_docs
+from .views import alerts as alert_views
+from .views import closure as closure_views
+from .views import deadlines as deadline_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),

@@ -20,7 +20,7 @@ from enforcement.models import Case, Court, Party
 from enforcement.people import display_name
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
-from enforcement.selectors_deadlines import deadline_as_dict, deadlines_of
+from enforcement.selectors.deadlines import deadline_as_dict, deadlines_of
 from payments import ledger as money_ledger
 from payments.selectors import case_account
 

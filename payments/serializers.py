@@ -12,7 +12,7 @@ from enforcement.api.pagination import PagePagination
 from enforcement.api.serializers import DeadlineOutput, StrictSerializer
 from enforcement.duedates import describe
 from enforcement.people import display_name_or_none
-from enforcement.selectors_deadlines import deadline_as_dict
+from enforcement.selectors.deadlines import deadline_as_dict
 
 from .models import BankTransaction, LedgerEntry, Payout, PayoutHold, PayoutLine
 from .selectors import CaseMoney

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from enforcement.models import Alert, CalendarYear, Case, InboxItem, Team, TeamKind, TeamMembership
 from enforcement.scan import scan_deadlines
-from enforcement.selectors_alerts import alerts_for_supervisor, calendar_warning
+from enforcement.selectors.alerts import alerts_for_supervisor, calendar_warning
 from enforcement.services.alerts import acknowledge_alert
 from intake import services as intake
 

@@ -31,7 +31,7 @@ from enforcement.models import (
     TeamMembership,
 )
 from enforcement.scan import scan_deadlines
-from enforcement.selectors_alerts import unread_count
+from enforcement.selectors.alerts import unread_count
 from enforcement.services.alerts import mark_inbox_read
 from enforcement.services.deadlines import open_deadline
 from intake import services

@@ -1,5 +1,5 @@
 """The deadlines API: a clock with its deducted periods and extensions, and the staff's actions on them,
-the same as the case page's (``enforcement.deadline_views``).
+the same as the case page's (``enforcement.views.deadlines``).
 
 Deadlines, deductions and extensions are read through the reader's permissions (by their case:
 ``cases_visible_to``, 404 for outsiders). The services decide who may act (403: deductions and their

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import closure
-from .feedback import form_errors_text, refusal_text
-from .forms import CloseCaseForm
-from .models import Case, CaseEvent
-from .roles import acting_user
-from .selectors import get_case_for_user
-from .services import cases as case_services
+from .. import closure
+from ..feedback import form_errors_text, refusal_text
+from ..forms import CloseCaseForm
+from ..models import Case, CaseEvent
+from ..roles import acting_user
+from ..selectors import get_case_for_user
+from ..services import cases as case_services
 
 
 @login_required

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import panels, roles
-from . import selectors_alerts as selectors
-from .models import Alert, Team
-from .people import display_name
-from .services import alerts as services
+from .. import panels, roles
+from ..models import Alert, Team
+from ..people import display_name
+from ..selectors import alerts as selectors
+from ..services import alerts as services
 
 ALERTS_PER_PAGE = 50
 INBOX_PER_PAGE = 25

@@ -8,13 +8,20 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from . import panels, roles, selectors, selectors_alerts
-from .api.errors import api_not_found as _api_not_found
-from .celery import app as celery_app
-from .forms import CloseCaseForm, DeductionForm, EndDeductionForm, ExtensionDecisionForm, ExtensionRequestForm
-from .models import Case
-from .selectors_deadlines import deadline_views
-from .services import cases as case_services
+from .. import panels, roles, selectors
+from ..api.errors import api_not_found as _api_not_found
+from ..celery import app as celery_app
+from ..forms import (
+    CloseCaseForm,
+    DeductionForm,
+    EndDeductionForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+)
+from ..models import Case
+from ..selectors import alerts as selectors_alerts
+from ..selectors.deadlines import deadline_views
+from ..services import cases as case_services
 
 
 @login_required

@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from . import roles
-from .models import Case, CaseEvent, Court, Party, TeamMembership
+from .. import roles
+from ..models import Case, CaseEvent, Court, Party, TeamMembership
 
 # Roles that see every case of their courts; the others see the cases of their teams and their own.
 COURT_WIDE_ROLES = frozenset(

@@ -6,8 +6,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.timezone import localtime
 
-from .duedates import describe
-from .models import Case, Deadline, Deduction, Extension
+from ..duedates import describe
+from ..models import Case, Deadline, Deduction, Extension
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import roles
-from .models import Alert, CalendarYear, InboxItem, NodeType, Team, TeamMembership
-from .people import display_name
+from .. import roles
+from ..models import Alert, CalendarYear, InboxItem, NodeType, Team, TeamMembership
+from ..people import display_name
 
 # Roles that watch the alerts of their whole court (the supervisor page).
 SUPERVISING_ROLES = frozenset({roles.SUPERVISOR, roles.PRESIDENT, roles.TEAM_LEAD})

@@ -1,4 +1,4 @@
-"""Actions on a case's clocks from the case page: deductions and extensions (closing: ``closure_views``).
+"""Actions on a case's clocks from the case page: deductions and extensions (closing: ``views.closure``).
 
 Each view checks the input, calls one service and goes back to the case page with a message; the
 services decide who may act.
@@ -13,18 +13,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .feedback import attempt
-from .forms import (
+from ..feedback import attempt
+from ..forms import (
     AdditionalPeriodForm,
     DeductionForm,
     EndDeductionForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
 )
-from .models import Case, Deadline, Deduction, Extension
-from .roles import acting_user
-from .selectors import get_case_for_user
-from .services import deadlines as deadline_services
+from ..models import Case, Deadline, Deduction, Extension
+from ..roles import acting_user
+from ..selectors import get_case_for_user
+from ..services import deadlines as deadline_services
 
 
 def run_and_return_to_case(
