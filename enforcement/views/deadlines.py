@@ -41,6 +41,11 @@ def _deadline(request: HttpRequest, pk: int, deadline_id: int) -> tuple[Case, De
     )
 
 
+def _deduction(request: HttpRequest, pk: int, deduction_id: int) -> tuple[Case, Deduction]:
+    case = get_case_for_user(request.user, pk)
+    return case, get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
+
+
 @login_required
 @require_POST
 def add_deduction(request: HttpRequest, pk: int, deadline_id: int) -> HttpResponse:
@@ -60,8 +65,7 @@ def add_deduction(request: HttpRequest, pk: int, deadline_id: int) -> HttpRespon
 @login_required
 @require_POST
 def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    deduction = get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
+    case, deduction = _deduction(request, pk, deduction_id)
     form = EndDeductionForm(request.POST)
     return run_and_return_to_case(
         request,
@@ -77,8 +81,7 @@ def end_deduction(request: HttpRequest, pk: int, deduction_id: int) -> HttpRespo
 @login_required
 @require_POST
 def approve_additional_period(request: HttpRequest, pk: int, deduction_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    deduction = get_object_or_404(Deduction, pk=deduction_id, deadline__case=case)
+    case, deduction = _deduction(request, pk, deduction_id)
     form = AdditionalPeriodForm(request.POST)
     return run_and_return_to_case(
         request,
