@@ -9,7 +9,7 @@ PORT ?= 8000
 LINK_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install messages clean
+.PHONY: run test lint install messages clean api-operations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+## api-operations: rewrite docs/api-operations.txt from the schema (a change to the API is made on purpose).
+api-operations: install
+	$(BIN)/python -m tests.test_api_operations > docs/api-operations.txt
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
