@@ -27,7 +27,7 @@ from enforcement.models import Team
 from enforcement.people import display_name
 
 if TYPE_CHECKING:
-    from .services import Candidate, Field
+    from .candidates import Candidate, Field
 
 LOWEST_LOAD = "lowest_load"
 BY_HAND = "by_hand"

@@ -7,13 +7,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from enforcement.models import Case
+from enforcement.models import Case, PropertyKind
 from enforcement.people import display_name
-from intake.models import FirstInterview, PropertyLead, RiskKind
+from intake.models import FirstInterview, RiskKind
 
 from .models import TriageDecision, TriageRule
 
-DISPOSABLE_LEADS = {PropertyLead.Kind.REAL_ESTATE, PropertyLead.Kind.VEHICLE, PropertyLead.Kind.EQUITY}
+DISPOSABLE_LEADS = {PropertyKind.REAL_ESTATE, PropertyKind.VEHICLE, PropertyKind.EQUITY}
 WILLING = {FirstInterview.Willingness.PAY_IN_FULL, FirstInterview.Willingness.NEGOTIATE}
 REFUSING = {FirstInterview.Willingness.REFUSES, FirstInterview.Willingness.UNREACHABLE}
 # Kinds of risk that say the same as a refusing or missing respondent.
@@ -48,7 +48,7 @@ def holds(rule: TriageRule, facts: dict[str, Any]) -> bool:
         ),
         condition.PRESERVATION_COVERS: lambda: facts["preservation_covers"],
         condition.DEBTOR_WILLING: lambda: facts["willingness"] in WILLING,
-        condition.INCOME_DEDUCTIBLE: lambda: PropertyLead.Kind.WAGES in facts["lead_kinds"],
+        condition.INCOME_DEDUCTIBLE: lambda: PropertyKind.WAGES in facts["lead_kinds"],
         condition.SIMPLE_ACT: lambda: facts["claim_kind"] == Case.ClaimKind.ACT,
         condition.DEBTOR_REFUSES: lambda: facts["willingness"] in REFUSING or bool(risks & REFUSING_RISKS),
         condition.OBSTRUCTION: lambda: RiskKind.OBSTRUCTION in risks,

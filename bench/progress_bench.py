@@ -377,9 +377,11 @@ def breakdown(cases: int, repeat: int = 200) -> list[tuple[str, float, float]]:
     from django.utils import timezone
 
     from enforcement.models import Case
-    from intake import portal, progress, progress_snapshot
-    from intake.models import QueryAttempt
-    from intake.portal_api import progress_json
+    from portal import progress
+    from portal import proof as portal
+    from portal import snapshot as progress_snapshot
+    from portal.api.progress import progress_json
+    from portal.models import QueryAttempt
 
     settings.DEBUG = False  # no query log: time what production does
     now = timezone.now()
@@ -445,7 +447,7 @@ def warm_snapshots() -> int:
     from django.conf import settings
     from django.db import reset_queries
 
-    from intake import progress_snapshot
+    from portal import snapshot as progress_snapshot
 
     settings.DEBUG = False  # no query log: build them as production does
     try:

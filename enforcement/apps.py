@@ -6,3 +6,7 @@ class EnforcementConfig(AppConfig):
     name = "enforcement"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Enforcement cases")
+
+    def ready(self) -> None:
+        # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``).
+        from . import tasks  # noqa: F401

@@ -1,6 +1,6 @@
 """The address of the client a request came from, the one way every throttle reads it.
 
-The parties' progress query (``intake.progress``) and staff sign-in (django-axes, setting
+The parties' progress query (``portal.progress``) and staff sign-in (django-axes, setting
 ``AXES_CLIENT_IP_CALLABLE``) count failures by this address, so both see a client the same way.
 
 The address is ``REMOTE_ADDR`` unless the setting ``TRUSTED_PROXY_COUNT`` (environment, default 0) says how

@@ -82,11 +82,4 @@ def text_of(event: HasText) -> str:
 
 # --- The core's own codes -----------------------------------------------------------------------------------
 
-CASE_CLOSED = "enforcement.case_closed"
-
-
-@register(CASE_CLOSED)
-def _case_closed(params: Mapping[str, Any]) -> str:
-    from .models import Case  # the models import this module for CaseEvent.text
-
-    return str(Case.Closure(params["closure"]).label)
+CASE_CLOSED = "enforcement.case_closed"  # its text is registered beside Case (models/cases.py)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "enforcement",
     "intake",
+    "portal",
     "assignment",
     "custody",
     "payments",
@@ -149,7 +150,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Freezes, seizures and seals whose term ended unrenewed are flagged on the case and for supervisors.
     "flag-lapsed-measures": {"task": "custody.flag_lapsed_measures", "schedule": crontab(minute=5)},
     # Progress-query attempts older than the throttle's longest window (a day) are of no more use.
-    "purge-query-attempts": {"task": "intake.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
+    "purge-query-attempts": {"task": "portal.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
     # Text messages to parties: retries, and anything a lost task left behind.
     "deliver-sms": {"task": "enforcement.deliver_sms", "schedule": 60.0},
 }
@@ -331,7 +332,7 @@ SPECTACULAR_SETTINGS = {
         "BankTransactionSourceEnum": "payments.models.BankTransaction.Source",
         "LedgerEntryKindEnum": "payments.models.LedgerEntry.Kind",
         "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
-        "PartyMoneyKindEnum": "intake.portal_api.MONEY_KINDS",
+        "PartyMoneyKindEnum": "portal.api.progress.MONEY_KINDS",
         "DeductionKindEnum": "enforcement.models.Deduction.Kind",
         "ExtensionStatusEnum": "enforcement.models.Extension.Status",
     },

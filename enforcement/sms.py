@@ -1,7 +1,7 @@
-"""Text messages to parties about the public events of their cases: what is sent, to whom, and delivery.
+"""Delivering text messages to parties: the backends, and the worker's delivery of queued rows.
 
-``record_event`` calls ``queue_for_event`` in the transaction of the event: each party of the case with a
-mainland mobile number gets one ``SmsMessage`` row (one per event and number, a constraint says so).
+``enforcement.sms_queue`` writes the rows in the transaction of a public event: each party of the case with
+a mainland mobile number gets one ``SmsMessage`` row (one per event and number, a constraint says so).
 Delivery is separate and at-least-once, the way ``enforcement.notify`` delivers the staff outbox:
 ``deliver_sms`` claims due rows with a compare-and-set (status ``sending``, a lease, ``attempts``
 counted; ``SKIP LOCKED`` on PostgreSQL), sends each through the configured backend, and marks it sent
@@ -13,14 +13,10 @@ Plugging in a court's SMS provider: write a subclass of ``SmsBackend`` whose ``s
 the environment variable ``SMS_BACKEND`` to its dotted path (``courtsms.backends.ProviderBackend``).
 Credentials come from its own settings or the environment. The default, ``ConsoleBackend``, only logs;
 tests use ``LocmemBackend``. Nothing here calls anything outside the machine.
-
-The texts never carry identity numbers, addresses or the other side's names: the court, the case
-number, what happened (with the amount, for money), and where to follow the case.
 """
 
 import datetime
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -28,17 +24,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 
-from .models import Case, CaseEvent, SmsMessage
+from .models import CaseEvent, SmsMessage
 from .notify import BatchClock
 
 logger = logging.getLogger(__name__)
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-PROGRESS_PATH = "/progress/"
 BATCH_SIZE = 100
 LEASE = datetime.timedelta(minutes=5)
 MAX_ATTEMPTS = 6
@@ -47,10 +40,6 @@ MAX_ERROR_LENGTH = 2000
 
 Status = SmsMessage.Status
 Kind = CaseEvent.Kind
-# The public events parties are told of.
-NOTIFIED_KINDS = frozenset(
-    {Kind.CASE_FILED, Kind.ASSIGNED, Kind.REASSIGNED, Kind.MONEY_RECEIVED, Kind.MONEY_PAID, Kind.CASE_CLOSED}
-)
 
 
 # --- Backends -------------------------------------------------------------------------------------------
@@ -102,68 +91,6 @@ def get_backend() -> SmsBackend:
     if not isinstance(backend, SmsBackend):
         raise TypeError(f"SMS_BACKEND {settings.SMS_BACKEND!r} is not an enforcement.sms.SmsBackend")
     return backend
-
-
-# --- What parties read, and who ----------------------------------------------------------------------------
-
-
-def is_mobile(phone: str) -> bool:
-    return bool(MOBILE.match(phone))
-
-
-def text_for(event: CaseEvent, case: Case) -> str:
-    """The notice in the court's language, whatever the language of the request that caused it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        what = _what_happened(event, case.number)
-        text = _("%(what)s Follow your case at %(url)s") % {"what": what, "url": _site_url() + PROGRESS_PATH}
-        return f"【{case.court.name}】{text}"
-
-
-def _what_happened(event: CaseEvent, number: str) -> str:
-    values = {"number": number, "amount": event.data.get("amount", "")}
-    if event.kind == Kind.CASE_FILED:
-        return _("Enforcement case %(number)s has been filed.") % values
-    if event.kind == Kind.ASSIGNED:
-        return _("Case %(number)s has been assigned to a responsible judge.") % values
-    if event.kind == Kind.REASSIGNED:
-        return _("Case %(number)s has a new responsible judge.") % values
-    if event.kind == Kind.MONEY_RECEIVED:
-        return _("Case %(number)s: %(amount)s yuan was received in the case account.") % values
-    if event.kind == Kind.MONEY_PAID:
-        return _("Case %(number)s: %(amount)s yuan was paid out to the applicant.") % values
-    closure = event.data.get("closure", "")
-    if closure in Case.Closure.values:
-        values["closure"] = str(Case.Closure(closure).label)
-        return _("Case %(number)s was closed (%(closure)s).") % values
-    return _("Case %(number)s was closed.") % values
-
-
-def _site_url() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
-def queue_for_event(event: CaseEvent) -> int:
-    """One message per mobile number of the case's parties, in the caller's transaction; how many."""
-    if not event.public or event.kind not in NOTIFIED_KINDS:
-        return 0
-    case = event.case
-    phones = dict.fromkeys(p.phone.strip() for p in case.parties.all() if is_mobile(p.phone.strip()))
-    if not phones:
-        return 0
-    text = text_for(event, case)
-    SmsMessage.objects.bulk_create(
-        [SmsMessage(event=event, case=case, phone=phone, text=text) for phone in phones],
-        ignore_conflicts=True,
-    )
-    # robust: the rows are committed whatever the broker does; the beat delivers them if it is down.
-    transaction.on_commit(_enqueue_delivery, robust=True)
-    return len(phones)
-
-
-def _enqueue_delivery() -> None:
-    from .tasks import deliver_sms_task  # the tasks import this module
-
-    deliver_sms_task.delay()
 
 
 # --- Delivery ----------------------------------------------------------------------------------------------

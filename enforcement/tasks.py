@@ -1,14 +1,17 @@
 """Celery tasks: thin wrappers that call the plain functions and take no objects, only ids or nothing."""
 
 from dataclasses import asdict
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
+from django.dispatch import receiver
 
 from .notify import BATCH_SIZE, deliver_due_messages
 from .scan import scan_deadlines
 from .sms import BATCH_SIZE as SMS_BATCH_SIZE
 from .sms import deliver_sms
+from .sms_queue import delivery_requested
 
 
 @shared_task(name="enforcement.scan_deadlines")
@@ -36,3 +39,9 @@ def deliver_sms_task() -> dict[str, int]:
     if result.claimed >= SMS_BATCH_SIZE:
         deliver_sms_task.delay()  # a full batch: more may be waiting
     return asdict(result)
+
+
+@receiver(delivery_requested, dispatch_uid="enforcement.tasks.deliver_sms_soon")
+def _deliver_sms_soon(**kwargs: Any) -> None:
+    """Rows were queued and committed: deliver now rather than at the next beat."""
+    deliver_sms_task.delay()

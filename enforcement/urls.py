@@ -4,9 +4,8 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from assignment import api as assignment_api
-from intake import api as intake_api
-from intake import lead_api, party_api, portal_api
 from payments import api as payments_api
+from portal import urls as portal_urls
 
 from . import views
 from .api import auth as auth_api
@@ -18,19 +17,7 @@ from .views import closure as closure_views
 from .views import deadlines as deadline_views
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("cases/", intake_api.CaseListCreateApi.as_view(), name="api-case-list"),
-    path("cases/<int:pk>/", intake_api.CaseDetailApi.as_view(), name="api-case-detail"),
-    path("cases/<int:pk>/interview/", intake_api.FirstInterviewApi.as_view(), name="api-case-interview"),
-    path(
-        "cases/<int:pk>/interview/lock/",
-        intake_api.LockFirstInterviewApi.as_view(),
-        name="api-case-interview-lock",
-    ),
-    path(
-        "cases/<int:pk>/notices/deliveries/",
-        intake_api.NoticeDeliveriesApi.as_view(),
-        name="api-case-notice-deliveries",
-    ),
+    path("", include("intake.api_urls")),
     path("cases/<int:pk>/close/", closure_api.CaseClosureApi.as_view(), name="api-case-close"),
     path("cases/<int:pk>/triage/", assignment_api.TriageApi.as_view(), name="api-case-triage"),
     path(
@@ -48,8 +35,6 @@ api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", auth_api.SignInApi.as_view(), name="api-token"),
     path("auth/logout/", auth_api.SignOutApi.as_view(), name="api-logout"),
     path("auth/logout-all/", auth_api.SignOutAllApi.as_view(), name="api-logout-all"),
-    path("progress/", portal_api.ProgressQueryApi.as_view(), name="api-progress"),
-    path("progress/case/", portal_api.ProgressCaseApi.as_view(), name="api-progress-case"),
     path("bank/notifications/", payments_api.BankNotificationApi.as_view(), name="api-bank-notification"),
     path("bank/unmatched/", payments_api.UnmatchedMoneyApi.as_view(), name="api-bank-unmatched"),
     path(
@@ -82,18 +67,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("holds/<int:pk>/refuse/", payments_api.RefuseHoldApi.as_view(), name="api-hold-refuse"),
     path("holds/<int:pk>/release/", payments_api.ReleaseHoldApi.as_view(), name="api-hold-release"),
     path("ledger/<int:pk>/reverse/", payments_api.ReverseEntryApi.as_view(), name="api-ledger-reverse"),
-    path("progress/leads/", lead_api.PartyLeadsApi.as_view(), name="api-progress-leads"),
-    path("progress/slots/", party_api.FreeSlotsApi.as_view(), name="api-progress-slots"),
-    path("progress/appointments/", party_api.AppointmentsApi.as_view(), name="api-progress-appointments"),
-    path(
-        "progress/appointments/<int:pk>/cancel/",
-        party_api.CancelAppointmentApi.as_view(),
-        name="api-progress-appointment-cancel",
-    ),
-    path("progress/messages/", party_api.MessagesApi.as_view(), name="api-progress-messages"),
-    path("progress/messages/read/", party_api.MessagesReadApi.as_view(), name="api-progress-messages-read"),
-    path("slots/", party_api.SlotsApi.as_view(), name="api-slots"),
-    path("slots/<int:pk>/withdraw/", party_api.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
+    path("", include("portal.api_urls")),
     path("deadlines/<int:pk>/", deadlines_api.DeadlineDetailApi.as_view(), name="api-deadline-detail"),
     path(
         "deadlines/<int:pk>/deductions/",
@@ -162,9 +136,9 @@ urlpatterns = [
     path("assignment/", include("assignment.urls")),
     path("payments/", include("payments.urls")),
     path("custody/", include("custody.urls")),
-    path("leads/", include("intake.lead_urls")),
-    path("progress/", include("intake.portal_urls")),
-    path("meet/", include("intake.party_urls")),
+    path("leads/", include(portal_urls.lead_urls)),
+    path("progress/", include(portal_urls.progress_urls)),
+    path("meet/", include(portal_urls.meet_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseNumberCounter, FirstInterview, NoticeDelivery, PropertyLead
+from .models import CaseNumberCounter, FirstInterview, InterviewLead, NoticeDelivery
 
 
 @admin.register(CaseNumberCounter)
@@ -17,7 +17,7 @@ class CaseNumberCounterAdmin(admin.ModelAdmin):
 
 
 class PropertyLeadInline(admin.TabularInline):
-    model = PropertyLead
+    model = InterviewLead
     extra = 0
 
 

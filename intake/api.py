@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from enforcement.api.errors import error_body
 from enforcement.api.fields import MoneyField
 from enforcement.api.serializers import DeadlineOutput, StrictSerializer
-from enforcement.models import Case, Court, Party
+from enforcement.models import Case, Court, Party, PropertyKind
 from enforcement.people import display_name
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
@@ -25,7 +25,7 @@ from payments import ledger as money_ledger
 from payments.selectors import case_account
 
 from . import services
-from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial, RiskKind
+from .models import FirstInterview, InterviewLead, NoticeDelivery, ReceivedMaterial, RiskKind
 from .validation import check_identity, normalize_phone
 
 # --- Input ----------------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ INTAKE_ERRORS = {
 
 # "kind" names many choice sets in this API. Described in words, as lead_api does, these two make no
 # enum component: used in an input and an output each, they would make drf-spectacular guess names.
-LEAD_KINDS = ", ".join(PropertyLead.Kind.values)
+LEAD_KINDS = ", ".join(PropertyKind.values)
 NOTICE_KINDS = ", ".join(NoticeDelivery.Kind.values)
 DELIVERY_METHODS = ", ".join(NoticeDelivery.Method.values)
 
@@ -396,7 +396,7 @@ DELIVERY_METHODS = ", ".join(NoticeDelivery.Method.values)
 @extend_schema_field({"type": "string", "description": f"The kind of property: one of {LEAD_KINDS}."})
 class LeadKindField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=PropertyLead.Kind.choices, **kwargs)
+        super().__init__(choices=PropertyKind.choices, **kwargs)
 
 
 @extend_schema_field({"type": "string", "description": f"The notice: one of {NOTICE_KINDS}."})
@@ -468,7 +468,7 @@ class InterviewLeadOutput(serializers.ModelSerializer):
     kind = LeadKindField()
 
     class Meta:
-        model = PropertyLead
+        model = InterviewLead
         fields = ["kind", "detail"]
 
 

@@ -8,7 +8,5 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
-        # Each registers its case-page panel, home-page section or progress-page section.
-        from . import appointments, event_texts, leads, messages, panels, progress_snapshot  # noqa: F401
-
-        progress_snapshot.connect()  # the progress query's snapshots follow the rows they are built from
+        # Registers the case-page panel and the timeline texts of the window.
+        from . import event_texts, panels  # noqa: F401

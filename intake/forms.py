@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enforcement.forms import DateInput
-from enforcement.models import Case, Court, Party
+from enforcement.models import Case, Court, Party, PropertyKind
 
 from . import services
-from .models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial, RiskKind
+from .models import FirstInterview, NoticeDelivery, ReceivedMaterial, RiskKind
 from .validation import check_identity, normalize_phone, parse_amount
 
 
@@ -248,9 +248,9 @@ class FirstInterviewForm(forms.ModelForm):
         return cleaned
 
 
-class PropertyLeadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=PropertyLead.Kind.choices)
+class InterviewLeadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PropertyKind.choices)
     detail = forms.CharField(label=_("Detail"), max_length=2000, required=False)
 
 
-PropertyLeadFormSet = forms.formset_factory(PropertyLeadForm, extra=1, max_num=100, validate_max=True)
+InterviewLeadFormSet = forms.formset_factory(InterviewLeadForm, extra=1, max_num=100, validate_max=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from enforcement.models import Case, CaseType, Court, Party
+from enforcement.models import Case, CaseType, Court, Party, PropertyKind
 
 
 class CaseNumberCounter(models.Model):
@@ -214,19 +214,12 @@ class InterviewRisk(models.Model):
         return f"{text}: {self.detail[:30]}" if self.detail else str(text)
 
 
-class PropertyLead(models.Model):
-    """A lead to the respondent's property given by the applicant at the first interview."""
-
-    class Kind(models.TextChoices):
-        BANK_ACCOUNT = "bank_account", _("Bank account")
-        REAL_ESTATE = "real_estate", _("Real estate")
-        VEHICLE = "vehicle", _("Vehicle")
-        WAGES = "wages", _("Wages or other income")
-        EQUITY = "equity", _("Equity")
-        OTHER = "other", _("Other property")
+class InterviewLead(models.Model):
+    """A lead to the respondent's property given by the applicant at the first interview (a party's report
+    online is ``portal.OnlineLead``)."""
 
     interview = models.ForeignKey(FirstInterview, on_delete=models.CASCADE, related_name="leads")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=PropertyKind.choices)
     detail = models.TextField(_("detail"))
     history = HistoricalRecords()
 
@@ -237,209 +230,3 @@ class PropertyLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail[:30]}"
-
-
-# --- The parties online (进度查询, 预约, 线索, 留言) ----------------------------------------------------
-
-
-class QueryAttempt(models.Model):
-    """One progress query, kept to throttle guessing per client address and per case number."""
-
-    client_ip = models.GenericIPAddressField(_("client address"))
-    # The case number as typed, normalised: a number that does not exist is throttled all the same.
-    case_number_key = models.CharField(_("case number"), max_length=60)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("progress query")
-        verbose_name_plural = _("progress queries")
-        indexes = [
-            models.Index(fields=["client_ip", "at"], name="query_attempt_ip"),
-            models.Index(fields=["case_number_key", "at"], name="query_attempt_case"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client_ip} {self.case_number_key} {self.at:%Y-%m-%d %H:%M}"
-
-
-class QueryBlock(models.Model):
-    """A client address or a case number throttled after too many failed queries: supervisors see these."""
-
-    class Scope(models.TextChoices):
-        CLIENT = "client", _("Client address")
-        CASE = "case", _("Case number")
-
-    scope = models.CharField(_("throttled by"), max_length=8, choices=Scope.choices)
-    key = models.CharField(_("address or case number"), max_length=60)
-    failures = models.PositiveIntegerField(_("failed queries"))
-    blocked_at = models.DateTimeField(_("throttled at"), default=timezone.now)
-    until = models.DateTimeField(pgettext_lazy("end of a throttle", "until"))
-
-    class Meta:
-        verbose_name = _("throttled progress query")
-        verbose_name_plural = _("throttled progress queries")
-        ordering = ["-blocked_at", "-id"]
-        indexes = [models.Index(fields=["scope", "key", "until"], name="query_block_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key} → {self.until:%Y-%m-%d %H:%M}"
-
-
-class PublicProgress(models.Model):
-    """What parties may see of one case, ready to show: the progress query's read model.
-
-    Built from the case's rows on the first query after a change and dropped whenever one of them
-    changes (``intake.progress_snapshot``), so a query reads one row instead of five tables. It holds
-    no identity number, phone or address: a party is recognised by a keyed digest of his identity number.
-    """
-
-    case = models.OneToOneField(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    data = models.JSONField(_("what parties see"))
-    built_at = models.DateTimeField(_("built at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("public progress of a case")
-        verbose_name_plural = _("public progress of cases")
-
-    def __str__(self) -> str:
-        return f"{self.case_id} @ {self.built_at:%Y-%m-%d %H:%M}"
-
-
-class AppointmentSlot(models.Model):
-    """A time the judge offers to meet parties; one booking per slot."""
-
-    judge = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("judge"), on_delete=models.PROTECT, related_name="slots"
-    )
-    court = models.ForeignKey(Court, verbose_name=_("court"), on_delete=models.PROTECT, related_name="+")
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    place = models.CharField(_("place"), max_length=100)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("appointment slot")
-        verbose_name_plural = _("appointment slots")
-        ordering = ["starts_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
-            )
-        ]
-        indexes = [models.Index(fields=["judge", "starts_at"], name="slot_judge_time")]
-
-    def __str__(self) -> str:
-        return f"{self.judge} {self.starts_at:%Y-%m-%d %H:%M}"
-
-
-class Appointment(models.Model):
-    """A party's booking of a slot to meet the judge about his case. No legal deadline; on both sides."""
-
-    slot = models.ForeignKey(
-        AppointmentSlot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="appointments"
-    )
-    case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="appointments"
-    )
-    party = models.ForeignKey(
-        Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="appointments"
-    )
-    topic = models.CharField(_("what to talk about"), max_length=200, blank=True)
-    booked_at = models.DateTimeField(
-        pgettext_lazy("when the party booked the appointment", "booked at"), default=timezone.now
-    )
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("appointment")
-        verbose_name_plural = _("appointments")
-        ordering = ["slot__starts_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["slot"], condition=models.Q(cancelled_at__isnull=True), name="one_booking_per_slot"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case.number} {self.slot}"
-
-
-class PartyLead(models.Model):
-    """A lead to the respondent's property reported by a party online; the judge verifies it in time."""
-
-    case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="party_leads"
-    )
-    party = models.ForeignKey(
-        Party, verbose_name=_("reported by"), on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=PropertyLead.Kind.choices)
-    detail = models.TextField(_("detail"))
-    urgent = models.BooleanField(_("urgent (the property may be moved soon)"), default=False)
-    submitted_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("property lead from a party")
-        verbose_name_plural = _("property leads from parties")
-        ordering = ["-submitted_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.case.number} {self.get_kind_display()}"
-
-
-class LeadAttachment(models.Model):
-    lead = models.ForeignKey(PartyLead, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="leads/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-
-    class Meta:
-        verbose_name = _("lead attachment")
-        verbose_name_plural = _("lead attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class PartyMessage(models.Model):
-    """A message between a party and the case's judge, shown on both sides."""
-
-    case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="party_messages"
-    )
-    party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="+")
-    from_party = models.BooleanField(_("written by the party"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    body = models.TextField(_("message"))
-    created_at = models.DateTimeField(_("written at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("message with a party")
-        verbose_name_plural = _("messages with parties")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(from_party=True, author__isnull=True)
-                | models.Q(from_party=False, author__isnull=False),
-                name="message_author_matches_side",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case.number} {self.created_at:%Y-%m-%d %H:%M}"

@@ -23,9 +23,9 @@ from payments.services import open_case_account, take_payee_from_interview
 from .casenumbers import allocate_case_number
 from .models import (
     FirstInterview,
+    InterviewLead,
     InterviewRisk,
     NoticeDelivery,
-    PropertyLead,
     ReceivedMaterial,
     RiskKind,
 )
@@ -408,7 +408,7 @@ def _replace_leads(interview: FirstInterview, leads: Sequence[LeadInput]) -> Non
     for lead in existing:
         lead.delete()  # one history row per removed lead, so what was said before stays on record
     for kind, detail in wanted:
-        PropertyLead.objects.create(interview=interview, kind=kind, detail=detail)
+        InterviewLead.objects.create(interview=interview, kind=kind, detail=detail)
 
 
 def _replace_risks(interview: FirstInterview, risks: Risks) -> None:

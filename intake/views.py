@@ -22,8 +22,8 @@ from .forms import (
     ApplicantFormSet,
     ApplicationForm,
     FirstInterviewForm,
+    InterviewLeadFormSet,
     NoticeDeliveryForm,
-    PropertyLeadFormSet,
     RespondentFormSet,
 )
 from .models import FirstInterview, NoticeDelivery
@@ -157,7 +157,7 @@ def reissue_query_code(request: HttpRequest, pk: int) -> HttpResponse:
     response = redirect("intake:filed", pk=case.pk)
     # Held for the filed page and the acceptance notice like a first code, never readable from the
     # session store alone; the parties' sessions and tokens opened with the old code end by themselves
-    # (their code version no longer matches: ``intake.portal``).
+    # (their code version no longer matches: ``portal.proof``).
     held_code.remember(request, response, case.pk, code)
     return response
 
@@ -174,7 +174,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
     initial_leads = (
         [{"kind": lead.kind, "detail": lead.detail} for lead in existing.leads.all()] if existing else []
     )
-    leads = PropertyLeadFormSet(request.POST or None, prefix="leads", initial=initial_leads)
+    leads = InterviewLeadFormSet(request.POST or None, prefix="leads", initial=initial_leads)
     if request.method == "POST" and form.is_valid() and leads.is_valid():
         lead_inputs = [
             services.LeadInput(kind=f.cleaned_data["kind"], detail=f.cleaned_data.get("detail", ""))

@@ -26,6 +26,9 @@ from .models import (
 )
 from .services import APPROVER_ROLES, Payee, confirmed_payees, may_approve
 
+# The steps of paying money out (propose, approve, pay), each with its own time limit.
+PAYOUT_NODES = frozenset({ledger.PAYOUT_NODE, "payout_approve", "payout_pay"})
+
 
 @dataclass(frozen=True)
 class CaseMoney:
@@ -76,7 +79,7 @@ def case_money(case: Case) -> CaseMoney:
         payout_deadlines=list(
             Deadline.objects.filter(
                 case=case,
-                node_type__code__in=[ledger.PAYOUT_NODE, "payout_approve", "payout_pay"],
+                node_type__code__in=PAYOUT_NODES,
                 status__in=Deadline.ACTIVE,
             ).select_related("node_type")
         ),
@@ -192,7 +195,7 @@ def overdue_payouts(user: roles.AnyUser) -> QuerySet[Deadline]:
     return (
         Deadline.objects.filter(
             case__court_id__in=roles.court_ids_of(user),
-            node_type__code__in=[ledger.PAYOUT_NODE, "payout_approve", "payout_pay"],
+            node_type__code__in=PAYOUT_NODES,
             status=Deadline.Status.OVERDUE,
         )
         .select_related("case", "node_type")

@@ -21,7 +21,7 @@ SECURE_SSL_REDIRECT = False
 # Tests sign in at the session's clock (TEST_TODAY or today) and many then travel to a fixed date, weeks
 # away: Django's two-week session would have expired there and the page answer a redirect to sign-in.
 # How long a staff session lasts is not what any test is about; the parties' 30-minute access is
-# intake.portal's own clock and unaffected.
+# portal.proof's own clock and unaffected.
 SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent-filing tests then see SQLite's real locking

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from assignment import services as assignment
 from enforcement.models import Case, InboxItem, Party, Team, TeamKind, TeamMembership
-from intake import appointments, portal
 from intake import services as intake
-from intake.models import Appointment, AppointmentSlot, PartyMessage
+from portal import appointments
+from portal import proof as portal
+from portal.models import Appointment, AppointmentSlot, PartyMessage
 
 from .factories import UserFactory, resident_id
 from .test_case_numbers import application

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assignment import services
 from assignment.models import Absence, Assignment, Recusal, TriageRule
 from assignment.triage import describe_decision, facts_of
-from enforcement.models import Case, Deadline, Team, TeamKind, TeamMembership
+from enforcement.models import Case, Deadline, PropertyKind, Team, TeamKind, TeamMembership
 from enforcement.selectors import cases_visible_to
 from intake import services as intake
-from intake.models import FirstInterview, PropertyLead
+from intake.models import FirstInterview
 
 from .factories import UserFactory, resident_id
 from .test_case_numbers import application
@@ -67,7 +67,7 @@ class TestTriage:
         [
             ({"interview": {"willingness": "refuses"}}, "debtor_refuses", "complex"),
             ({"interview": {"risks": ["obstruction"]}}, "obstruction", "complex"),
-            ({"interview": {"leads": [PropertyLead.Kind.REAL_ESTATE]}}, "property_to_dispose", "complex"),
+            ({"interview": {"leads": [PropertyKind.REAL_ESTATE]}}, "property_to_dispose", "complex"),
             (
                 {
                     "claim_amount": Decimal("900000.00"),
@@ -84,7 +84,7 @@ class TestTriage:
                 "simple",
             ),
             (
-                {"claim_amount": Decimal("90000.00"), "interview": {"leads": [PropertyLead.Kind.WAGES]}},
+                {"claim_amount": Decimal("90000.00"), "interview": {"leads": [PropertyKind.WAGES]}},
                 "income_deductible",
                 "simple",
             ),

@@ -22,9 +22,9 @@ from enforcement.api.parsers import (
     loads_limited,
 )
 from enforcement.models import Case, CaseEvent, Party
-from intake.models import QueryAttempt
 from payments.api import BankNotificationApi
 from payments.models import BankTransaction, LedgerEntry
+from portal.models import QueryAttempt
 
 from .money import money_case
 from .payloads import application_payload

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from enforcement.models import Case, CaseEvent, Party
 from intake import services
-from intake.models import FirstInterview, NoticeDelivery, PropertyLead
+from intake.models import FirstInterview, InterviewLead, NoticeDelivery
 
 from .factories import resident_id, uscc
 
@@ -226,7 +226,7 @@ class TestFirstInterview:
         )
         interview = FirstInterview.objects.get(case=case)
         assert [h.willingness for h in interview.history.order_by("history_date")] == ["negotiate", "refuses"]
-        lead_history = PropertyLead.history.filter(interview_id=interview.pk)
+        lead_history = InterviewLead.history.filter(interview_id=interview.pk)
         assert {h.detail for h in lead_history} == {"建设银行 6217000000000000", "农业银行 6228"}
 
     def test_a_bad_account_number_is_refused_and_nothing_changes(self, clerk_client, case):

@@ -17,9 +17,9 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from assignment import services as assignment
-from enforcement.models import Case, CaseEvent, Party
+from enforcement.models import Case, CaseEvent, Party, PropertyKind
 from intake import services
-from intake.models import FirstInterview, InterviewRisk, NoticeDelivery, PropertyLead, RiskKind
+from intake.models import FirstInterview, InterviewRisk, NoticeDelivery, RiskKind
 
 from .factories import UserFactory
 from .test_case_numbers import application
@@ -77,7 +77,7 @@ def record(**overrides: Any) -> dict[str, Any]:
         "payout_account_name": "申请人1",
         "payout_account_number": "6222020000000000000",
         "risk_kinds": [],
-        "leads": [{"kind": PropertyLead.Kind.WAGES, "detail": "月工资约6000元"}],
+        "leads": [{"kind": PropertyKind.WAGES, "detail": "月工资约6000元"}],
         **overrides,
     }
 

@@ -17,9 +17,9 @@ from django.utils.translation import pgettext
 
 from custody.models import Detention, InstitutionKind, Measure
 from enforcement.models import Case, Extension, NodeType
-from intake.models import Appointment
 from payments import services
 from payments.models import BankTransaction, LedgerEntry
+from portal.models import Appointment
 
 from .factories import CourtAccountFactory
 from .money import money_case

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from intake import services as intake_services
-from intake.models import AppointmentSlot
+from portal.models import AppointmentSlot
 
 from .browser import log_in
 from .test_case_numbers import application

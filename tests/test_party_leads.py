@@ -18,10 +18,11 @@ from django.utils import timezone
 from assignment.services import Step, record_step
 from enforcement.models import Case, CaseEvent, Deadline, InboxItem, Party, Team, TeamKind, TeamMembership
 from enforcement.services.cases import close_case
-from intake import leads, portal
-from intake.models import LeadAttachment, PartyLead
-from intake.portal import PortalAccess
 from intake.services import file_case
+from portal import leads, panels
+from portal import proof as portal
+from portal.models import LeadAttachment, OnlineLead
+from portal.proof import PortalAccess
 
 from .factories import UserFactory
 from .test_case_numbers import application
@@ -127,7 +128,7 @@ def test_a_file_that_is_not_really_a_picture_or_pdf_is_refused_and_nothing_is_ke
         report(applicant, files=[good, upload(name, content, content_type)])
 
     assert name in " ".join(refused.value.messages)
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
     assert not LeadAttachment.objects.exists()
     assert stored_files(media) == []
 
@@ -138,7 +139,7 @@ def test_more_than_three_files_are_refused(applicant, media):
     with pytest.raises(ValidationError, match="3"):
         report(applicant, files=files)
 
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
     assert stored_files(media) == []
 
 
@@ -148,7 +149,7 @@ def test_a_file_over_five_megabytes_is_refused(applicant):
     with pytest.raises(ValidationError, match="5 MB"):
         report(applicant, files=[big])
 
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
 
 
 def test_a_file_of_exactly_five_megabytes_is_accepted(applicant):
@@ -166,7 +167,7 @@ def test_the_files_written_are_removed_when_the_transaction_fails_later(applican
     with pytest.raises(LookupError):
         report(applicant, files=[upload("a.jpg", JPEG), upload("b.png", PNG)])
 
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
     assert stored_files(media) == []
 
 
@@ -251,7 +252,7 @@ def test_a_party_reports_at_most_five_leads_in_24_hours(applicant):
         report(applicant, detail="第六条")
     assert refused.value.code == "throttled"
 
-    PartyLead.objects.update(submitted_at=timezone.now() - datetime.timedelta(hours=25))
+    OnlineLead.objects.update(submitted_at=timezone.now() - datetime.timedelta(hours=25))
     assert report(applicant, detail="第二天").pk
 
 
@@ -297,7 +298,7 @@ def test_the_party_reports_a_lead_from_his_progress_page(client, applicant, judg
 
     assert response.status_code == 302
     assert response["Location"].endswith("#leads")
-    lead = PartyLead.objects.get()
+    lead = OnlineLead.objects.get()
     assert (lead.kind, lead.urgent, lead.party) == ("vehicle", True, applicant.party)
     assert lead.attachments.count() == 1
 
@@ -307,7 +308,7 @@ def test_without_a_session_the_form_sends_the_visitor_to_the_progress_query(clie
 
     assert response.status_code == 302
     assert response["Location"] == "/progress/"
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
 
 
 def test_a_refused_file_is_explained_and_nothing_is_saved(client, applicant, media):
@@ -321,13 +322,13 @@ def test_a_refused_file_is_explained_and_nothing_is_saved(client, applicant, med
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(said) == 1
     assert "car.jpg" in said[0]
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
     assert stored_files(media) == []
 
 
 def _section_html(access: PortalAccess) -> str:
     request = RequestFactory().get("/progress/case/")
-    section = leads.leads_section(request, access)
+    section = panels.leads_section(request, access)
     return render_to_string(section.template, {"section": section.context}, request=request)
 
 
@@ -498,7 +499,7 @@ def test_the_api_refuses_a_disguised_file_with_the_error_shape(client, applicant
     body = response.json()
     assert body["code"] == "invalid"
     assert "car.jpg" in body["errors"]["attachments"][0]
-    assert not PartyLead.objects.exists()
+    assert not OnlineLead.objects.exists()
     assert stored_files(media) == []
 
 
@@ -556,7 +557,7 @@ def _two_reports_at_once_stay_within_the_limit(court, clerk) -> None:
         thread.join(timeout=60)
 
     assert sorted(outcomes) == ["accepted", "throttled"]
-    assert PartyLead.objects.filter(party=access.party).count() == leads.DAILY_LIMIT
+    assert OnlineLead.objects.filter(party=access.party).count() == leads.DAILY_LIMIT
 
 
 @pytest.mark.django_db(transaction=True)

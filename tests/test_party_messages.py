@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcement.models import InboxItem, TeamMembership
-from intake import messages as party_messages
-from intake import portal
-from intake.models import PartyMessage
+from portal import party_messages
+from portal import proof as portal
+from portal.models import PartyMessage
 
 from .factories import UserFactory
 from .test_appointments import Filed, assigned, file, party, staff, token_for

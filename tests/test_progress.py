@@ -21,13 +21,13 @@ from django.utils import timezone
 from assignment import services as assignment
 from enforcement.models import Case, CaseEvent, Deadline, Party, Team, TeamKind, TeamMembership
 from enforcement.services.events import record_event
-from intake import portal
 from intake import services as intake
-from intake.progress import Progress as progress_type
-from intake.progress import masked_name, progress_of
 from payments.models import PayeeAccount
 from payments.selectors import party_money_lines, party_money_totals
 from payments.services import propose_payout
+from portal import proof as portal
+from portal.progress import Progress as progress_type
+from portal.progress import masked_name, progress_of
 
 from .factories import CourtAccountFactory, UserFactory, resident_id, uscc
 from .money import pay_in
@@ -240,7 +240,7 @@ def test_the_query_page_asks_by_post_with_the_code_never_autocompleted(client):
 
 
 def test_a_missing_field_is_a_form_error_and_not_an_attempt(client, world):
-    from intake.models import QueryAttempt
+    from portal.models import QueryAttempt
 
     response = client.post(QUERY, {"number": world.case.number, "id_number": "", "query_code": ""})
     assert response.status_code == 200

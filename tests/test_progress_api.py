@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import QueryAttempt
+from portal.models import QueryAttempt
 
 from .factories import UserFactory
 from .test_progress import EN, SECRETS, World, details, make_world, mismatches
@@ -144,8 +144,8 @@ def test_a_staff_login_does_not_open_the_case_api(client, world):
 
 
 def test_the_answer_is_what_the_schema_describes(world):
-    from intake.portal_api import ProgressOutput, progress_json
-    from intake.progress import progress_of
+    from portal.api.progress import ProgressOutput, progress_json
+    from portal.progress import progress_of
 
     shown = progress_of(world.case.pk, world.applicant.pk)
     assert progress_json(shown) == json.loads(json.dumps(ProgressOutput(shown).data))

@@ -1,4 +1,4 @@
-"""The progress query's snapshot (``intake.progress_snapshot``): one statement per query, and whatever
+"""The progress query's snapshot (``portal.snapshot``): one statement per query, and whatever
 parties see follows every change of the rows it is built from."""
 
 import json
@@ -13,10 +13,10 @@ from enforcement.models import Case, CaseEvent, Deadline, NodeType
 from enforcement.services.cases import close_case
 from enforcement.services.deadlines import meet_deadline
 from enforcement.services.events import record_event
-from intake import progress_snapshot
-from intake.models import PublicProgress
 from payments.models import Payout
 from payments.services import cancel_payout
+from portal import snapshot as progress_snapshot
+from portal.models import PublicProgress
 
 from .closing import settle_money
 from .money import pay_in
@@ -41,7 +41,7 @@ def test_a_query_of_a_case_with_its_snapshot_is_two_statements(client, world, dj
     first = ask(client, world)  # builds the snapshot
     assert PublicProgress.objects.filter(case=world.case).exists()
     # One reads the block, the code's hash and the snapshot; the second looks again for a block that
-    # failures running alongside may have made meanwhile (intake.progress.query, issue 12 point 9).
+    # failures running alongside may have made meanwhile (portal.progress.query, issue 12 point 9).
     with django_assert_num_queries(2):
         again = ask(client, world)
     again.pop("token"), first.pop("token")

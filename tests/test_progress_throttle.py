@@ -11,16 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import progress
-from intake.models import QueryAttempt, QueryBlock
-from intake.progress import (
+from portal import progress
+from portal.models import QueryAttempt, QueryBlock
+from portal.progress import (
     CASE_FAILURES_PER_DAY,
     CASE_FAILURES_PER_HOUR,
     CLIENT_FAILURES_PER_HOUR,
     client_address,
     purge_attempts,
 )
-from intake.tasks import purge_query_attempts_task
+from portal.tasks import purge_query_attempts_task
 
 from .test_progress import EN, PROGRESS, QUERY, World, details, make_world
 
@@ -230,7 +230,7 @@ def test_attempts_older_than_two_days_are_purged_and_purging_twice_changes_nothi
 
 def test_the_purge_runs_every_day(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["purge-query-attempts"]
-    assert entry["task"] == "intake.purge_query_attempts"
+    assert entry["task"] == "portal.purge_query_attempts"
 
 
 # --- Two processes at once ------------------------------------------------------------------------------

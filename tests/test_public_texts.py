@@ -26,14 +26,15 @@ from django.utils import timezone, translation
 from enforcement import eventtexts
 from enforcement.models import Case, CaseEvent, Party
 from enforcement.services.events import record_event
-from intake import messages as party_messages
-from intake import portal, progress_snapshot
 from intake import services as intake
-from intake.models import PublicProgress
-from intake.portal import TOKEN_HEADER
 from payments import accountnumbers
 from payments import services as payments
 from payments.models import BankTransaction, Payout
+from portal import party_messages
+from portal import proof as portal
+from portal import snapshot as progress_snapshot
+from portal.models import PublicProgress
+from portal.proof import TOKEN_HEADER
 
 from .test_case_numbers import application
 from .test_progress import APPLICANT_ID, PROGRESS, QUERY, World, make_world

@@ -20,9 +20,9 @@ from django.utils import timezone
 from assignment import services as assignment
 from assignment.models import TriageRule
 from assignment.triage import facts_of
-from enforcement.models import Case
+from enforcement.models import Case, PropertyKind
 from intake import services
-from intake.models import FirstInterview, InterviewRisk, PropertyLead, RiskKind
+from intake.models import FirstInterview, InterviewRisk, RiskKind
 
 from .factories import FirstInterviewFactory, InterviewRiskFactory
 from .test_case_numbers import application
@@ -58,7 +58,7 @@ def interview_form(**overrides: Any) -> dict[str, Any]:
         "leads-INITIAL_FORMS": "0",
         "leads-MIN_NUM_FORMS": "0",
         "leads-MAX_NUM_FORMS": "100",
-        "leads-0-kind": PropertyLead.Kind.WAGES,
+        "leads-0-kind": PropertyKind.WAGES,
         "leads-0-detail": "被执行人每月经营收入约8000元",
     }
     data.update(overrides)
@@ -76,7 +76,7 @@ def save(case: Case, clerk, kinds: tuple[str, ...] = (), other: str = "", **valu
         actor=clerk,
         case=case,
         values={"willingness": FirstInterview.Willingness.PAY_IN_FULL, **values},
-        leads=[services.LeadInput(kind=PropertyLead.Kind.WAGES, detail="月收入约8000元")],
+        leads=[services.LeadInput(kind=PropertyKind.WAGES, detail="月收入约8000元")],
         risks=services.Risks(kinds=kinds, other=other),
     )
 

@@ -15,7 +15,7 @@ from enforcement import roles
 from enforcement.casenumbers import parse_case_number
 from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party, Team, TeamMembership
 from intake import validation
-from intake.models import FirstInterview, NoticeDelivery, PropertyLead, ReceivedMaterial
+from intake.models import FirstInterview, InterviewLead, NoticeDelivery, ReceivedMaterial
 
 LOGINS = {
     "clerk": roles.CLERK,
@@ -28,7 +28,7 @@ LOGINS = {
 }
 MODELS = (
     Court, CourtMembership, User, Team, TeamMembership, Case, Party, CaseEvent, ReceivedMaterial,
-    NoticeDelivery, FirstInterview, PropertyLead,
+    NoticeDelivery, FirstInterview, InterviewLead,
 )  # fmt: skip
 
 
@@ -152,7 +152,7 @@ def test_window_follow_up(seeded: str) -> None:
     interviews = FirstInterview.objects.count()
     assert SEEDED_CASES // 5 <= interviews <= SEEDED_CASES * 4 // 5  # most, not all, cases have one
     assert 0 < FirstInterview.objects.filter(locked_at__isnull=False).count() < interviews
-    assert PropertyLead.objects.exists()
+    assert InterviewLead.objects.exists()
     assert NoticeDelivery.objects.filter(kind=NoticeDelivery.Kind.ACCEPTANCE).exists()
     assert NoticeDelivery.objects.filter(kind=NoticeDelivery.Kind.RIGHTS).exists()
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.INTERVIEW_LOCKED).count() == (

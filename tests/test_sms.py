@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
-from enforcement import sms, tasks
+from enforcement import sms, sms_queue, tasks
 from enforcement.models import Case, CaseEvent, Party, SmsMessage
 from enforcement.services.cases import close_case
 from enforcement.services.events import record_event
@@ -197,7 +197,7 @@ def test_the_texts_are_written_in_the_courts_language_whatever_the_request_asked
     with translation.override("en"):
         case = file_with_phones(court, clerk)
     with translation.override(settings.LANGUAGE_CODE):
-        expected = sms.text_for(CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.CASE_FILED), case)
+        expected = sms_queue.text_for(CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.CASE_FILED), case)
 
     assert SmsMessage.objects.get(case=case).text == expected
 

@@ -20,9 +20,9 @@ from django.test import Client
 from django.urls import reverse
 
 from enforcement import querycode
-from intake import progress
-from intake.models import QueryAttempt, QueryBlock
-from intake.progress import CASE_FAILURES_PER_HOUR, CLIENT_FAILURES_PER_HOUR
+from portal import progress
+from portal.models import QueryAttempt, QueryBlock
+from portal.progress import CASE_FAILURES_PER_HOUR, CLIENT_FAILURES_PER_HOUR
 
 from .test_payments_concurrency import at_once
 from .test_progress import World, details, make_world

@@ -2,7 +2,7 @@
 
 from .alerts import Alert, InboxItem, OutboxMessage, SmsMessage
 from .calendar import CalendarDay, CalendarYear
-from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party
+from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, PropertyKind
 from .closure import ClosureRequirement
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
@@ -26,6 +26,7 @@ __all__ = [
     "NodeType",
     "OutboxMessage",
     "Party",
+    "PropertyKind",
     "SmsMessage",
     "StaffProfile",
     "Team",

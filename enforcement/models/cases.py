@@ -1,6 +1,8 @@
 """Cases, their parties and the case timeline."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -34,6 +36,17 @@ class CaseType(models.Model):
 
 
 FIRST_ENFORCEMENT = "执"
+
+
+class PropertyKind(models.TextChoices):
+    """Kinds of the respondent's property a lead points to: told at the first interview or reported online."""
+
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    REAL_ESTATE = "real_estate", _("Real estate")
+    VEHICLE = "vehicle", _("Vehicle")
+    WAGES = "wages", _("Wages or other income")
+    EQUITY = "equity", _("Equity")
+    OTHER = "other", _("Other property")
 
 
 class Case(models.Model):
@@ -309,3 +322,8 @@ class CaseEvent(models.Model):
     def text(self) -> str:
         """The system's words for the event in the active language ("" when it has none)."""
         return eventtexts.text_of(self)
+
+
+@eventtexts.register(eventtexts.CASE_CLOSED)
+def _case_closed_text(params: Mapping[str, Any]) -> str:
+    return str(Case.Closure(params["closure"]).label)

@@ -3,34 +3,11 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .. import roles
-from ..models import Case, CaseEvent, Court, Party, TeamMembership
+from .. import access, roles
+from ..models import Case, CaseEvent, Court, Party
 
-# Roles that see every case of their courts; the others see the cases of their teams and their own.
-COURT_WIDE_ROLES = frozenset(
-    {roles.CLERK, roles.SUPERVISOR, roles.PRESIDENT, roles.FINANCE, roles.ADMINISTRATOR}
-)
-
-
-def cases_visible_to(user: roles.AnyUser) -> QuerySet[Case]:
-    """Cases a user may see: court-wide roles their courts' cases; judges, assistants and team leads the
-    cases of their teams and those they are responsible for (team leads also the unassigned ones of their
-    courts); anyone else none."""
-    if not user.is_authenticated:
-        return Case.objects.none()
-    if user.is_superuser:
-        return Case.objects.all()
-    held = roles.roles_of(user)
-    if not held:
-        return Case.objects.none()
-    visible = Q(team__memberships__user=user) | Q(responsible_judge=user)
-    if held & COURT_WIDE_ROLES:
-        visible |= Q(court_id__in=roles.court_ids_of(user))
-    elif roles.TEAM_LEAD in held:
-        # Team leads triage and assign: they see their courts' cases that have no judge yet.
-        visible |= Q(court_id__in=roles.court_ids_of(user), responsible_judge__isnull=True)
-    # Filter by id through a subquery: the team join would repeat a case once per membership.
-    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+# Reads go through the one access layer: what a user may see is decided there.
+cases_visible_to = access.visible_cases
 
 
 def get_case_for_user(user: roles.AnyUser, case_id: int) -> Case:
@@ -74,18 +51,4 @@ def timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:
     return events.filter(public=True) if public_only else events
 
 
-def judges_the_case(user: roles.AnyUser, case: Case) -> bool:
-    """The responsible judge, or a judge or the lead of the case's team: who acts for it toward parties
-    and money (its assistants and clerks prepare, but do not decide)."""
-    if not user.is_authenticated:
-        return False
-    if case.responsible_judge_id == user.pk:
-        return True
-    return bool(
-        case.team_id
-        and TeamMembership.objects.filter(
-            team_id=case.team_id,
-            user_id=user.pk,
-            role__in=[TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD],
-        ).exists()
-    )
+judges_the_case = access.judges_case

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils import timezone
 
-from .. import eventtexts, sms
+from .. import eventtexts, sms_queue
 from ..models import Case, CaseEvent
 
 
@@ -49,7 +49,7 @@ def record_event(
         text_params=text_params or {},
         occurred_at=occurred_at or timezone.now(),
     )
-    sms.queue_for_event(event)
+    sms_queue.queue_for_event(event)
     return event
 
 

@@ -40,6 +40,7 @@ from enforcement.models import (
     Court,
     CourtMembership,
     Party,
+    PropertyKind,
     StaffProfile,
     Team,
     TeamKind,
@@ -48,14 +49,7 @@ from enforcement.models import (
 from enforcement.scan import scan_deadlines
 from enforcement.services.deadlines import recompute
 from intake import identity
-from intake.models import (
-    AppointmentSlot,
-    FirstInterview,
-    NoticeDelivery,
-    PropertyLead,
-    ReceivedMaterial,
-    RiskKind,
-)
+from intake.models import FirstInterview, NoticeDelivery, ReceivedMaterial, RiskKind
 from intake.services import (
     NO_RISKS,
     ApplicationInput,
@@ -71,6 +65,7 @@ from payments import services as money
 from payments.checks import reconcile
 from payments.models import BankTransaction, CourtAccount, Payout
 from payments.statements import import_statement
+from portal.models import AppointmentSlot
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: these are the demo logins
 SEED = 2026
@@ -346,11 +341,11 @@ RISKS = (
     NO_RISKS,
 )
 LEAD_TEMPLATES: dict[str, tuple[str, ...]] = {
-    PropertyLead.Kind.BANK_ACCOUNT: ("被执行人在{bank}开有账户，尾号{digits4}",),
-    PropertyLead.Kind.REAL_ESTATE: ("乌海市{district}{street}{n}号住宅一套，登记在被执行人名下",),
-    PropertyLead.Kind.VEHICLE: ("被执行人名下车辆 {plate}",),
-    PropertyLead.Kind.WAGES: ("被执行人在{company}工作，月工资约{wage}元",),
-    PropertyLead.Kind.EQUITY: ("被执行人持有{company} {share}% 股权",),
+    PropertyKind.BANK_ACCOUNT: ("被执行人在{bank}开有账户，尾号{digits4}",),
+    PropertyKind.REAL_ESTATE: ("乌海市{district}{street}{n}号住宅一套，登记在被执行人名下",),
+    PropertyKind.VEHICLE: ("被执行人名下车辆 {plate}",),
+    PropertyKind.WAGES: ("被执行人在{company}工作，月工资约{wage}元",),
+    PropertyKind.EQUITY: ("被执行人持有{company} {share}% 股权",),
 }
 
 

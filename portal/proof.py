@@ -6,7 +6,7 @@ Both remember the version of the query code the party proved himself with
 (``intake.querycode.code_version``) and check it on every request: a code reissued at the window ends
 every session and token opened with the old one, and the party proves himself again with the new code.
 
-The query itself, its throttle and what a proved party sees are ``intake.progress``.
+The query itself, its throttle and what a proved party sees are ``portal.progress``.
 """
 
 import datetime
@@ -24,6 +24,7 @@ from enforcement.panels import CasePanel, PanelRegistry
 SESSION_KEY = "portal"
 # A party's pages stay open this long after the last successful query, then he queries again.
 SESSION_AGE = datetime.timedelta(minutes=30)
+# The namespace is that of the module's first home: renaming it would end every session of a party.
 _TOKEN_SALT = "intake.portal.token"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_HEADER = "X-Party-Token"  # noqa: S105 - a header name, not a secret
 
@@ -109,7 +110,7 @@ def issue_token(proved: PartyRef) -> str:
 
 def ids_from_token(token: str) -> tuple[int, int, str] | None:
     """(case id, party id, code version) from a valid, unexpired token; the rows are not read, so the
-    caller checks the code version (``intake.progress.proved_again`` or ``_access``)."""
+    caller checks the code version (``portal.progress.proved_again`` or ``_access``)."""
     try:
         data = signing.loads(token, salt=_TOKEN_SALT, max_age=SESSION_AGE)
         return int(data["c"]), int(data["p"]), str(data["v"])

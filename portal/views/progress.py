@@ -7,7 +7,6 @@ answers with the same page, whatever was wrong; a throttled client gets 429 with
 
 import datetime
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,15 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement import roles
 from enforcement.selectors import cases_visible_to
 
-from . import portal, progress
-from .models import QueryBlock
+from .. import progress, proof
+from ..forms import QueryForm
+from ..models import QueryBlock
 
 THROTTLE_LIST_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 BLOCKS_PER_PAGE = 50
@@ -42,29 +41,6 @@ def throttled_message(until: datetime.datetime) -> str:
         "Too many failed queries from this device or for this case number. For your safety, queries are "
         "paused until %(time)s. Please try again then."
     ) % {"time": f"{timezone.localtime(until):%Y-%m-%d %H:%M}"}
-
-
-class QueryForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Case number"),
-        max_length=60,
-        help_text=gettext_lazy("As on the acceptance notice, e.g. （2026）蒙0302执123号"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}),
-    )
-    id_number = forms.CharField(
-        label=gettext_lazy("Your identity number"),
-        max_length=50,
-        help_text=gettext_lazy("Of a party of the case: identity card or unified social credit code"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
-    query_code = forms.CharField(
-        label=gettext_lazy("Query code"),
-        max_length=20,
-        help_text=gettext_lazy("8 letters and digits, on the acceptance notice"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
 
 
 @never_cache
@@ -89,24 +65,24 @@ def query(request: HttpRequest) -> HttpResponse:
     if outcome.proved is None:
         # A blank form: nothing typed is echoed, so the page is the same whatever was wrong.
         return render(request, "portal/query.html", {"form": QueryForm(), "error": no_match_message()})
-    portal.start_session(request, outcome.proved)
+    proof.start_session(request, outcome.proved)
     return redirect("portal:progress")
 
 
 def _signed_in(request: HttpRequest) -> bool:
-    return portal.SESSION_KEY in request.session
+    return proof.SESSION_KEY in request.session
 
 
 @never_cache
 @require_http_methods(["GET"])
 def progress_page(request: HttpRequest) -> HttpResponse:
-    access = portal.session_access(request)
+    access = proof.session_access(request)
     shown = progress.progress_of(access.case_id, access.party_id) if access is not None else None
     if access is None or shown is None:
         return redirect("portal:query")
     context = {
         "progress": shown,
-        "sections": portal.sections_for(request, access),
+        "sections": proof.sections_for(request, access),
         "access": access,
     }
     return render(request, "portal/progress.html", context)
@@ -114,7 +90,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
-    portal.end_session(request)
+    proof.end_session(request)
     return redirect("portal:query")
 
 

@@ -26,11 +26,10 @@ from enforcement.api.serializers import StrictSerializer, validated
 from enforcement.models import Court
 from enforcement.roles import acting_user
 
-from . import appointments
-from . import messages as party_messages
-from .models import Appointment, AppointmentSlot
-from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
-from .portal import PortalAccess, access_from_header
+from .. import appointments, party_messages
+from ..models import Appointment, AppointmentSlot
+from ..proof import PortalAccess, access_from_header
+from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input, or the state does not allow it; per-field errors.")
 NOT_FOUND = OpenApiResponse(description="No such appointment of yours.")

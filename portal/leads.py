@@ -6,7 +6,7 @@ verification deadline (7 days, 3 if urgent) with the lead as its subject, so the
 step meets it and the party sees it verified.
 
 Attachments are checked by their first bytes, never by the name or the browser's type; they are stored
-under a random name and served only to staff who may see the case (``intake.lead_views``).
+under a random name and served only to staff who may see the case (``portal.views.leads``).
 """
 
 import datetime
@@ -22,20 +22,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcement.models import Case, CaseEvent, Deadline, Party
+from enforcement.models import Case, CaseEvent, Deadline, Party, PropertyKind
 from enforcement.notify import judge_or_leads
-from enforcement.panels import CasePanel, register
 from enforcement.services.alerts import put_in_inboxes
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
 
-from .models import LeadAttachment, PartyLead, PropertyLead
-from .portal import PortalAccess, PortalSection, register_section
+from .models import LeadAttachment, OnlineLead
+from .proof import PortalAccess
 
 MAX_DETAIL = 2000
 MAX_FILES = 3
@@ -112,7 +110,7 @@ def _random_name(content_type: str) -> str:
 
 def _check_input(kind: str, detail: str) -> str:
     errors: dict[str, str] = {}
-    if kind not in PropertyLead.Kind.values:
+    if kind not in PropertyKind.values:
         errors["kind"] = _("Choose the kind of property.")
     detail = detail.strip()
     if not detail:
@@ -128,7 +126,7 @@ def _check_input(kind: str, detail: str) -> str:
 
 def submit_party_lead(
     access: PortalAccess, *, kind: str, detail: str, urgent: bool, files: Sequence[UploadedFile] = ()
-) -> PartyLead:
+) -> OnlineLead:
     """A party reports a lead: stored with its files, on the timeline, its verification clock started and
     the verifier told, all in one transaction; nothing is kept if anything is refused."""
     detail = _check_input(kind, detail)
@@ -141,7 +139,7 @@ def submit_party_lead(
             case = Case.objects.select_for_update().select_related("court").get(pk=access.case.pk)
             party = Party.objects.get(pk=access.party.pk, case=case)
             _check_may_report(case, party)
-            lead = PartyLead.objects.create(case=case, party=party, kind=kind, detail=detail, urgent=urgent)
+            lead = OnlineLead.objects.create(case=case, party=party, kind=kind, detail=detail, urgent=urgent)
             for item in checked:
                 attachment = LeadAttachment(
                     lead=lead,
@@ -181,7 +179,7 @@ def _check_may_report(case: Case, party: Party) -> None:
             code="closed",
         )
     since = timezone.now() - datetime.timedelta(days=1)
-    if PartyLead.objects.filter(party=party, submitted_at__gte=since).count() >= DAILY_LIMIT:
+    if OnlineLead.objects.filter(party=party, submitted_at__gte=since).count() >= DAILY_LIMIT:
         raise ValidationError(
             _("You have reported %(count)d leads in the last 24 hours; please try again tomorrow.")
             % {"count": DAILY_LIMIT},
@@ -189,7 +187,7 @@ def _check_may_report(case: Case, party: Party) -> None:
         )
 
 
-def _notify_verifiers(lead: PartyLead, deadline: Deadline) -> None:
+def _notify_verifiers(lead: OnlineLead, deadline: Deadline) -> None:
     case = lead.case
     # Staff read Chinese whatever the language of the party who reported.
     with translation.override(settings.LANGUAGE_CODE):
@@ -210,7 +208,7 @@ def _notify_verifiers(lead: PartyLead, deadline: Deadline) -> None:
 
 @dataclass(frozen=True)
 class LeadRow:
-    lead: PartyLead
+    lead: OnlineLead
     attachments: list[LeadAttachment]
     deadline: Deadline | None
 
@@ -223,11 +221,11 @@ class LeadRow:
         return "verified" if self.verified else "received"
 
 
-def _rows(queryset: QuerySet[PartyLead]) -> list[LeadRow]:
+def _rows(queryset: QuerySet[OnlineLead]) -> list[LeadRow]:
     """Each lead with its attachments and its verification clock, in three queries whatever the count."""
     attachments = Prefetch("attachments", queryset=LeadAttachment.objects.order_by("pk"))
     leads = list(queryset.prefetch_related(attachments))
-    subject_type = ContentType.objects.get_for_model(PartyLead)
+    subject_type = ContentType.objects.get_for_model(OnlineLead)
     clocks = Deadline.objects.filter(subject_type=subject_type, subject_id__in=[lead.pk for lead in leads])
     by_lead = {d.subject_id: d for d in clocks.select_related("node_type").order_by("opened_at", "pk")}
     return [LeadRow(lead, list(lead.attachments.all()), by_lead.get(lead.pk)) for lead in leads]
@@ -235,46 +233,18 @@ def _rows(queryset: QuerySet[PartyLead]) -> list[LeadRow]:
 
 def leads_of_party(access: PortalAccess) -> list[LeadRow]:
     """The leads this party reported on this case, newest first; never another party's."""
-    return _rows(PartyLead.objects.filter(case_id=access.case.pk, party_id=access.party.pk))
+    return _rows(OnlineLead.objects.filter(case_id=access.case.pk, party_id=access.party.pk))
 
 
-def lead_row(lead: PartyLead) -> LeadRow:
-    return _rows(PartyLead.objects.filter(pk=lead.pk))[0]
+def lead_row(lead: OnlineLead) -> LeadRow:
+    return _rows(OnlineLead.objects.filter(pk=lead.pk))[0]
 
 
 def leads_of_case(case: Case) -> list[LeadRow]:
     """Every party's leads on the case, for staff who may see it, newest first."""
-    return _rows(PartyLead.objects.filter(case=case).select_related("party"))
+    return _rows(OnlineLead.objects.filter(case=case).select_related("party"))
 
 
 def reported_today(access: PortalAccess) -> int:
     since = timezone.now() - datetime.timedelta(days=1)
-    return PartyLead.objects.filter(party_id=access.party.pk, submitted_at__gte=since).count()
-
-
-# --- The party's progress page and the case page ---------------------------------------------------------
-
-
-@register_section
-def leads_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
-    from .lead_views import LeadForm  # the views import this module
-
-    is_open = access.case.status != Case.Status.CLOSED
-    context = {
-        "leads": leads_of_party(access),
-        "form": LeadForm() if is_open else None,
-        "limit_reached": reported_today(access) >= DAILY_LIMIT,
-        "max_files": MAX_FILES,
-        "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
-    }
-    return PortalSection(template="portal/_leads.html", order=40, context=context)
-
-
-@register
-def party_leads_panel(request: HttpRequest, case: Case) -> CasePanel | None:
-    rows = leads_of_case(case)
-    if not rows:
-        return None
-    return CasePanel(
-        template="intake/_party_leads_panel.html", order=12, context={"rows": rows, "case": case}
-    )
+    return OnlineLead.objects.filter(party_id=access.party.pk, submitted_at__gte=since).count()

@@ -4,11 +4,11 @@ Why
     The progress query is the court's busiest public endpoint (every party's visit, every mini-program
     refresh). Read from the case's tables it took five statements and most of its time in the ORM
     (``bench/progress_bench.py``). From this row, the throttle check, the query-code hash and the
-    snapshot come back in one statement (``intake.progress.query``).
+    snapshot come back in one statement (``portal.progress.query``).
 
 What it holds
     Language-neutral facts (codes, dates, amounts as strings, names): labels are put on in the asking
-    party's language when shown (``intake.progress.render``). Parties are listed by name and masked name,
+    party's language when shown (``portal.progress.render``). Parties are listed by name and masked name,
     and recognised by a keyed digest of their identity number (``party_key``): no identity number, phone
     or address is stored. A public event keeps the system's words as its text code and parameters
     (``enforcement.eventtexts``), put into words in the reader's language when shown. What staff typed on
@@ -48,15 +48,13 @@ from django.utils.crypto import salted_hmac
 from enforcement.models import Case, CaseEvent, Court, Deadline, NodeType, Party, Team
 from enforcement.people import display_name
 from enforcement.scrub import mask_numbers
-from payments.ledger import PAYOUT_NODE
-from payments.models import LedgerEntry, Payout
-from payments.selectors import party_money_lines
+from payments.selectors import PAYOUT_NODES, party_money_lines
 
 from .models import PublicProgress
 
 # 2: events carry their text code and parameters; staff's words are scrubbed of numbers by shape.
 VERSION = 2
-PAYOUT_NODES = frozenset({PAYOUT_NODE, "payout_approve", "payout_pay"})
+# Named after the module's first home: a new name would change every stored digest of a party.
 _PARTY_KEY_SALT = "intake.progress.party"
 
 # Two-character surnames, so 欧阳娜娜 becomes 欧阳某 rather than 欧某.
@@ -308,7 +306,7 @@ def _event_changed(sender: type[Model], instance: CaseEvent, **kwargs: Any) -> N
         case_changed(instance.case_id)
 
 
-def _ledger_entry_written(sender: type[Model], instance: LedgerEntry, **kwargs: Any) -> None:
+def _ledger_entry_written(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     case_changed(instance.account.case_id)
 
 
@@ -336,15 +334,18 @@ def _node_type_saved(
 
 
 def connect() -> None:
-    """Called once from ``IntakeConfig.ready``."""
+    """Called once from ``PortalConfig.ready``."""
     post_save.connect(_case_saved, sender=Case, dispatch_uid="progress_snapshot.case")
-    for model in (Party, Deadline, Payout):
-        name = model._meta.label_lower
+    # Models by label: the payments' are not imported (the portal reads that app through its selectors).
+    for model in ("enforcement.Party", "enforcement.Deadline", "payments.Payout"):
+        name = model.lower()
         post_save.connect(_row_of_case_changed, sender=model, dispatch_uid=f"progress_snapshot.{name}")
         post_delete.connect(_row_of_case_changed, sender=model, dispatch_uid=f"progress_snapshot.{name}.del")
     post_save.connect(_event_changed, sender=CaseEvent, dispatch_uid="progress_snapshot.event")
     post_delete.connect(_event_changed, sender=CaseEvent, dispatch_uid="progress_snapshot.event.del")
-    post_save.connect(_ledger_entry_written, sender=LedgerEntry, dispatch_uid="progress_snapshot.ledger")
+    post_save.connect(
+        _ledger_entry_written, sender="payments.LedgerEntry", dispatch_uid="progress_snapshot.ledger"
+    )
     post_save.connect(_court_saved, sender=Court, dispatch_uid="progress_snapshot.court")
     post_save.connect(_team_saved, sender=Team, dispatch_uid="progress_snapshot.team")
     post_save.connect(_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="progress_snapshot.user")

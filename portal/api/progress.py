@@ -20,10 +20,10 @@ from enforcement.api.errors import error_body
 from enforcement.api.fields import MoneyField
 from enforcement.api.serializers import StrictSerializer
 
-from . import portal, progress
-from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
-from .portal import TOKEN_HEADER
-from .portal_views import no_match_message, throttled_message
+from .. import progress, proof
+from ..proof import TOKEN_HEADER
+from ..views.progress import no_match_message, throttled_message
+from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
 
 STAGE_CODES = [
     ("filed", "filed; the responsible judge is being chosen"),
@@ -190,8 +190,8 @@ class ProgressQueryApi(APIView):
         if proved is None or shown is None:
             return _refused(no_match_message(), "not_found", status.HTTP_404_NOT_FOUND)
         body = progress_json(shown)
-        body["token"] = portal.issue_token(proved)
-        body["token_expires_in"] = int(portal.SESSION_AGE.total_seconds())
+        body["token"] = proof.issue_token(proved)
+        body["token_expires_in"] = int(proof.SESSION_AGE.total_seconds())
         return Response(body, headers={"Cache-Control": "no-store"})
 
 
@@ -208,7 +208,7 @@ class ProgressCaseApi(APIView):
         auth=[],
     )
     def get(self, request: Request) -> Response:
-        ids = portal.ids_from_header(request)
+        ids = proof.ids_from_header(request)
         proved = progress.proved_again(*ids) if ids is not None else None  # None: the code was reissued
         shown = progress.render(proved.snapshot, proved.party_id) if proved is not None else None
         if shown is None:

@@ -17,13 +17,13 @@ from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
 from enforcement.api.serializers import StrictSerializer
+from enforcement.models import PropertyKind
 
-from . import leads
-from .models import PropertyLead
-from .party_api_common import NO_TOKEN, PARTY_TOKEN, unauthorized
-from .portal import PortalAccess, access_from_header
+from .. import leads
+from ..proof import PortalAccess, access_from_header
+from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
 
-KINDS = ", ".join(PropertyLead.Kind.values)
+KINDS = ", ".join(PropertyKind.values)
 
 
 @extend_schema_field({"type": "string", "description": f"The kind of property: one of {KINDS}."})
@@ -35,7 +35,7 @@ class KindOutputField(serializers.CharField):
 class LeadInput(StrictSerializer):
     """A property lead: the kind, what the party knows, whether it is urgent, and up to three files."""
 
-    kind = serializers.ChoiceField(choices=PropertyLead.Kind.choices)
+    kind = serializers.ChoiceField(choices=PropertyKind.choices)
     detail = serializers.CharField(max_length=leads.MAX_DETAIL)
     urgent = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(

@@ -11,26 +11,24 @@ slot), and the partial unique constraint ``one_booking_per_slot`` stands behind 
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enforcement import roles
 from enforcement.models import Case, Court, InboxItem, Party
-from enforcement.panels import CasePanel, register_home
 from enforcement.people import display_name
 from enforcement.services.alerts import put_in_inboxes
 
 from .models import Appointment, AppointmentSlot, PartyMessage
-from .portal import PortalAccess, PortalSection, register_section
+from .proof import PortalAccess
 
 # Who publishes slots: judges and team leads of the court.
 SLOT_ROLES = (roles.JUDGE, roles.TEAM_LEAD)
@@ -85,6 +83,11 @@ def notify_staff(*, user: User, case: Case, title: str, body: str = "") -> Inbox
 
 def _live_booking() -> Exists:
     return Exists(Appointment.objects.filter(slot=OuterRef("pk"), cancelled_at__isnull=True))
+
+
+def free_slot_count(judge: User, *, now: datetime.datetime) -> int:
+    """The judge's slots still to come that nobody has booked."""
+    return judge_slots(judge, now=now).filter(starts_at__gt=now).exclude(_live_booking()).count()
 
 
 def judge_slots(judge: User, *, now: datetime.datetime | None = None) -> QuerySet[AppointmentSlot]:
@@ -361,40 +364,3 @@ def cancel_booking(*, access: PortalAccess, appointment_id: int) -> Appointment:
         }
     notify_staff(user=booking.slot.judge, case=booking.case, title=title)
     return booking
-
-
-# --- Sections: the party's progress page and the judge's home page ------------------------------------------
-
-
-@register_section
-def progress_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
-    case = access.case
-    now = timezone.now()
-    bookings = list(party_bookings(access)[:10])
-    rows = [{"booking": b, "status": status_of(b, now=now)} for b in bookings]
-    upcoming = next((b for b in bookings if status_of(b, now=now) == "booked"), None)
-    judge = case.responsible_judge if case.responsible_judge_id else None
-    context: dict[str, Any] = {
-        "has_judge": judge is not None,
-        "judge_name": staff_name_for_party(judge, case) if judge is not None else "",
-        "closed": case.status == Case.Status.CLOSED,
-        "rows": rows,
-        "upcoming": upcoming,
-        "upcoming_with": staff_name_for_party(upcoming.slot.judge, case) if upcoming else "",
-        "slots": list(free_slots(case, now=now)[:SHOWN_SLOTS]) if judge is not None else [],
-        "topic_max": TOPIC_MAX,
-    }
-    return PortalSection(template="portal/_appointments.html", order=40, context=context)
-
-
-@register_home
-def home_section(request: HttpRequest) -> CasePanel | None:
-    user = request.user
-    if not isinstance(user, User) or not roles.has_role(user, *SLOT_ROLES):
-        return None
-    now = timezone.now()
-    bookings = list(upcoming_bookings_for_judge(user, now=now)[:30])
-    free = judge_slots(user, now=now).filter(starts_at__gt=now).exclude(_live_booking()).count()
-    return CasePanel(
-        template="intake/_home_appointments.html", order=20, context={"bookings": bookings, "free": free}
-    )

@@ -1,14 +1,13 @@
 """Pages and actions of appointments and messages, both sides.
 
 The party's actions (book, cancel, write) come from his progress page with the session of
-``intake.portal`` and go back to it; without a session they go to the query form. The staff's pages
+``portal.proof`` and go back to it; without a session they go to the query form. The staff's pages
 (the judge's slots, an answer to a party) need a login; the services decide who may act, and cases are
 fetched through the reader's permissions, so outsiders get a 404.
 """
 
-import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -17,108 +16,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from enforcement.feedback import form_errors_text, refusal_text
-from enforcement.models import Court, Party
+from enforcement.models import Party
 from enforcement.roles import acting_user
 from enforcement.selectors import get_case_for_user
 
-from . import appointments
-from . import messages as party_messages
-from .models import AppointmentSlot
-from .portal import PortalAccess, session_access
+from .. import appointments, party_messages
+from ..forms import AnswerForm, BookForm, MessageForm, SlotForm, WithdrawForm
+from ..models import AppointmentSlot
+from ..proof import PortalAccess, session_access
 
 T = TypeVar("T")
 
 
 # --- Forms --------------------------------------------------------------------------------------------------
-
-
-class BookForm(forms.Form):
-    slot = forms.IntegerField(
-        label=gettext_lazy("Time"), min_value=1, error_messages={"required": gettext_lazy("Choose a time.")}
-    )
-    topic = forms.CharField(
-        label=gettext_lazy("What you want to talk about (optional)"),
-        max_length=appointments.TOPIC_MAX,
-        required=False,
-    )
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your message"),
-        max_length=party_messages.MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": gettext_lazy("The message is empty.")},
-    )
-
-
-class SlotForm(forms.Form):
-    LENGTHS = [
-        ("", gettext_lazy("One slot for the whole time")),
-        ("15", gettext_lazy("15 minutes each")),
-        ("20", gettext_lazy("20 minutes each")),
-        ("30", gettext_lazy("30 minutes each")),
-        ("45", gettext_lazy("45 minutes each")),
-        ("60", gettext_lazy("1 hour each")),
-    ]
-
-    court = forms.ModelChoiceField(
-        label=gettext_lazy("Court"), queryset=Court.objects.none(), empty_label=None
-    )
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts = forms.TimeField(label=gettext_lazy("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label=gettext_lazy("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    length = forms.TypedChoiceField(
-        label=gettext_lazy("Split into slots"), choices=LENGTHS, coerce=int, empty_value=None, required=False
-    )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=100)
-
-    def __init__(self, *args: Any, courts: list[Court], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["court"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
-        field.queryset = Court.objects.filter(pk__in=[c.pk for c in courts]).order_by("code")
-        if len(courts) == 1:
-            field.initial = courts[0].pk
-            field.widget = forms.HiddenInput()
-        self.times: list[appointments.SlotTime] = []
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        day, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
-        if day and starts and ends:
-            start_at = timezone.make_aware(datetime.datetime.combine(day, starts))
-            end_at = timezone.make_aware(datetime.datetime.combine(day, ends))
-            try:
-                self.times = appointments.split(
-                    starts_at=start_at, ends_at=end_at, minutes=data.get("length")
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return data
-
-
-class WithdrawForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Why (required when booked; the party is told)"),
-        max_length=appointments.NOTE_MAX,
-        required=False,
-    )
-
-
-class AnswerForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Answer"),
-        max_length=party_messages.MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("The message is empty.")},
-    )
 
 
 def _run(request: HttpRequest, form: forms.Form, action: Callable[[], T], done: Callable[[T], str]) -> bool:
@@ -233,7 +147,7 @@ def slots(request: HttpRequest) -> HttpResponse:
         "withdraw_form": WithdrawForm(),
         "several_courts": len(courts) > 1,
     }
-    return render(request, "intake/slots.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/slots.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -39,7 +39,7 @@ What a party sees
     parties by name only (natural persons masked as courts publish them, 张三 → 张某, except the party
     asking). Nothing else about any party leaves here: no identity number, phone, address or agent, not
     even the party's own, since the page may be read on a shared phone. It is the case's snapshot
-    (``intake.progress_snapshot``) with labels and the events' texts in the asking party's language
+    (``portal.snapshot``) with labels and the events' texts in the asking party's language
     (``render``).
 """
 
@@ -65,7 +65,7 @@ from enforcement.clientaddress import client_address
 from enforcement.models import Case, CaseEvent, Party
 
 from .models import PublicProgress, QueryAttempt, QueryBlock
-from .progress_snapshot import current, masked_name, party_key, rebuild, snapshot_for
+from .snapshot import current, masked_name, party_key, rebuild, snapshot_for
 
 __all__ = ["client_address", "masked_name", "progress_of", "proved_again", "query", "render"]
 
@@ -389,7 +389,7 @@ def progress_of(case_id: int, party_id: int) -> Progress | None:
 
 
 def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
-    """The snapshot (``intake.progress_snapshot``) as the party ``viewer_id`` sees it, labels in the
+    """The snapshot (``portal.snapshot``) as the party ``viewer_id`` sees it, labels in the
     active language: his own name in full, other natural persons masked (张三 → 张某)."""
     details = snapshot["details"].get(str(viewer_id))
     if details is None:

@@ -17,19 +17,17 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from enforcement import access
 from enforcement.models import Case, Party
-from enforcement.panels import CasePanel, register
 from enforcement.scrub import mask_numbers
-from enforcement.selectors import judges_the_case
 
 from . import appointments
 from .models import PartyMessage
-from .portal import PortalAccess, PortalSection, register_section
-from .progress_snapshot import public_numbers
+from .proof import PortalAccess
+from .snapshot import public_numbers
 
 MESSAGE_MAX = 2000
 DAILY_LIMIT = 10
@@ -71,11 +69,6 @@ def threads(case: Case) -> list[dict[str, Any]]:
         entry["messages"].append(m)
         entry["unread"] += int(m.from_party and m.read_at is None)
     return sorted(by_party.values(), key=lambda t: (t["party"].role, t["party"].position, t["party"].pk))
-
-
-def may_answer(user: User, case: Case) -> bool:
-    """The responsible judge, and the judges and leads of the case's team."""
-    return judges_the_case(user, case)
 
 
 def sent_today(party: Party, now: datetime.datetime) -> QuerySet[PartyMessage]:
@@ -123,7 +116,7 @@ def answer_party(*, actor: User, case: Case, party: Party, body: str) -> PartyMe
     locked = Party.objects.select_for_update(of=("self",)).select_related("case").get(pk=party.pk)
     if locked.case_id != case.pk:
         raise ValidationError(_("Not a party of this case."))
-    if not may_answer(actor, locked.case):
+    if not access.judges_case(actor, locked.case):
         raise PermissionDenied(_("Only the case's judge and the judges and lead of its team answer parties."))
     now = timezone.now()
     mark_read_by_staff(case=locked.case, party=locked, now=now)
@@ -164,41 +157,3 @@ def party_view_of(message: PartyMessage, case: Case) -> dict[str, Any]:
         "created_at": message.created_at,
         "read_at": message.read_at,
     }
-
-
-@register_section
-def progress_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
-    case = access.case
-    shown = [party_view_of(m, case) for m in thread(case, access.party)]
-    mark_read_by_party(access)  # after reading, so the page can still mark what is new
-    now = timezone.now()
-    context: dict[str, Any] = {
-        "messages": shown,
-        "has_judge": case.responsible_judge_id is not None,
-        "judge_name": appointments.staff_name_for_party(case.responsible_judge, case)
-        if case.responsible_judge_id
-        else "",
-        "body_max": MESSAGE_MAX,
-        "limit": DAILY_LIMIT,
-        "left_today": max(0, DAILY_LIMIT - sent_today(access.party, now).count()),
-        "service_phone": case.court.service_phone,
-    }
-    return PortalSection(template="portal/_messages.html", order=50, context=context)
-
-
-@register
-def party_panel(request: HttpRequest, case: Case) -> CasePanel:
-    """Bookings and messages of the case's parties on the case page; the responsible judge's opening of the
-    page reads the parties' messages."""
-    user = request.user
-    now = timezone.now()
-    bookings = list(appointments.case_bookings(case).order_by("-slot__starts_at", "-id")[:20])
-    context: dict[str, Any] = {
-        "bookings": [{"booking": b, "status": appointments.status_of(b, now=now)} for b in bookings],
-        "threads": threads(case),
-        "can_answer": isinstance(user, User) and may_answer(user, case),
-        "body_max": MESSAGE_MAX,
-    }
-    if user.pk is not None and user.pk == case.responsible_judge_id:
-        mark_read_by_staff(case=case, now=now)
-    return CasePanel(template="intake/_case_party_panel.html", order=40, context=context)

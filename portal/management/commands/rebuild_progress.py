@@ -1,11 +1,11 @@
-"""Build every case's progress snapshot (``intake.progress_snapshot``): after a deploy that changed what
+"""Build every case's progress snapshot (``portal.snapshot``): after a deploy that changed what
 parties see, or to warm the progress query. Idempotent; the application rebuilds any missing one itself."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from intake.progress_snapshot import rebuild_all
+from portal.snapshot import rebuild_all
 
 
 class Command(BaseCommand):

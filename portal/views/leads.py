@@ -1,9 +1,6 @@
 """Pages of the parties' property leads: the party reports one from his progress page; staff who may see
 the case download its attachments."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,52 +8,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.feedback import form_errors_text, refusal_text
 from enforcement.selectors import get_case_for_user
 
-from . import leads
-from .models import LeadAttachment, PropertyLead
-from .portal import session_access
+from .. import leads
+from ..forms import LeadForm
+from ..models import LeadAttachment
+from ..proof import session_access
 
 PROGRESS_PAGE = "/progress/"
-ACCEPTED_TYPES = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; the service checks their number, size and real type."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_TYPES}))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        items = data if isinstance(data, list | tuple) else [data]
-        return [f for f in (super(MultipleFileField, self).clean(item, initial) for item in items) if f]
-
-
-class LeadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of property"), choices=PropertyLead.Kind.choices)
-    detail = forms.CharField(
-        label=gettext_lazy("What you know"),
-        max_length=leads.MAX_DETAIL,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Where the property is, its number or plate, who holds it, since when."),
-    )
-    urgent = forms.BooleanField(
-        label=gettext_lazy("Urgent: the property may be moved or sold soon"),
-        required=False,
-        # The portal's large-input rule would stretch a checkbox to a tall bar (portal.css; a class, since
-        # the Content-Security-Policy refuses style attributes).
-        widget=forms.CheckboxInput(attrs={"class": "portal-checkbox"}),
-    )
-    attachments = MultipleFileField(label=gettext_lazy("Photos or documents"), required=False)
 
 
 def _back() -> HttpResponseRedirect:

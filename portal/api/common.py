@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from enforcement.api.errors import error_body
 
-from .portal import TOKEN_HEADER
+from ..proof import TOKEN_HEADER
 
 PARTY_TOKEN = OpenApiParameter(
     TOKEN_HEADER,

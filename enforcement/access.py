@@ -1,0 +1,113 @@
+"""Who may do what with a case: the one place the access rules are written (docs/access.md is the table).
+
+Every app asks these predicates; none writes its own. They answer for a signed-in member of the case's
+court; anyone else (a party, an outsider, a member of another court) gets False from each of them.
+
+- ``sees_case`` / ``visible_cases``: reads. Court-wide roles see their courts' cases; judges, assistants
+  and team leads the cases of their teams and their own (team leads also their courts' unassigned ones).
+  The superuser, the technical account of the deployment, sees every case and decides nothing.
+- ``works_case``: the case's work (plan, steps, notes, searches): its responsible judge and every member
+  of its team (judges, lead, assistants).
+- ``judges_case``: what is decided for the case toward the parties, the property and the money (measures,
+  payouts, answers to parties): its responsible judge and the judges and lead of its team, holding a
+  judge's or a team lead's role in the court.
+- ``oversees_case``: the court's supervisors follow every case (plan, notes, steps) without judging it.
+- ``records_at_window``: the window's records (deliveries, first interview): the court's clerks and
+  administrators, and its judges and assistants.
+- ``decides``: approvals (of a sanction, a hold, an extension): a holder of one of the roles in the
+  court who is not the one who asked for it.
+- ``approves_payout``: a payout is approved by a team lead, supervisor or president of the court other
+  than its proposer; above the court's threshold, by the president only.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from . import roles
+from .models import Case, TeamMembership
+
+# Roles that see every case of their courts; the others see the cases of their teams and their own.
+COURT_WIDE_ROLES = frozenset(
+    {roles.CLERK, roles.SUPERVISOR, roles.PRESIDENT, roles.FINANCE, roles.ADMINISTRATOR}
+)
+JUDGING_ROLES = (roles.JUDGE, roles.TEAM_LEAD)
+WINDOW_ROLES = (*roles.FILING_ROLES, roles.JUDGE, roles.ASSISTANT)
+OVERSEEING_ROLES = (roles.SUPERVISOR,)
+PAYOUT_APPROVER_ROLES = (roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
+HIGHER_PAYOUT_APPROVER_ROLES = (roles.PRESIDENT,)
+
+JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
+
+
+def visible_cases(user: roles.AnyUser) -> QuerySet[Case]:
+    """Cases a user may see (the module's docstring says whose)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    held = roles.roles_of(user)
+    if not held:
+        return Case.objects.none()
+    visible = Q(team__memberships__user=user) | Q(responsible_judge=user)
+    if held & COURT_WIDE_ROLES:
+        visible |= Q(court_id__in=roles.court_ids_of(user))
+    elif roles.TEAM_LEAD in held:
+        # Team leads triage and assign: they see their courts' cases that have no judge yet.
+        visible |= Q(court_id__in=roles.court_ids_of(user), responsible_judge__isnull=True)
+    # Filter by id through a subquery: the team join would repeat a case once per membership.
+    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+
+
+def sees_case(user: roles.AnyUser, case: Case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def _on_team(user: roles.AnyUser, case: Case, member_roles: Iterable[str] | None = None) -> bool:
+    if not user.is_authenticated or not case.team_id:
+        return False
+    members = TeamMembership.objects.filter(team_id=case.team_id, user_id=user.pk)
+    if member_roles is not None:
+        members = members.filter(role__in=list(member_roles))
+    return members.exists()
+
+
+def works_case(user: roles.AnyUser, case: Case) -> bool:
+    if not user.is_authenticated or case.court_id not in roles.court_ids_of(user):
+        return False
+    return case.responsible_judge_id == user.pk or _on_team(user, case)
+
+
+def judges_case(user: roles.AnyUser, case: Case) -> bool:
+    if not roles.has_court_role(user, case.court_id, *JUDGING_ROLES):
+        return False
+    return case.responsible_judge_id == user.pk or _on_team(user, case, JUDGING_MEMBERS)
+
+
+def oversees_case(user: roles.AnyUser, case: Case) -> bool:
+    return roles.has_court_role(user, case.court_id, *OVERSEEING_ROLES)
+
+
+def works_or_oversees_case(user: roles.AnyUser, case: Case) -> bool:
+    return works_case(user, case) or oversees_case(user, case)
+
+
+def records_at_window(user: roles.AnyUser, case: Case) -> bool:
+    return roles.has_court_role(user, case.court_id, *WINDOW_ROLES)
+
+
+def decides(user: roles.AnyUser, court_id: int, *, asked_by_id: int | None, allowed: Iterable[str]) -> bool:
+    """One of the roles in the court, and not the one who asked: nobody approves his own request."""
+    return user.pk != asked_by_id and roles.has_court_role(user, court_id, *allowed)
+
+
+def approves_payout(user: roles.AnyUser, court_id: int, *, proposed_by_id: int | None, higher: bool) -> bool:
+    allowed = HIGHER_PAYOUT_APPROVER_ROLES if higher else PAYOUT_APPROVER_ROLES
+    return decides(user, court_id, asked_by_id=proposed_by_id, allowed=allowed)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse with the given message (in the user's language) unless the predicate allowed it."""
+    if not allowed:
+        raise PermissionDenied(message)

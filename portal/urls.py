@@ -1,0 +1,42 @@
+"""The parties' pages, in three namespaces mounted by the project's URLs (their paths have not moved):
+
+- ``portal`` at /progress/: the progress query (no account) and the supervisors' list of throttled queries;
+- ``party`` at /meet/: appointments and messages, the party's actions and the staff's pages;
+- ``leads`` at /leads/: a party's report of a lead, and its attachments for staff.
+"""
+
+from django.urls import path
+
+from .views import leads, meetings, progress
+
+progress_urls = (
+    [
+        path("", progress.query, name="query"),
+        path("case/", progress.progress_page, name="progress"),
+        path("leave/", progress.leave, name="leave"),
+        path("throttled/", progress.throttled, name="throttled"),
+    ],
+    "portal",
+)
+
+meet_urls = (
+    [
+        # The party (session of the progress page)
+        path("book/", meetings.book, name="book"),
+        path("appointments/<int:pk>/cancel/", meetings.cancel, name="cancel"),
+        path("messages/", meetings.write, name="write"),
+        # Staff
+        path("slots/", meetings.slots, name="slots"),
+        path("slots/<int:pk>/withdraw/", meetings.withdraw_slot, name="withdraw-slot"),
+        path("cases/<int:pk>/parties/<int:party_id>/answer/", meetings.answer, name="answer"),
+    ],
+    "party",
+)
+
+lead_urls = (
+    [
+        path("report/", leads.submit, name="submit"),
+        path("cases/<int:pk>/attachments/<int:attachment_id>/", leads.attachment, name="attachment"),
+    ],
+    "leads",
+)
