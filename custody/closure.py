@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from enforcement import access
 from enforcement.closure import ClosureStep, Item, register_blockers, register_step
 from enforcement.models import Case
-from enforcement.selectors import judges_the_case
 from enforcement.templatetags.money import yuan
 
 from . import services
@@ -123,7 +123,7 @@ def measures_to_release(case: Case) -> Iterable[Item]:
 
 def release_measures(actor: User, case: Case) -> None:
     measures = _in_force(case)
-    if measures and not judges_the_case(actor, case):
+    if measures and not access.judges_case(actor, case):
         raise PermissionDenied(
             _(
                 "Closing as fully performed releases the measures in force, which only the case's judge, or "

@@ -13,11 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from assignment.services import may_take_compulsory_measures
+from enforcement import access
 from enforcement.duedates import describe
 from enforcement.models import Case
 from enforcement.panels import CasePanel, register, register_supervision
 from enforcement.roles import AnyUser
-from enforcement.selectors import judges_the_case
 
 from . import selectors, services
 from .forms import DetentionForm, FineForm, MeasureForm, ReplyForm, SearchForm
@@ -198,8 +198,8 @@ def custody_panel(request: HttpRequest, case: Case) -> CasePanel:
     user = request.user
     today = timezone.localdate()
     is_open = case.status != Case.Status.CLOSED
-    judges = is_open and judges_the_case(user, case)
-    investigates = is_open and services.may_investigate(user, case)
+    judges = is_open and access.judges_case(user, case)
+    investigates = is_open and access.works_case(user, case)
     compulsory_allowed = may_take_compulsory_measures(case)
     receipts = list(selectors.linkable_receipts(case)[:50]) if judges else []
     parties = list(case.parties.all())

@@ -37,6 +37,8 @@ WINDOW_ROLES = (*roles.FILING_ROLES, roles.JUDGE, roles.ASSISTANT)
 OVERSEEING_ROLES = (roles.SUPERVISOR,)
 PAYOUT_APPROVER_ROLES = (roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
 HIGHER_PAYOUT_APPROVER_ROLES = (roles.PRESIDENT,)
+HOLD_DECIDER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+SANCTION_DECIDER_ROLES = (roles.PRESIDENT,)  # detention and fines: the court's president
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from enforcement import querycode, roles
+from enforcement import access, querycode, roles
 from enforcement.casenumbers import normalize_case_number
 from enforcement.models import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Court, Party
 from enforcement.selectors import filing_courts
@@ -276,13 +276,8 @@ def record_notice_delivery(
 
 
 def _check_intake_staff(actor: User, case: Case) -> None:
-    roles.require_court_role(
-        actor,
-        case.court_id,
-        *roles.FILING_ROLES,
-        roles.JUDGE,
-        roles.ASSISTANT,
-        message=_("You may not record this for a case of another court."),
+    access.require(
+        access.records_at_window(actor, case), _("You may not record this for a case of another court.")
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from enforcement import roles
+from enforcement import access, roles
 from enforcement.models import Case
 from enforcement.panels import CasePanel, register
 
@@ -66,7 +66,7 @@ def money_panel(request: HttpRequest, case: Case) -> CasePanel:
     applicants = case.applicants()
     payees = payees_in_order(applicants, money.payees)
     is_finance = roles.has_court_role(request.user, case.court_id, roles.FINANCE)
-    works_on = services.works_on_case(request.user, case)
+    works_on = access.judges_case(request.user, case)
     open_hold = next((h for h in money.holds if h.status in ("requested", "active")), None)
     on_hold = open_hold is not None and open_hold.status == PayoutHold.Status.ACTIVE
     context = {

@@ -49,6 +49,3 @@ def filing_courts(user: roles.AnyUser) -> QuerySet[Court]:
 def timeline(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:
     events = case.events.select_related("actor")
     return events.filter(public=True) if public_only else events
-
-
-judges_the_case = access.judges_case

@@ -1,0 +1,34 @@
+"""The core's own API routes (signing in and out, closing a case, deadlines, deductions and extensions),
+included under ``/api/v1/`` by ``enforcement.urls``."""
+
+from django.urls import URLPattern, path
+
+from . import auth, closure, deadlines
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<int:pk>/close/", closure.CaseClosureApi.as_view(), name="api-case-close"),
+    path("auth/token/", auth.SignInApi.as_view(), name="api-token"),
+    path("auth/logout/", auth.SignOutApi.as_view(), name="api-logout"),
+    path("auth/logout-all/", auth.SignOutAllApi.as_view(), name="api-logout-all"),
+    path("deadlines/<int:pk>/", deadlines.DeadlineDetailApi.as_view(), name="api-deadline-detail"),
+    path(
+        "deadlines/<int:pk>/deductions/",
+        deadlines.DeadlineDeductionsApi.as_view(),
+        name="api-deadline-deductions",
+    ),
+    path("deductions/<int:pk>/end/", deadlines.EndDeductionApi.as_view(), name="api-deduction-end"),
+    path(
+        "deductions/<int:pk>/additional-period/",
+        deadlines.AdditionalPeriodApi.as_view(),
+        name="api-deduction-additional-period",
+    ),
+    path(
+        "deadlines/<int:pk>/extensions/",
+        deadlines.DeadlineExtensionsApi.as_view(),
+        name="api-deadline-extensions",
+    ),
+    path(
+        "extensions/<int:pk>/approve/", deadlines.ApproveExtensionApi.as_view(), name="api-extension-approve"
+    ),
+    path("extensions/<int:pk>/refuse/", deadlines.RefuseExtensionApi.as_view(), name="api-extension-refuse"),
+]
