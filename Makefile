@@ -48,7 +48,7 @@ DATE_TESTS ?= tests/test_dates.py tests/test_deadlines.py tests/test_calendar.py
 	tests/test_duedates_custody.py tests/test_custody_deadlines.py tests/test_payments_deadlines.py \
 	tests/test_assignment.py tests/test_assignment_api.py tests/test_assignment_pages.py \
 	tests/test_payments_services.py tests/test_payments_pages.py tests/test_payments_api.py \
-	tests/test_payments_checks.py tests/test_payments_statements.py \
+	tests/test_payments_reconciliation.py tests/test_payments_statements.py \
 	tests/test_custody_services.py tests/test_custody_pages.py tests/test_custody_api.py \
 	tests/test_alert_pages.py tests/test_intake_pages.py tests/test_appointments.py \
 	tests/test_progress.py tests/test_progress_api.py tests/test_seed_demo.py \

@@ -16,8 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -187,58 +185,7 @@ def _conflict_body(conflict: bank_notifications.TransactionConflict) -> dict[str
     return error_body(message, "conflict", errors)
 
 
-# --- Reads through the reader's permissions ----------------------------------------------------------------
-
-
-def payouts_visible_to(user: roles.AnyUser) -> QuerySet[Payout]:
-    """Payouts of the cases the user sees; approvers and finance also every payout of their courts."""
-    visible = Q(case__in=cases_visible_to(user))
-    if roles.has_role(user, *services.APPROVER_ROLES, roles.FINANCE):
-        visible |= Q(case__court_id__in=roles.court_ids_of(user))
-    return _payouts_loaded().filter(visible)
-
-
-def _payouts_loaded() -> QuerySet[Payout]:
-    """Payouts with what their answer shows, in a constant number of queries."""
-    return Payout.objects.select_related(
-        "case", "proposed_by", "decided_by", "paid_by", "cancelled_by"
-    ).prefetch_related("lines__payee")
-
-
-def _payout_for_user(user: roles.AnyUser, pk: int) -> Payout:
-    payout = payouts_visible_to(user).filter(pk=pk).first()
-    if payout is None:
-        raise Http404
-    return payout
-
-
-def _hold_for_user(user: roles.AnyUser, pk: int) -> PayoutHold:
-    hold = PayoutHold.objects.filter(case__in=cases_visible_to(user), pk=pk).select_related("case").first()
-    if hold is None:
-        raise Http404
-    return hold
-
-
-def _entry_for_user(user: roles.AnyUser, pk: int) -> LedgerEntry:
-    entry = (
-        LedgerEntry.objects.filter(account__case__in=cases_visible_to(user), pk=pk)
-        .select_related("account__case")
-        .first()
-    )
-    if entry is None:
-        raise Http404
-    return entry
-
-
-def _transaction_for_user(user: roles.AnyUser, pk: int) -> BankTransaction:
-    """Money that arrived in the user's courts or on a case he sees; finance also money of no known court."""
-    visible = Q(court_id__in=roles.court_ids_of(user)) | Q(case__in=cases_visible_to(user))
-    if roles.has_role(user, roles.FINANCE):
-        visible |= Q(court__isnull=True)
-    tx = BankTransaction.objects.filter(visible, pk=pk).select_related("court", "case").first()
-    if tx is None:
-        raise Http404
-    return tx
+# --- Parties and cases named in a request -------------------------------------------------------------------
 
 
 def _parties_of(case: Case, ids: list[int], field: str) -> dict[int, Party]:
@@ -262,7 +209,7 @@ def _visible_case(user: roles.AnyUser, reference: str, field: str) -> Case:
 
 
 def _payout_answer(payout: Payout, code: int = status.HTTP_200_OK) -> Response:
-    fresh = _payouts_loaded().get(pk=payout.pk)
+    fresh = selectors.payouts_loaded().get(pk=payout.pk)
     return Response(PayoutOutput(fresh).data, status=code)
 
 
@@ -351,7 +298,7 @@ class PayoutListApi(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         query = PayoutListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        payouts = payouts_visible_to(request.user)
+        payouts = selectors.payouts_reachable(request.user)
         if wanted := query.validated_data.get("status"):
             payouts = payouts.filter(status=wanted)
         page = self.paginate_queryset(payouts.order_by("-proposed_at", "-id"))
@@ -369,7 +316,7 @@ class ApprovePayoutApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        payout = _payout_for_user(request.user, pk)
+        payout = selectors.reachable(request.user, Payout, pk)
         note = validated(ApprovalNoteInput, request)["note"]
         services.decide_payout(actor=acting_user(request.user), payout=payout, approve=True, note=note)
         return _payout_answer(payout)
@@ -382,7 +329,7 @@ class RejectPayoutApi(generics.GenericAPIView):
 
     @extend_schema(request=MoneyNoteInput, responses={200: PayoutOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        payout = _payout_for_user(request.user, pk)
+        payout = selectors.reachable(request.user, Payout, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.decide_payout(actor=acting_user(request.user), payout=payout, approve=False, note=note)
         return _payout_answer(payout)
@@ -395,7 +342,7 @@ class CancelPayoutApi(generics.GenericAPIView):
 
     @extend_schema(request=MoneyNoteInput, responses={200: PayoutOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        payout = _payout_for_user(request.user, pk)
+        payout = selectors.reachable(request.user, Payout, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.cancel_payout(actor=acting_user(request.user), payout=payout, note=note)
         return _payout_answer(payout)
@@ -412,7 +359,7 @@ class PayPayoutApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        payout = _payout_for_user(request.user, pk)
+        payout = selectors.reachable(request.user, Payout, pk)
         data = validated(PayInput, request)
         services.mark_payout_paid(
             actor=acting_user(request.user),
@@ -454,7 +401,7 @@ class ClaimTransactionApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        tx = _transaction_for_user(request.user, pk)
+        tx = selectors.transaction_reachable(request.user, pk)
         data = validated(ClaimTransactionInput, request)
         case = _visible_case(request.user, data["case"], "case")
         services.claim_transaction(actor=acting_user(request.user), tx=tx, case=case, note=data["note"])
@@ -474,7 +421,7 @@ class ReturnTransactionApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        tx = _transaction_for_user(request.user, pk)
+        tx = selectors.transaction_reachable(request.user, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.return_transaction(actor=acting_user(request.user), tx=tx, note=note)
         return _transaction_answer(tx)
@@ -487,7 +434,7 @@ class ReviewPayerApi(generics.GenericAPIView):
 
     @extend_schema(request=MoneyNoteInput, responses={200: BankTransactionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        tx = _transaction_for_user(request.user, pk)
+        tx = selectors.transaction_reachable(request.user, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.review_payer(actor=acting_user(request.user), tx=tx, note=note)
         return _transaction_answer(tx)
@@ -521,7 +468,7 @@ class ApproveHoldApi(generics.GenericAPIView):
 
     @extend_schema(request=None, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        hold = _hold_for_user(request.user, pk)
+        hold = selectors.reachable(request.user, PayoutHold, pk)
         validated(EmptyInput, request)
         services.decide_hold(actor=acting_user(request.user), hold=hold, approve=True)
         return _hold_answer(hold)
@@ -534,7 +481,7 @@ class RefuseHoldApi(generics.GenericAPIView):
 
     @extend_schema(request=MoneyNoteInput, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        hold = _hold_for_user(request.user, pk)
+        hold = selectors.reachable(request.user, PayoutHold, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.decide_hold(actor=acting_user(request.user), hold=hold, approve=False, note=note)
         return _hold_answer(hold)
@@ -547,7 +494,7 @@ class ReleaseHoldApi(generics.GenericAPIView):
 
     @extend_schema(request=MoneyNoteInput, responses={200: HoldOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        hold = _hold_for_user(request.user, pk)
+        hold = selectors.reachable(request.user, PayoutHold, pk)
         note = validated(MoneyNoteInput, request)["note"]
         services.release_hold(actor=acting_user(request.user), hold=hold, note=note)
         return _hold_answer(hold)
@@ -615,7 +562,7 @@ class ReverseEntryApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        entry = _entry_for_user(request.user, pk)
+        entry = selectors.entry_reachable(request.user, pk)
         note = validated(MoneyNoteInput, request)["note"]
         reversal = services.reverse_entry(actor=acting_user(request.user), entry=entry, note=note)
         return _entry_answer(reversal)

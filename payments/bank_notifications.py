@@ -30,8 +30,8 @@ from enforcement.models import Court
 from enforcement.money import AmountTooLarge
 
 from . import services
-from .checks import money_staff, notify_money_staff
 from .models import BankTransaction, RefusedNotification
+from .reconciliation import money_staff, notify_money_staff
 from .services import ImpossibleBookingTime, IncomingMoney
 
 Reason = RefusedNotification.Reason

@@ -14,7 +14,7 @@ from enforcement.panels import CasePanel, register
 from . import selectors, services
 from .forms import HoldRequestForm, PayeeAccountForm, ProposePayoutForm, TakeOutForm, TransferForm
 from .models import ZERO, LedgerEntry, Payout, PayoutHold
-from .selectors_pages import payees_in_order, reversed_entry_ids
+from .selectors import payees_in_order, reversed_entry_ids
 
 NOT_REVERSIBLE = (LedgerEntry.Kind.REVERSAL, LedgerEntry.Kind.TRANSFER_IN, LedgerEntry.Kind.TRANSFER_OUT)
 

@@ -1,17 +1,21 @@
-"""Reads of the case money: the money tab, the finance desk, and what a party may see."""
+"""Reads of the case money: who reaches which money, the money tab, the finance desk, the pages' rows, and
+what a party may see. The API and the pages fetch their objects here, through the same rule."""
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from enforcement import roles
-from enforcement.models import Case, Deadline
+from enforcement.casenumbers import normalize_case_number
+from enforcement.models import Case, Deadline, Party
+from enforcement.selectors import cases_visible_to
 
 from . import ledger
 from .models import (
@@ -22,12 +26,80 @@ from .models import (
     PaymentBatch,
     Payout,
     PayoutHold,
+    PayoutLine,
     Reconciliation,
+    StatementImport,
 )
 from .services import APPROVER_ROLES, Payee, confirmed_payees, may_approve
 
 # The steps of paying money out (propose, approve, pay), each with its own time limit.
 PAYOUT_NODES = frozenset({ledger.PAYOUT_NODE, "payout_approve", "payout_pay"})
+
+# --- Who reaches which money: one rule for the API and the pages -----------------------------------------
+
+M = TypeVar("M", bound=Model)
+
+# Roles that work the finance desk: they act on the money of any case of their courts.
+DESK_ROLES = (roles.FINANCE, roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
+
+
+def may_use_desk(user: roles.AnyUser) -> bool:
+    return user.is_superuser or roles.has_role(user, *DESK_ROLES)
+
+
+def money_cases(user: roles.AnyUser) -> QuerySet[Case]:
+    """Cases whose payouts, holds and entries the user may reach: those he sees, and for the desk's roles
+    every case of his courts (a team lead approves payouts of other teams). Others get a 404."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    visible = Q(pk__in=cases_visible_to(user).values("pk"))
+    if roles.has_role(user, *DESK_ROLES):
+        visible |= Q(court_id__in=roles.court_ids_of(user))
+    return Case.objects.filter(visible)
+
+
+def reachable(user: roles.AnyUser, model: type[M], pk: int) -> M:
+    """A payout, hold or other object of a case the user reaches (``money_cases``), or 404."""
+    found = model._default_manager.select_related("case__court").filter(pk=pk, case__in=money_cases(user))
+    obj = found.first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def payouts_reachable(user: roles.AnyUser) -> QuerySet[Payout]:
+    """Payouts of the cases the user reaches, with what an answer shows, in a constant number of queries."""
+    return payouts_loaded().filter(case__in=money_cases(user))
+
+
+def payouts_loaded() -> QuerySet[Payout]:
+    return Payout.objects.select_related(
+        "case", "proposed_by", "decided_by", "paid_by", "cancelled_by"
+    ).prefetch_related("lines__payee")
+
+
+def entry_reachable(user: roles.AnyUser, pk: int) -> LedgerEntry:
+    entry = (
+        LedgerEntry.objects.filter(account__case__in=money_cases(user), pk=pk)
+        .select_related("account__case__court")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def transaction_reachable(user: roles.AnyUser, pk: int) -> BankTransaction:
+    """Money that arrived in the user's courts or on a case he sees; finance also money of no known court."""
+    visible = Q(court_id__in=roles.court_ids_of(user)) | Q(case__in=cases_visible_to(user))
+    if roles.has_role(user, roles.FINANCE):
+        visible |= Q(court__isnull=True)
+    tx = BankTransaction.objects.filter(visible, pk=pk).select_related("court", "case").first()
+    if tx is None:
+        raise Http404
+    return tx
 
 
 @dataclass(frozen=True)
@@ -227,3 +299,53 @@ def last_reconciliations(user: roles.AnyUser) -> list[Reconciliation]:
 def total_unmatched(user: roles.AnyUser) -> Decimal:
     total: Decimal = unmatched_money(user).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
     return total
+
+
+# --- The pages' rows --------------------------------------------------------------------------------------
+
+
+def case_by_number(court_ids: frozenset[int] | set[int], number: str) -> Case | None:
+    """The case of one of these courts with this number, or None."""
+    return (
+        Case.objects.filter(court_id__in=court_ids, number=normalize_case_number(number))
+        .select_related("court")
+        .prefetch_related("parties")
+        .first()
+    )
+
+
+def payees_in_order(applicants: list[Party], payees: dict[int, Payee]) -> list[Payee]:
+    """The confirmed payees in the order of the case's applicants."""
+    return [payees[p.pk] for p in applicants if p.pk in payees]
+
+
+def reversed_entry_ids(entries: list[LedgerEntry]) -> set[int]:
+    return {e.reverses_id for e in entries if e.reverses_id is not None}
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet[PayoutLine]:
+    """Every payee of every payout in a payment file, in the order the file lists them."""
+    return (
+        PayoutLine.objects.filter(payout__batch=batch)
+        .select_related("payout__case", "payee")
+        .order_by("payout_id", "id")
+    )
+
+
+def recent_imports(user: roles.AnyUser, limit: int = 10) -> list[StatementImport]:
+    return list(
+        StatementImport.objects.filter(court_id__in=roles.court_ids_of(user))
+        .select_related("court", "imported_by")
+        .order_by("-imported_at", "-id")[:limit]
+    )
+
+
+def statement_import(user: roles.AnyUser, pk: str) -> StatementImport | None:
+    """One import of the user's courts, by the id in the address; None for anything else."""
+    if not pk.isdigit():
+        return None
+    return (
+        StatementImport.objects.filter(pk=int(pk), court_id__in=roles.court_ids_of(user))
+        .select_related("court", "imported_by")
+        .first()
+    )

@@ -30,9 +30,9 @@ from enforcement.models import Court
 from enforcement.money import CENT, MAX_TEXT_LENGTH, largest_amount, normalise_amount_text
 
 from . import accountnumbers
-from .checks import reconcile
 from .ledger import LARGEST_AMOUNT
 from .models import BankTransaction, CourtAccount, StatementImport
+from .reconciliation import reconcile
 from .services import IncomingMoney, booking_tolerance, receive_money
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
-"""Celery tasks of the money checks: thin wrappers over ``payments.checks``."""
+"""Celery tasks of the money checks: thin wrappers over ``payments.reconciliation``."""
 
 from celery import shared_task
 
-from .checks import flag_late_claims, reconcile_all
+from .reconciliation import flag_late_claims, reconcile_all
 
 
 @shared_task(name="payments.reconcile")

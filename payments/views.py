@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -46,12 +46,11 @@ from .forms import (
     TakeOutForm,
     TransferForm,
 )
-from .models import BankTransaction, LedgerEntry, PaymentBatch, Payout, PayoutHold
-from .selectors_pages import (
+from .models import BankTransaction, PaymentBatch, Payout, PayoutHold
+from .selectors import (
     batch_lines,
     case_by_number,
     may_use_desk,
-    money_cases,
     payees_in_order,
     recent_imports,
     statement_import,
@@ -80,11 +79,7 @@ def _act(
 
 
 def _reachable(request: HttpRequest, model: type[M], pk: int) -> M:
-    """An object of a case the user may reach, or 404."""
-    found = model._default_manager.select_related("case__court").filter(
-        pk=pk, case__in=money_cases(request.user)
-    )
-    return get_object_or_404(found)
+    return selectors.reachable(request.user, model, pk)
 
 
 # --- The money panel: the judge's actions ----------------------------------------------------------------
@@ -281,12 +276,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reverse_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    try:
-        entry = LedgerEntry.objects.select_related("account__case__court").get(
-            pk=entry_id, account__case__in=money_cases(request.user)
-        )
-    except LedgerEntry.DoesNotExist:
-        raise Http404 from None
+    entry = selectors.entry_reachable(request.user, entry_id)
     form = OptionalNoteForm(request.POST)
     return _act(
         request,

@@ -62,8 +62,8 @@ from intake.services import (
     save_first_interview,
 )
 from payments import services as money
-from payments.checks import reconcile
 from payments.models import BankTransaction, CourtAccount, Payout
+from payments.reconciliation import reconcile
 from payments.statements import import_statement
 from portal.models import AppointmentSlot
 

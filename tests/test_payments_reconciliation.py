@@ -1,4 +1,4 @@
-"""The daily money checks (payments/checks.py): reconciliation with the bank, and late unmatched money.
+"""The daily money checks (payments/reconciliation.py): reconciliation with the bank, late unmatched money.
 
 Each is run twice (one result, one notice) and, on PostgreSQL, in two workers at once.
 """
@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import connections
 
 from enforcement.models import Court, InboxItem
-from payments import checks, services, tasks
+from payments import reconciliation, services, tasks
 from payments.models import BankTransaction, Reconciliation
 from payments.statements import import_statement
 
@@ -96,7 +96,7 @@ class TestReconciliation:
         foreign = UserFactory(username="finance2", roles=["finance"], courts=[other_court])
         # 100 yuan in the master account that no case and no unmatched transaction accounts for.
         statement(court, *the_days_lines(case), opening="100.00")
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None
         assert (result.statement_balance, result.case_balances, result.unmatched) == (
             Decimal("1150.00"),
@@ -118,8 +118,8 @@ class TestReconciliation:
     def test_reconciling_again_the_same_day_creates_nothing_new(self, court, case, finance, supervisor):
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case), opening="100.00")
-        first = checks.reconcile(court)
-        second = checks.reconcile(court)
+        first = reconciliation.reconcile(court)
+        second = reconciliation.reconcile(court)
         assert first is not None and second is not None and second.pk == first.pk
         assert Reconciliation.objects.count() == 1
         assert len(inbox(finance)) == 1 and len(inbox(supervisor)) == 1
@@ -127,9 +127,9 @@ class TestReconciliation:
     def test_the_next_day_reconciles_again_and_tells_again(self, court, case, finance, frozen):
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case), opening="100.00")
-        checks.reconcile(court)
+        reconciliation.reconcile(court)
         frozen.move_to(MORNING + datetime.timedelta(days=1))
-        checks.reconcile(court)
+        reconciliation.reconcile(court)
         assert list(Reconciliation.objects.values_list("run_on", flat=True)) == [
             datetime.date(2026, 11, 11),
             datetime.date(2026, 11, 10),
@@ -139,13 +139,13 @@ class TestReconciliation:
     def test_a_balanced_statement_tells_nobody(self, court, case, finance, supervisor):
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case))
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None and result.balanced
         assert not InboxItem.objects.exists()
 
     def test_money_only_on_the_statement_is_received_by_the_import_and_balances(self, court, case, finance):
         statement(court, *the_days_lines(case))  # nothing was notified before: the import records it all
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None and result.balanced
         assert (result.case_balances, result.unmatched) == (Decimal("1000.00"), Decimal("50.00"))
 
@@ -154,7 +154,7 @@ class TestReconciliation:
         statement(court, *the_days_lines(case))
         pay_in(case, "300.00", booked_at=at(11, 9, 16, 1))
         unmatched(court, "7.00", "late", at(11, 10, 7))
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None and result.balanced
         assert result.case_balances == Decimal("1000.00")
         assert not InboxItem.objects.exists()
@@ -171,7 +171,7 @@ class TestReconciliation:
         services.return_transaction(
             actor=finance, tx=BankTransaction.objects.get(transaction_id="B4"), note="付款人汇错"
         )
-        result = checks.reconcile(court, today=datetime.date(2026, 11, 11))  # the next morning's run
+        result = reconciliation.reconcile(court, today=datetime.date(2026, 11, 11))  # the next morning's run
         assert result is not None and result.balanced, result.difference
         assert (result.case_balances, result.unmatched) == (Decimal("1050.00"), Decimal("20.00"))
 
@@ -185,21 +185,21 @@ class TestReconciliation:
         services.decide_payout(actor=team_lead, payout=payout, approve=True)
         services.mark_payout_paid(actor=finance, payout=payout, bank_reference="P1", paid_at=at(11, 9, 14))
         statement(court, *the_days_lines(case), ("P1", "2026-11-09 14:00:00", "", "-600.00"))
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None and result.balanced
         assert result.case_balances == Decimal("400.00")
 
     def test_a_court_without_a_statement_is_not_reconciled(self, court, case):
         pay_in(case, "10.00")
-        assert checks.reconcile(court) is None
-        assert checks.reconcile_all() == []
+        assert reconciliation.reconcile(court) is None
+        assert reconciliation.reconcile_all() == []
 
     def test_the_latest_statement_by_its_closing_time_counts(self, court, case, finance):
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case))
         # An older statement imported afterwards:
         statement(court, ("OLD", "2026-11-08 16:00:00", "", "-5.00"), opening="9000.00")
-        result = checks.reconcile(court)
+        result = reconciliation.reconcile(court)
         assert result is not None and result.balanced and result.as_of == at(11, 9, 16)
 
     def test_the_celery_task_reconciles_every_active_court(self, court, other_court, case, finance):
@@ -224,11 +224,11 @@ class TestLateClaims:
         tx = unmatched(court, "50.00", "U1", at(11, 9, 10))
         assert tx.claim_due_date is not None
         frozen.move_to(datetime.datetime.combine(tx.claim_due_date, datetime.time(23, 59), tzinfo=SHANGHAI))
-        assert checks.flag_late_claims() == 0  # the last day is not late yet
+        assert reconciliation.flag_late_claims() == 0  # the last day is not late yet
         frozen.move_to(datetime.datetime.combine(tx.claim_due_date, datetime.time(0), tzinfo=SHANGHAI))
         frozen.shift(datetime.timedelta(days=1, hours=9))
-        assert checks.flag_late_claims() == 1
-        assert checks.flag_late_claims() == 0
+        assert reconciliation.flag_late_claims() == 1
+        assert reconciliation.flag_late_claims() == 0
         tx.refresh_from_db()
         assert tx.late_flagged_at is not None
         assert len(inbox(finance)) == 1 and len(inbox(supervisor)) == 1 and inbox(judge) == []
@@ -240,7 +240,7 @@ class TestLateClaims:
         services.claim_transaction(actor=finance, tx=claimed, case=case)
         services.return_transaction(actor=finance, tx=returned, note="付款人汇错")
         frozen.shift(datetime.timedelta(days=30))
-        assert checks.flag_late_claims() == 0
+        assert reconciliation.flag_late_claims() == 0
         assert not InboxItem.objects.exists()
 
     def test_the_celery_task_flags_the_same_money(self, court, case, finance, frozen):
@@ -288,7 +288,7 @@ def test_two_workers_reconciling_at_once_make_one_reconciliation_and_one_notice_
         case = money_case(court, clerk, judge)
         money_on_the_statement(court, case)
         statement(court, *the_days_lines(case), opening="100.00")
-        assert twice_at_once(checks.reconcile_all) == []
+        assert twice_at_once(reconciliation.reconcile_all) == []
     assert Reconciliation.objects.count() == 1
     assert len(inbox(finance)) == 1 and len(inbox(supervisor)) == 1
 
@@ -303,7 +303,7 @@ def test_two_workers_flagging_at_once_tell_once_per_transaction():
             unmatched(court, "10.00", f"U{n}", at(11, 9, 10))
         traveller.shift(datetime.timedelta(days=30))
         flagged: list[int] = []
-        assert twice_at_once(lambda: flagged.append(checks.flag_late_claims())) == []
+        assert twice_at_once(lambda: flagged.append(reconciliation.flag_late_claims())) == []
     assert sum(flagged) == 20
     assert len(inbox(finance)) == 20
     assert not BankTransaction.objects.filter(late_flagged_at__isnull=True).exists()
