@@ -373,6 +373,8 @@ class TestArithmetic:
         assert measure.expires_on == D(2027, 1, 2)
         first.refresh_from_db()
         assert first.status == Deadline.Status.MET
+        renewed = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MEASURE_RENEWED).latest("pk")
+        assert renewed.data["changes"] == {"expires_on": {"from": "2026-09-02", "to": "2027-01-02"}}
         running = Deadline.objects.get(pk=second.deadline_id)
         assert running.is_active and running.due_date == D(2027, 1, 2)
         assert running.anchor_at == local_midnight(D(2026, 9, 2))
@@ -465,6 +467,8 @@ class TestRelease:
         released = services.release_measure(
             actor=judge, measure=measure, released_on=TODAY, reason="履行完毕"
         )
+        event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MEASURE_RELEASED).latest("pk")
+        assert event.data["changes"] == {"status": {"from": "in_force", "to": "released"}}
         assert (released.status, released.released_on, released.release_reason) == (
             "released",
             TODAY,
@@ -994,6 +998,7 @@ class TestFines:
         assert (approved.status, approved.decided_by) == ("approved", president)
         event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.FINE_APPROVED)
         assert event.public and "20000.00" in event.text
+        assert event.data["changes"] == {"status": {"from": "proposed", "to": "approved"}}
         with pytest.raises(ValidationError):
             services.decide_fine(actor=president, fine=fine, approve=False, note="撤回")
 

@@ -250,6 +250,7 @@ def renew_measure(
         or locked.terms.filter(ruling_number=ruling_number.strip()).exists()
     ):
         raise ValidationError({"ruling_number": _("This ruling is already recorded on the measure.")})
+    expired_on = locked.expires_on
     chosen = _term_months(case, locked.kind, months, field="months")
     if chosen is None:
         raise ValidationError(_("A deduction has no term to renew."))
@@ -266,6 +267,7 @@ def renew_measure(
         text_code="custody.measure",
         text_params={"kind": locked.kind},
         data={"measure": locked.pk, "term": term.number, "ends_on": term.ends_on.isoformat()},
+        changes={"expires_on": (expired_on, term.ends_on)},
     )
     return term
 
@@ -285,6 +287,7 @@ def release_measure(*, actor: User, measure: Measure, released_on: datetime.date
     _not_in_future(released_on, "released_on", _("The release date"))
     if released_on < locked.effective_on:
         raise ValidationError({"released_on": _("The release cannot come before the measure took effect.")})
+    status_before = locked.status
     locked.status, locked.released_on, locked.release_reason = (
         Measure.Status.RELEASED,
         released_on,
@@ -305,6 +308,7 @@ def release_measure(*, actor: User, measure: Measure, released_on: datetime.date
         text_code="custody.measure",
         text_params={"kind": locked.kind},
         data={"measure": locked.pk},
+        changes={"status": (status_before, locked.status)},
     )
     return locked
 
@@ -333,6 +337,7 @@ def flag_lapsed_measures(*, today: datetime.date | None = None) -> int:
                 public=False,
                 detail=f"{measure.get_kind_display()}：{measure.asset}（{measure.expires_on:%Y-%m-%d}）",
                 data={"measure": pk},
+                changes={"status": (Measure.Status.IN_FORCE, Measure.Status.LAPSED)},
             )
             flagged += 1
     return flagged

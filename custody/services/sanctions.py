@@ -133,7 +133,12 @@ def decide_detention(
         locked.status = Detention.Status.REFUSED
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         record_event(
-            case=case, kind=CaseEvent.Kind.DETENTION_REFUSED, actor=actor, public=False, detail=note.strip()
+            case=case,
+            kind=CaseEvent.Kind.DETENTION_REFUSED,
+            actor=actor,
+            public=False,
+            detail=note.strip(),
+            changes={"status": (Detention.Status.PROPOSED, locked.status)},
         )
         return locked
     _check_days(locked.days)  # the limit may have been tightened since the proposal (DB check too)
@@ -156,6 +161,7 @@ def decide_detention(
         text_code="custody.detention_approved",
         text_params={"days": locked.days},
         data={"detention": locked.pk, "release_on": locked.release_on.isoformat()},
+        changes={"status": (Detention.Status.PROPOSED, locked.status)},
     )
     return locked
 
@@ -231,6 +237,7 @@ def release_early(
         public=False,
         detail=reason.strip()[:200],
         data={"detention": locked.pk},
+        changes={"status": (Detention.Status.APPROVED, locked.status)},
     )
     return locked
 
@@ -292,5 +299,6 @@ def decide_fine(*, actor: User, fine: Fine, approve: bool, note: str = "") -> Fi
         text_code="custody.fine_imposed" if approve else "",
         text_params={"amount": f"{locked.amount:.2f}"} if approve else None,
         data={"fine": locked.pk},
+        changes={"status": (Fine.Status.PROPOSED, locked.status)},
     )
     return locked
