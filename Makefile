@@ -44,16 +44,17 @@ test: install
 TEST_DATES ?= 2026-12-02 2026-09-30 2026-12-31 2027-02-08
 # The tests whose outcome can depend on the day: deadlines and the calendar, the scan, the queue and
 # assignment, payments, custody, the pages and the browser journeys, the parties' progress and the demo.
-DATE_TESTS ?= tests/test_dates.py tests/test_deadlines.py tests/test_calendar.py tests/test_scan.py \
-	tests/test_duedates_custody.py tests/test_custody_deadlines.py tests/test_payments_deadlines.py \
-	tests/test_assignment.py tests/test_assignment_api.py tests/test_assignment_pages.py \
-	tests/test_payments_services.py tests/test_payments_pages.py tests/test_payments_api.py \
-	tests/test_payments_reconciliation.py tests/test_payments_statements.py \
-	tests/test_custody_services.py tests/test_custody_pages.py tests/test_custody_api.py \
-	tests/test_alert_pages.py tests/test_intake_pages.py tests/test_appointments.py \
-	tests/test_progress.py tests/test_progress_api.py tests/test_seed_demo.py \
-	tests/test_assignment_browser.py tests/test_custody_browser.py tests/test_payments_browser.py \
-	tests/test_browser.py
+DATE_TESTS ?= tests/enforcement/test_dates.py tests/enforcement/test_deadlines.py \
+	tests/enforcement/test_calendar.py tests/enforcement/test_scan.py \
+	tests/custody/test_duedates_custody.py tests/custody/test_deadlines.py \
+	tests/payments/test_deadlines.py tests/assignment/test_assignment.py tests/assignment/test_api.py \
+	tests/assignment/test_pages.py tests/payments/test_services.py tests/payments/test_pages.py \
+	tests/payments/test_api.py tests/payments/test_reconciliation.py tests/payments/test_statements.py \
+	tests/custody/test_services.py tests/custody/test_pages.py tests/custody/test_api.py \
+	tests/enforcement/test_alert_pages.py tests/intake/test_pages.py tests/portal/test_appointments.py \
+	tests/portal/test_progress.py tests/portal/test_progress_api.py tests/test_seed_demo.py \
+	tests/assignment/test_browser.py tests/custody/test_browser.py tests/payments/test_browser.py \
+	tests/enforcement/test_browser.py
 
 .PHONY: test-dates
 ## test-dates: the date-sensitive tests at each of TEST_DATES (`make -k -j2 -O test-dates`: two at a time).
@@ -77,7 +78,7 @@ lint: install
 
 ## api-operations: rewrite docs/api-operations.txt from the schema (a change to the API is made on purpose).
 api-operations: install
-	$(BIN)/python -m tests.test_api_operations > docs/api-operations.txt
+	$(BIN)/python -m tests.enforcement.test_api_operations > docs/api-operations.txt
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var

@@ -7,8 +7,7 @@ from django.contrib.auth.models import User
 from enforcement.models import Case
 from payments import services as money
 from payments.models import CaseAccount, LedgerEntry, Payout
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 
 def finance_of(case: Case) -> User:

@@ -19,7 +19,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from .factories import CourtFactory, UserFactory
+from tests.factories import CourtFactory, UserFactory
 
 
 def _postgres() -> bool:

@@ -11,9 +11,8 @@ from enforcement.models import Case, Court
 from intake import services as intake_services
 from payments.models import BankTransaction, PayeeAccount
 from payments.services import IncomingMoney, receive_money
-
-from .factories import CourtAccountFactory
-from .test_case_numbers import application
+from tests.factories import CourtAccountFactory
+from tests.intake.test_case_numbers import application
 
 _numbers = itertools.count(5000)
 _transactions = itertools.count(1)

@@ -3,7 +3,7 @@
 import copy
 from typing import Any
 
-from .factories import resident_id, uscc
+from tests.factories import resident_id, uscc
 
 
 def application_payload(court_code: str = "蒙0302", **overrides: Any) -> dict[str, Any]:
