@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "assignment",
     "custody",
     "payments",
+    "demo",
 ]
 
 MIDDLEWARE = [
