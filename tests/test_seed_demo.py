@@ -231,7 +231,8 @@ def outlook_of_cases() -> Counter[str]:
 def test_on_the_day_of_the_seed_most_cases_are_on_time_some_nearing_one_in_ten_overdue(seeded: str) -> None:
     outlook = outlook_of_cases()
     assert 0.05 <= outlook["overdue"] / SEEDED_CASES <= 0.20, outlook
-    assert 1 <= outlook["nearing"] <= SEEDED_CASES * 0.3, outlook
+    # Some: how many depends on the day (on the morning after a holiday week all that wait are nearing).
+    assert outlook["nearing"] >= 1, outlook
     assert outlook["on time"] > SEEDED_CASES / 2, outlook
 
 
