@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assignment",
     "custody",
     "payments",
+    "demo",
 ]
 
 MIDDLEWARE = [

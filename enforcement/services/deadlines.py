@@ -114,6 +114,23 @@ def open_deadline(
     return deadline
 
 
+def projected_times(
+    *, node: NodeType, anchor_at: datetime.datetime, calendar: WorkingCalendar
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """(warn_at, due_at) of a clock of ``node`` opened now from ``anchor_at``, with no deduction or
+    extension: what ``open_deadline`` would store, computed the same way and stored nowhere."""
+    deadline = Deadline(
+        node_type=node,
+        budget=node.budget,
+        unit=node.unit,
+        counting=node.counting,
+        warn_lead_days=node.warn_lead_days,
+        anchor_at=anchor_at,
+    )
+    _apply_computation(deadline, calendar, timezone.now())
+    return deadline.warn_at, deadline.due_at
+
+
 def active_deadlines(
     case: Case, code: str | None = None, subject: models.Model | None = None
 ) -> QuerySet[Deadline]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECORD = """#!/bin/sh
 echo "$(basename "$0") SITE_URL=$SITE_URL HOST=$HOST PORT=$PORT" >> "{log}"
 """

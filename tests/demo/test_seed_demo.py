@@ -1,7 +1,8 @@
 """The demo data of ``make run``: ``manage.py seed_demo``."""
 
+import datetime
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,12 +11,29 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from assignment.models import Assignment
+from custody.models import Detention, Measure
 from enforcement import roles
 from enforcement.casenumbers import parse_case_number
-from enforcement.models import Case, CaseEvent, Court, CourtMembership, Party, Team, TeamMembership
+from enforcement.models import (
+    Alert,
+    Case,
+    CaseEvent,
+    Court,
+    CourtMembership,
+    Deadline,
+    Party,
+    Team,
+    TeamMembership,
+)
+from enforcement.services.deadlines import recompute
+from enforcement.workcalendar import WorkingCalendar
 from intake import validation
 from intake.models import FirstInterview, InterviewLead, NoticeDelivery, ReceivedMaterial
+from payments.models import BankTransaction, Payout, PayoutHold
+from portal.models import AppointmentSlot
 
 LOGINS = {
     "clerk": roles.CLERK,
@@ -28,7 +46,8 @@ LOGINS = {
 }
 MODELS = (
     Court, CourtMembership, User, Team, TeamMembership, Case, Party, CaseEvent, ReceivedMaterial,
-    NoticeDelivery, FirstInterview, InterviewLead,
+    NoticeDelivery, FirstInterview, InterviewLead, Assignment, Deadline, Alert, Measure, BankTransaction,
+    Payout, AppointmentSlot,
 )  # fmt: skip
 
 
@@ -193,3 +212,89 @@ def test_refuses_to_run_without_debug(db: None) -> None:
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
         seed(cases=0)
     assert not User.objects.filter(username="admin").exists()
+
+
+# --- The story on the day of the seed -------------------------------------------------------------------
+
+OFFICE_HOURS = (datetime.time(9, 0), datetime.time(17, 0))
+URGENCY = {Deadline.Status.OPEN: 0, Deadline.Status.NEARING: 1, Deadline.Status.OVERDUE: 2}
+
+
+def outlook_of_cases() -> Counter[str]:
+    """Each case counted once, by its most urgent running clock after the scan."""
+    worst: dict[int, int] = dict.fromkeys(Case.objects.values_list("pk", flat=True), 0)
+    for case_id, status in Deadline.objects.filter(status__in=Deadline.ACTIVE).values_list("case", "status"):
+        worst[case_id] = max(worst[case_id], URGENCY[status])
+    names = {0: "on time", 1: "nearing", 2: "overdue"}
+    return Counter(names[level] for level in worst.values())
+
+
+def test_on_the_day_of_the_seed_most_cases_are_on_time_some_nearing_one_in_ten_overdue(seeded: str) -> None:
+    outlook = outlook_of_cases()
+    assert 0.05 <= outlook["overdue"] / SEEDED_CASES <= 0.20, outlook
+    # Some: how many depends on the day (on the morning after a holiday week all that wait are nearing).
+    assert outlook["nearing"] >= 1, outlook
+    assert outlook["on time"] > SEEDED_CASES / 2, outlook
+
+
+def test_an_overdue_case_raises_one_alert_not_one_per_step(seeded: str) -> None:
+    outlook = outlook_of_cases()
+    alerts = Alert.objects.filter(resolved_at__isnull=True)
+    assert alerts.filter(level=Alert.Level.OVERDUE).count() <= 1.5 * outlook["overdue"]
+    assert alerts.count() <= 1.5 * (outlook["overdue"] + outlook["nearing"])
+    assert alerts.filter(raised_at__date=timezone.localdate()).count() == alerts.count()  # today's
+
+
+def test_money_is_there_in_every_state(seeded: str) -> None:
+    transactions = BankTransaction.objects.all()
+    assert transactions.filter(status=BankTransaction.Status.MATCHED, payer_review_needed=False).exists()
+    assert transactions.filter(status=BankTransaction.Status.MATCHED, payer_review_needed=True).exists()
+    assert transactions.filter(status=BankTransaction.Status.UNMATCHED).exists()
+    payouts = set(Payout.objects.values_list("status", flat=True))
+    assert payouts >= {Payout.Status.PROPOSED, Payout.Status.APPROVED, Payout.Status.PAID}
+    assert PayoutHold.objects.filter(status=PayoutHold.Status.ACTIVE).exists()
+    late = Deadline.objects.filter(node_type__code="payout", status=Deadline.Status.OVERDUE)
+    assert late.count() == 1
+
+
+def test_the_custody_and_party_examples_are_there(seeded: str) -> None:
+    today = timezone.localdate()
+    in_force = Measure.objects.filter(status=Measure.Status.IN_FORCE)
+    assert in_force.filter(expires_on__gt=today, expires_on__lte=today + datetime.timedelta(days=30)).exists()
+    assert Measure.objects.filter(status=Measure.Status.LAPSED, expires_on__lt=today).exists()
+    detention = Detention.objects.get()
+    assert detention.status == Detention.Status.APPROVED and detention.family_notified_at is None
+    assert "DEMA2345" in seeded
+    assert AppointmentSlot.objects.filter(starts_at__gt=timezone.now()).count() == 3
+
+
+def in_office_hours(moment: datetime.datetime, calendar: WorkingCalendar) -> bool:
+    local = timezone.localtime(moment)
+    return not calendar.is_rest_day(local.date()) and OFFICE_HOURS[0] <= local.time() < OFFICE_HOURS[1]
+
+
+def test_every_step_happened_on_a_working_day_in_office_hours_and_none_in_the_future(seeded: str) -> None:
+    now = timezone.now()
+    calendar = WorkingCalendar.for_court(None)
+    # The lapse of a measure is found by the command at the real time, not by anyone at work.
+    events = CaseEvent.objects.exclude(kind=CaseEvent.Kind.MEASURE_LAPSED)
+    for kind, occurred_at in events.values_list("kind", "occurred_at"):
+        assert occurred_at <= now and in_office_hours(occurred_at, calendar), (kind, occurred_at)
+    for code, opened_at in Deadline.objects.values_list("node_type__code", "opened_at"):
+        assert opened_at <= now and in_office_hours(opened_at, calendar), (code, opened_at)
+    received = Case.objects.values_list("received_on", flat=True)
+    assert (max(received) - min(received)).days > 30  # spread over weeks, not filed all at once
+
+
+def test_each_case_was_filed_before_anything_else_happened_to_it(seeded: str) -> None:
+    for case in Case.objects.prefetch_related("events"):
+        first = min(case.events.all(), key=lambda event: (event.occurred_at, event.pk))
+        assert first.kind == CaseEvent.Kind.CASE_FILED and first.occurred_at == case.filed_at, case.number
+        assert case.received_on == timezone.localtime(case.filed_at).date()
+    for assignment in Assignment.objects.select_related("case"):
+        assert assignment.assigned_at > assignment.case.filed_at
+
+
+def test_due_times_are_the_engines_own(seeded: str) -> None:
+    # Nothing was moved behind the engine's back: computing again from the stored anchors changes nothing.
+    assert not any(recompute(deadline) for deadline in Deadline.objects.filter(status__in=Deadline.ACTIVE))
