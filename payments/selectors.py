@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -213,10 +213,18 @@ def party_money_lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[PartyMo
     return sorted(lines, key=lambda line: line.on)
 
 
-def party_money_totals(case: Case, lines: list[PartyMoneyLine] | None = None) -> dict[str, Decimal]:
-    """The lines' sums by kind; pass the lines when they are at hand, so they are not read twice."""
+class MoneyLineLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def amount(self) -> Decimal: ...
+
+
+def party_money_totals(lines: Iterable[MoneyLineLike]) -> dict[str, Decimal]:
+    """The sums by kind of a party's money lines (``party_money_lines``, or the portal's labelled copy)."""
     totals = {"received": ZERO, "paid": ZERO, "pending": ZERO}
-    for line in party_money_lines(case) if lines is None else lines:
+    for line in lines:
         totals[line.kind] += line.amount
     return totals
 

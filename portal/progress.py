@@ -63,6 +63,7 @@ from enforcement import eventtexts, querycode
 from enforcement.casenumbers import normalize_case_number
 from enforcement.clientaddress import client_address
 from enforcement.models import Case, CaseEvent, Party
+from payments.selectors import party_money_totals
 
 from .models import PublicProgress, QueryAttempt, QueryBlock
 from .snapshot import current, masked_name, party_key, rebuild, snapshot_for
@@ -396,9 +397,7 @@ def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
         return None
     parties = [_public_party(p, viewer_id=viewer_id) for p in snapshot["parties"]]
     lines = [_money_line(kind, on, amount) for kind, on, amount in snapshot["money"]]
-    totals = {"received": Decimal("0.00"), "paid": Decimal("0.00"), "pending": Decimal("0.00")}
-    for line in lines:
-        totals[line.kind] += line.amount
+    totals = party_money_totals(lines)
     event_labels = dict(CaseEvent.Kind.choices)
     step = snapshot["next_step"]
     stage_code, stage = _stage(snapshot)

@@ -276,7 +276,7 @@ def test_party_sees_money_received_paid_and_pending_only(case, judge, team_lead,
         ("paid", Decimal("100.00")),
         ("pending", Decimal("50.00")),
     ]
-    assert party_money_totals(case) == {
+    assert party_money_totals(party_money_lines(case)) == {
         "received": Decimal("300.00"),
         "paid": Decimal("100.00"),
         "pending": Decimal("50.00"),
