@@ -58,11 +58,12 @@ def leads_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
 def messages_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
     case = access.case
     shown = [party_messages.party_view_of(m, case) for m in party_messages.thread(case, access.party)]
-    party_messages.mark_read_by_party(access)  # after reading, so the page can still mark what is new
     now = timezone.now()
     limit = party_messages.DAILY_LIMIT
     context: dict[str, Any] = {
         "messages": shown,
+        # The page marks them read by a POST once shown (a GET writes nothing).
+        "unread": any(not m["from_party"] and m["read_at"] is None for m in shown),
         "has_judge": case.responsible_judge_id is not None,
         "judge_name": appointments.staff_name_for_party(case.responsible_judge, case)
         if case.responsible_judge_id
@@ -90,19 +91,23 @@ def party_leads_panel(request: HttpRequest, case: Case) -> CasePanel | None:
 
 @register
 def party_panel(request: HttpRequest, case: Case) -> CasePanel:
-    """Bookings and messages of the case's parties on the case page; the responsible judge's opening of the
-    page reads the parties' messages."""
+    """Bookings and messages of the case's parties on the case page; once shown to the responsible judge,
+    the page marks the parties' messages read (a POST: the GET itself writes nothing)."""
     user = request.user
     now = timezone.now()
     bookings = list(appointments.case_bookings(case).order_by("-slot__starts_at", "-id")[:20])
+    threads = party_messages.threads(case)
     context: dict[str, Any] = {
         "bookings": [{"booking": b, "status": appointments.status_of(b, now=now)} for b in bookings],
-        "threads": party_messages.threads(case),
+        "threads": threads,
         "can_answer": access.judges_case(user, case),
         "body_max": party_messages.MESSAGE_MAX,
+        # The responsible judge's page marks the parties' messages read by a POST once shown.
+        "case_id": case.pk,
+        "marks_read": user.pk is not None
+        and user.pk == case.responsible_judge_id
+        and any(t["unread"] for t in threads),
     }
-    if user.pk is not None and user.pk == case.responsible_judge_id:
-        party_messages.mark_read_by_staff(case=case, now=now)
     return CasePanel(template="portal/_case_party_panel.html", order=40, context=context)
 
 

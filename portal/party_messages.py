@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enforcement import access
+from enforcement import access, roles
 from enforcement.models import Case, Party
 from enforcement.scrub import mask_numbers
 
@@ -132,6 +132,13 @@ def mark_read_by_staff(
     if party is not None:
         unread = unread.filter(party=party)
     return unread.update(read_at=now or timezone.now())
+
+
+def read_by_judge(*, actor: roles.AnyUser, case: Case) -> int:
+    """The responsible judge has seen the parties' messages on the case page (others only look)."""
+    if actor.pk is None or actor.pk != case.responsible_judge_id:
+        return 0
+    return mark_read_by_staff(case=case)
 
 
 def mark_read_by_party(access: PortalAccess) -> int:

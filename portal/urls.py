@@ -25,10 +25,12 @@ meet_urls = (
         path("book/", meetings.book, name="book"),
         path("appointments/<int:pk>/cancel/", meetings.cancel, name="cancel"),
         path("messages/", meetings.write, name="write"),
+        path("messages/read/", meetings.read, name="read"),
         # Staff
         path("slots/", meetings.slots, name="slots"),
         path("slots/<int:pk>/withdraw/", meetings.withdraw_slot, name="withdraw-slot"),
         path("cases/<int:pk>/parties/<int:party_id>/answer/", meetings.answer, name="answer"),
+        path("cases/<int:pk>/messages/read/", meetings.read_by_judge, name="read-by-judge"),
     ],
     "party",
 )

@@ -115,6 +115,16 @@ def write(request: HttpRequest) -> HttpResponse:
     return _to_progress("messages")
 
 
+@require_POST
+def read(request: HttpRequest) -> HttpResponse:
+    """The party's page has shown the judge's messages: they are read (sent by the page once shown)."""
+    access = _party(request)
+    if access is None:
+        return HttpResponse(status=403)
+    party_messages.mark_read_by_party(access)
+    return HttpResponse(status=204)
+
+
 # --- The judge's slots --------------------------------------------------------------------------------------
 
 
@@ -167,6 +177,15 @@ def withdraw_slot(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Answers to parties -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def read_by_judge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page has shown the parties' messages to the responsible judge: they are read."""
+    case = get_case_for_user(request.user, pk)  # outsiders: 404
+    party_messages.read_by_judge(actor=request.user, case=case)
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from intake import services as intake_services
-from portal.models import AppointmentSlot
+from portal.models import AppointmentSlot, PartyMessage
 from tests.browser import log_in
 from tests.intake.test_case_numbers import application
 
@@ -55,9 +55,18 @@ def test_a_party_queries_books_and_reports_a_lead_and_the_judge_sees_both(
     page.click("#lead-form button[type=submit]")
     expect(page.locator("body")).to_contain_text("蒙C·12345")
 
+    page.fill("#message-form textarea[name=body]", "请问什么时候能拿到执行款？")
+    page.click("#message-form button[type=submit]")
+    expect(page.locator("#message-thread")).to_contain_text("请问什么时候能拿到执行款")
+
     log_in(page, live_server.url, "judge")
     page.goto(f"{live_server.url}/")
     expect(page.locator("body")).to_contain_text(case.number)
     expect(page.locator("body")).to_contain_text("执行事务中心3号接待室")
-    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    # The case page shows the message, then marks it read by a POST of its own (the GET writes nothing).
+    with page.expect_response(lambda r: r.url.endswith(f"/meet/cases/{case.pk}/messages/read/")) as read:
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert read.value.status == 204
     expect(page.locator("body")).to_contain_text("蒙C·12345")
+    expect(page.locator("#party-panel")).to_contain_text("请问什么时候能拿到执行款")
+    assert PartyMessage.objects.get(case=case).read_at is not None

@@ -124,17 +124,33 @@ class TestJudgeAnswers:
         assert f'id="party-message-{message.pk}"' in page and "请问进度" in page
         assert f'action="{answer_url(first)}"' in page
 
-    def test_the_responsible_judge_opening_the_case_page_reads_the_message(self, client, judge, first):
+    def test_the_responsible_judges_page_marks_the_message_read_once_shown(self, client, judge, first):
         message = write(first, "请问进度")
-        staff(client, judge).get(case_page(first))
+        read_url = reverse("party:read-by-judge", args=[first.case.pk])
+        page = staff(client, judge).get(case_page(first)).content.decode()
+        message.refresh_from_db()
+        assert message.read_at is None, "a GET changes nothing"
+        assert f'hx-post="{read_url}" hx-trigger="load"' in page
+        assert client.post(read_url).status_code == 204
         message.refresh_from_db()
         assert message.read_at is not None
+        assert read_url not in client.get(case_page(first)).content.decode(), "nothing left to mark"
 
     def test_a_supervisor_opening_the_page_does_not_mark_it_read(self, client, supervisor, first):
         message = write(first, "请问进度")
-        staff(client, supervisor).get(case_page(first))
+        read_url = reverse("party:read-by-judge", args=[first.case.pk])
+        assert read_url not in staff(client, supervisor).get(case_page(first)).content.decode()
+        assert client.post(read_url).status_code == 204
         message.refresh_from_db()
         assert message.read_at is None
+
+    def test_an_outsider_cannot_mark_a_case_read(self, client, outsider, first):
+        write(first, "请问进度")
+        assert (
+            staff(client, outsider).post(reverse("party:read-by-judge", args=[first.case.pk])).status_code
+            == 404
+        )
+        assert PartyMessage.objects.get().read_at is None
 
     def test_the_judge_answers_and_the_party_sees_it_under_the_judges_name(self, client, judge, first):
         write(first, "请问进度")
@@ -144,12 +160,18 @@ class TestJudgeAnswers:
         assert answer.author == judge
         assert PartyMessage.objects.get(from_party=True).read_at is not None
 
-        page = party(first, 1).get(PROGRESS).content.decode()
+        browser = party(first, 1)
+        page = browser.get(PROGRESS).content.decode()
         assert "已冻结被执行人账户" in page
         assert "Responsible judge 王芳" in page
         assert LOGIN not in page
         answer.refresh_from_db()
+        assert answer.read_at is None, "a GET changes nothing"
+        assert f'hx-post="{reverse("party:read")}" hx-trigger="load"' in page
+        assert browser.post(reverse("party:read")).status_code == 204
+        answer.refresh_from_db()
         assert answer.read_at is not None, "the party has read the answer"
+        assert Client().post(reverse("party:read")).status_code == 403, "no session, no party"
 
     def test_a_judge_without_a_real_name_is_only_the_responsible_judge(
         self, client, court, clerk, team_lead, team
