@@ -16,6 +16,8 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
   administrators, and its judges and assistants.
 - ``decides``: approvals (of a sanction, a hold, an extension): a holder of one of the roles in the
   court who is not the one who asked for it.
+- Extensions of a case limit are decided by the court's presidents, deducted periods approved by its
+  supervisors and presidents: ``decides`` with those roles.
 - ``approves_payout``: a payout is approved by a team lead, supervisor or president of the court other
   than its proposer; above the court's threshold, by the president only.
 """
@@ -39,6 +41,8 @@ PAYOUT_APPROVER_ROLES = (roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
 HIGHER_PAYOUT_APPROVER_ROLES = (roles.PRESIDENT,)
 HOLD_DECIDER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 SANCTION_DECIDER_ROLES = (roles.PRESIDENT,)  # detention and fines: the court's president
+EXTENSION_DECIDER_ROLES = (roles.PRESIDENT,)  # a longer case limit: the president or a vice-president
+DEDUCTION_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)  # a deducted period, its additional period
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 

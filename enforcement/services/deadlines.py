@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import roles
+from .. import access, roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
 from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
 from ..workcalendar import WorkingCalendar
@@ -266,7 +266,7 @@ def refresh_paused_deadlines() -> int:
 
 # --- Deductions ---------------------------------------------------------------------------------------------
 
-DEDUCTION_APPROVERS = (roles.SUPERVISOR, roles.PRESIDENT)
+DEDUCTION_APPROVERS = access.DEDUCTION_APPROVER_ROLES
 
 
 def _require_deduction_approver(actor: User, court_id: int) -> None:
@@ -545,14 +545,17 @@ def request_extension(*, actor: User, deadline: Deadline, months: int, reason: s
 def decide_extension(*, actor: User, extension: Extension, approve: bool, note: str = "") -> Extension:
     """A court president or vice-president approves or refuses; an approval moves the due date."""
     deadline = extension.deadline
-    roles.require_court_role(
-        actor,
-        deadline.case.court_id,
-        roles.PRESIDENT,
-        message=_("Only the court's president or a vice-president decides on extensions."),
+    court_id = deadline.case.court_id
+    access.require(
+        roles.has_court_role(actor, court_id, *access.EXTENSION_DECIDER_ROLES),
+        _("Only the court's president or a vice-president decides on extensions."),
     )
-    if actor.pk == extension.requested_by_id:
-        raise PermissionDenied(_("The person who asked for an extension cannot approve it."))
+    access.require(
+        access.decides(
+            actor, court_id, asked_by_id=extension.requested_by_id, allowed=access.EXTENSION_DECIDER_ROLES
+        ),
+        _("The person who asked for an extension cannot approve it."),
+    )
     with transaction.atomic():
         locked = Extension.objects.select_for_update().get(pk=extension.pk)
         if locked.status != Extension.Status.REQUESTED:

@@ -33,6 +33,12 @@ PREDICATES: dict[str, Predicate] = {
     "decides_hold": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.HOLD_DECIDER_ROLES
     ),
+    "decides_extension": lambda user, case, people: access.decides(
+        user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.EXTENSION_DECIDER_ROLES
+    ),
+    "approves_deduction": lambda user, case, people: access.decides(
+        user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.DEDUCTION_APPROVER_ROLES
+    ),
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
