@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -25,7 +24,7 @@ from enforcement.api.pagination import PagePagination
 from enforcement.api.serializers import validated
 from enforcement.models import Case, Party
 from enforcement.roles import acting_user
-from enforcement.selectors import cases_visible_to, get_case_for_user
+from enforcement.selectors import get_case_for_user
 from payments.models import LedgerEntry
 
 from . import selectors, services
@@ -75,31 +74,6 @@ M = TypeVar("M", bound=Model)
 
 
 # --- Reads through the reader's permissions ----------------------------------------------------------------
-
-
-def _one(objects: QuerySet[M], pk: int) -> M:
-    """The object with this id among those given (the ones the user may see), or 404."""
-    found = objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _inquiry_for_user(user: roles.AnyUser, pk: int) -> SearchInquiry:
-    inquiries = SearchInquiry.objects.filter(search__case__in=cases_visible_to(user))
-    return _one(inquiries.select_related("search__case"), pk)
-
-
-def _measure_for_user(user: roles.AnyUser, pk: int) -> Measure:
-    return _one(Measure.objects.filter(case__in=cases_visible_to(user)).select_related("case"), pk)
-
-
-def _detention_for_user(user: roles.AnyUser, pk: int) -> Detention:
-    return _one(Detention.objects.filter(case__in=cases_visible_to(user)).select_related("case"), pk)
-
-
-def _fine_for_user(user: roles.AnyUser, pk: int) -> Fine:
-    return _one(Fine.objects.filter(case__in=cases_visible_to(user)).select_related("case"), pk)
 
 
 def _require_watcher(user: roles.AnyUser) -> None:
@@ -240,7 +214,7 @@ class InquiryReplyApi(generics.GenericAPIView):
 
     @extend_schema(request=ReplyInput, responses={200: InquiryOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        inquiry = _inquiry_for_user(request.user, pk)
+        inquiry = selectors.inquiry_of_visible_case(request.user, pk)
         data = validated(ReplyInput, request)
         case = inquiry.search.case
         owners = _parties_of(case, [a["owner"] for a in data["assets"] if a["owner"] is not None], "assets")
@@ -303,7 +277,7 @@ class RenewMeasureApi(generics.GenericAPIView):
 
     @extend_schema(request=RenewInput, responses={200: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        measure = _measure_for_user(request.user, pk)
+        measure = selectors.of_visible_case(request.user, Measure, pk)
         data = validated(RenewInput, request)
         services.renew_measure(
             actor=acting_user(request.user),
@@ -321,7 +295,7 @@ class ReleaseMeasureApi(generics.GenericAPIView):
 
     @extend_schema(request=ReleaseMeasureInput, responses={200: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        measure = _measure_for_user(request.user, pk)
+        measure = selectors.of_visible_case(request.user, Measure, pk)
         data = validated(ReleaseMeasureInput, request)
         services.release_measure(
             actor=acting_user(request.user),
@@ -340,7 +314,7 @@ class MeasureReceiptsApi(generics.GenericAPIView):
 
     @extend_schema(request=ReceiptInput, responses={201: MeasureOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        measure = _measure_for_user(request.user, pk)
+        measure = selectors.of_visible_case(request.user, Measure, pk)
         data = validated(ReceiptInput, request)
         services.link_deduction(
             actor=acting_user(request.user), measure=measure, entry=_entry_of(measure.case, data["entry"])
@@ -419,7 +393,7 @@ class ApproveDetentionApi(generics.GenericAPIView):
 
     @extend_schema(request=ApproveDetentionInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        detention = _detention_for_user(request.user, pk)
+        detention = selectors.of_visible_case(request.user, Detention, pk)
         data = validated(ApproveDetentionInput, request)
         services.decide_detention(
             actor=acting_user(request.user),
@@ -438,7 +412,7 @@ class RefuseDetentionApi(generics.GenericAPIView):
 
     @extend_schema(request=RefuseInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        detention = _detention_for_user(request.user, pk)
+        detention = selectors.of_visible_case(request.user, Detention, pk)
         note = validated(RefuseInput, request)["note"]
         services.decide_detention(
             actor=acting_user(request.user), detention=detention, approve=False, note=note
@@ -453,7 +427,7 @@ class FamilyNoticeApi(generics.GenericAPIView):
 
     @extend_schema(request=FamilyNoticeInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        detention = _detention_for_user(request.user, pk)
+        detention = selectors.of_visible_case(request.user, Detention, pk)
         data = validated(FamilyNoticeInput, request)
         services.record_family_notice(
             actor=acting_user(request.user),
@@ -471,7 +445,7 @@ class ReleaseDetentionApi(generics.GenericAPIView):
 
     @extend_schema(request=EarlyReleaseInput, responses={200: DetentionOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        detention = _detention_for_user(request.user, pk)
+        detention = selectors.of_visible_case(request.user, Detention, pk)
         data = validated(EarlyReleaseInput, request)
         services.release_early(
             actor=acting_user(request.user),
@@ -518,7 +492,7 @@ class ApproveFineApi(generics.GenericAPIView):
 
     @extend_schema(request=ApproveFineInput, responses={200: FineOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        fine = _fine_for_user(request.user, pk)
+        fine = selectors.of_visible_case(request.user, Fine, pk)
         note = validated(ApproveFineInput, request)["note"]
         services.decide_fine(actor=acting_user(request.user), fine=fine, approve=True, note=note)
         return _fine_answer(fine)
@@ -531,7 +505,7 @@ class RefuseFineApi(generics.GenericAPIView):
 
     @extend_schema(request=RefuseInput, responses={200: FineOutput, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        fine = _fine_for_user(request.user, pk)
+        fine = selectors.of_visible_case(request.user, Fine, pk)
         note = validated(RefuseInput, request)["note"]
         services.decide_fine(actor=acting_user(request.user), fine=fine, approve=False, note=note)
         return _fine_answer(fine)

@@ -1,9 +1,12 @@
-"""Reads of custody for the pages, the API and the supervisors' lists."""
+"""Reads of custody for the pages, the API and the supervisors' lists; the objects a user reaches, fetched
+here for the pages and the API alike."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from enforcement import roles
@@ -14,7 +17,29 @@ from payments.models import LedgerEntry
 from .models import DeductionReceipt, Detention, Fine, Measure, MeasureTerm, PropertySearch, SearchInquiry
 
 DEFAULT_EXPIRY_WINDOW_DAYS = 30
+M = TypeVar("M", bound=Model)
 MAX_EXPIRY_WINDOW_DAYS = 366
+
+
+def of_visible_case(user: roles.AnyUser, model: type[M], pk: int) -> M:
+    """A measure, detention or fine of a case the user sees, or 404 (outsiders learn nothing)."""
+    found = (
+        model._default_manager.filter(pk=pk, case__in=cases_visible_to(user)).select_related("case").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def inquiry_of_visible_case(user: roles.AnyUser, pk: int) -> SearchInquiry:
+    found = (
+        SearchInquiry.objects.filter(pk=pk, search__case__in=cases_visible_to(user))
+        .select_related("search__case")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from enforcement import roles
 from enforcement.feedback import attempt
 from enforcement.models import Case
 from enforcement.roles import acting_user
-from enforcement.selectors import cases_visible_to, get_case_for_user
+from enforcement.selectors import get_case_for_user
 
 from . import selectors, services
 from .forms import (
@@ -42,7 +42,7 @@ from .forms import (
     ReplyForm,
     SearchForm,
 )
-from .models import Detention, Fine, Measure, SearchInquiry
+from .models import Detention, Fine, Measure
 
 PAGE_SIZE = 25
 # Who may read the court-wide lists: the judges' side and those who supervise them.
@@ -65,7 +65,7 @@ def _act(
 
 def _of_case(request: HttpRequest, model: type[M], pk: int) -> tuple[Case, M]:
     """An object of a case the user may see (or 404), and that case with its parties."""
-    obj = get_object_or_404(model._default_manager.filter(pk=pk, case__in=cases_visible_to(request.user)))
+    obj = selectors.of_visible_case(request.user, model, pk)
     case = get_case_for_user(request.user, obj.case_id)
     obj.case = case
     return case, obj
@@ -98,10 +98,7 @@ def request_search(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    visible = cases_visible_to(request.user)
-    inquiry = get_object_or_404(
-        SearchInquiry.objects.select_related("search"), pk=pk, search__case__in=visible
-    )
+    inquiry = selectors.inquiry_of_visible_case(request.user, pk)
     case = get_case_for_user(request.user, inquiry.search.case_id)
     form = ReplyForm(request.POST, parties=list(case.parties.all()))
     return _act(
