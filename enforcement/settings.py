@@ -333,7 +333,7 @@ SPECTACULAR_SETTINGS = {
         "BankTransactionSourceEnum": "payments.models.BankTransaction.Source",
         "LedgerEntryKindEnum": "payments.models.LedgerEntry.Kind",
         "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
-        "PartyMoneyKindEnum": "portal.api.progress.MONEY_KINDS",
+        "PartyMoneyKindEnum": "portal.serializers.MONEY_KINDS",
         "DeductionKindEnum": "enforcement.models.Deduction.Kind",
         "ExtensionStatusEnum": "enforcement.models.Extension.Status",
     },

@@ -7,8 +7,8 @@ sign-ins mean nothing here, and without a valid token the answer is 401.
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,57 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
-from enforcement.api.serializers import StrictSerializer
-from enforcement.models import PropertyKind
 
 from .. import leads
 from ..proof import PortalAccess, access_from_header
+from ..serializers import (
+    LeadInput,
+    LeadOutput,
+)
 from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
-
-KINDS = ", ".join(PropertyKind.values)
-
-
-@extend_schema_field({"type": "string", "description": f"The kind of property: one of {KINDS}."})
-class KindOutputField(serializers.CharField):
-    """Documented without a second enum: an enum named ``kind`` used in two components makes
-    drf-spectacular guess a name (other schemas have enums named ``Kind`` too)."""
-
-
-class LeadInput(StrictSerializer):
-    """A property lead: the kind, what the party knows, whether it is urgent, and up to three files."""
-
-    kind = serializers.ChoiceField(choices=PropertyKind.choices)
-    detail = serializers.CharField(max_length=leads.MAX_DETAIL)
-    urgent = serializers.BooleanField(required=False, default=False)
-    attachments = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        default=list,
-        max_length=leads.MAX_FILES,
-        help_text="At most 3 files, each at most 5 MB: JPEG, PNG or PDF (checked by content).",
-    )
-
-
-class AttachmentOutput(serializers.Serializer):
-    name = serializers.CharField(source="original_name")
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-
-
-class LeadOutput(serializers.Serializer):
-    """One of the party's leads as he sees it: no verification details, no download links."""
-
-    id = serializers.IntegerField(source="lead.pk")
-    kind = KindOutputField(source="lead.kind")
-    kind_label = serializers.CharField(source="lead.get_kind_display")
-    detail = serializers.CharField(source="lead.detail")
-    urgent = serializers.BooleanField(source="lead.urgent")
-    submitted_at = serializers.DateTimeField(source="lead.submitted_at")
-    status = serializers.ChoiceField(
-        choices=[("received", "received"), ("verified", "verified")],
-        help_text="received: the court has it; verified: the judge has verified the party's leads.",
-    )
-    attachments = AttachmentOutput(many=True)
 
 
 class PartyLeadsApi(APIView):

@@ -22,73 +22,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
-from enforcement.api.serializers import StrictSerializer, validated
+from enforcement.api.serializers import validated
 from enforcement.models import Court
 from enforcement.roles import acting_user
 
 from .. import appointments, party_messages
 from ..models import Appointment, AppointmentSlot
 from ..proof import PortalAccess, access_from_header
+from ..serializers import (
+    AppointmentOutput,
+    BookInput,
+    FreeSlotsOutput,
+    MessageInput,
+    MessageOutput,
+    SlotInput,
+    SlotOutput,
+    WithdrawInput,
+)
 from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input, or the state does not allow it; per-field errors.")
 NOT_FOUND = OpenApiResponse(description="No such appointment of yours.")
-APPOINTMENT_STATUSES = [
-    ("booked", "booked, still to come"),
-    ("past", "its time has passed"),
-    ("cancelled", "cancelled by the party"),
-    ("withdrawn", "cancelled by the court (the reason is in the messages)"),
-]
 
 
 # --- Input and output ---------------------------------------------------------------------------------------
-
-
-class FreeSlotOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    place = serializers.CharField()
-
-
-class FreeSlotsOutput(serializers.Serializer):
-    judge = serializers.CharField(
-        help_text="The responsible judge as parties see him; empty until one is assigned."
-    )
-    slots = FreeSlotOutput(many=True, help_text="Free times in the next 60 days, soonest first.")
-
-
-class BookInput(StrictSerializer):
-    slot = serializers.IntegerField(min_value=1, help_text="The id of a free slot.")
-    topic = serializers.CharField(
-        max_length=appointments.TOPIC_MAX, required=False, allow_blank=True, default="", help_text="Optional."
-    )
-
-
-class AppointmentOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    place = serializers.CharField()
-    judge = serializers.CharField()
-    topic = serializers.CharField()
-    booked_at = serializers.DateTimeField()
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=APPOINTMENT_STATUSES)
-    can_cancel = serializers.BooleanField()
-
-
-class MessageInput(StrictSerializer):
-    body = serializers.CharField(max_length=party_messages.MESSAGE_MAX)
-
-
-class MessageOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    from_party = serializers.BooleanField(help_text="true: written by you; false: the court's answer.")
-    author = serializers.CharField(help_text="For the court's answers: the role and real name; else empty.")
-    body = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True, help_text="When the other side read it.")
 
 
 def _appointment_body(booking: Appointment, case: Any, now: datetime.datetime) -> dict[str, Any]:
@@ -258,38 +215,6 @@ class MessagesApi(PartyApi):
 
 
 # --- The judge's side: his own slots ------------------------------------------------------------------------
-
-
-class SlotInput(StrictSerializer):
-    court = serializers.IntegerField(required=False, help_text="Needed only if you belong to several courts.")
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    minutes = serializers.IntegerField(
-        required=False, allow_null=True, min_value=5, max_value=480, help_text="Split into slots this long."
-    )
-    place = serializers.CharField(max_length=100)
-
-
-class SlotOutput(serializers.Serializer):
-    id = serializers.IntegerField(source="slot.pk")
-    court = serializers.CharField(source="slot.court.code")
-    starts_at = serializers.DateTimeField(source="slot.starts_at")
-    ends_at = serializers.DateTimeField(source="slot.ends_at")
-    place = serializers.CharField(source="slot.place")
-    booked = serializers.BooleanField()
-    case = serializers.CharField(allow_null=True, help_text="The booking's case number, if booked.")
-    party = serializers.CharField(allow_null=True, help_text="The booking party's name, if booked.")
-    topic = serializers.CharField(allow_null=True)
-
-
-class WithdrawInput(StrictSerializer):
-    note = serializers.CharField(
-        max_length=appointments.NOTE_MAX,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required when the slot is booked: the party is told why.",
-    )
 
 
 def _slot_rows(slots: list[AppointmentSlot]) -> list[dict[str, Any]]:

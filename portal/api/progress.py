@@ -9,7 +9,7 @@ the progress again, until the token expires or the case's query code is reissued
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,91 +17,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.errors import error_body
-from enforcement.api.fields import MoneyField
-from enforcement.api.serializers import StrictSerializer
 
 from .. import progress, proof
-from ..proof import TOKEN_HEADER
+from ..serializers import (
+    ProgressOutput,
+    ProgressQueryInput,
+    ProgressWithTokenOutput,
+)
 from ..views.progress import no_match_message, throttled_message
 from .common import NO_TOKEN, PARTY_TOKEN, unauthorized
 
-STAGE_CODES = [
-    ("filed", "filed; the responsible judge is being chosen"),
-    ("enforcing", "a judge is responsible; enforcement under way"),
-    ("paying_out", "money received is being paid out"),
-    ("closed", "closed"),
-]
-MONEY_KINDS = [("received", "received"), ("paid", "paid out"), ("pending", "being paid out")]
-
 # --- Input and output -------------------------------------------------------------------------------------
-
-
-class ProgressQueryInput(StrictSerializer):
-    number = serializers.CharField(max_length=60, help_text="The case number, e.g. （2026）蒙0302执123号.")
-    id_number = serializers.CharField(max_length=50, help_text="The identity number of a party of the case.")
-    query_code = serializers.CharField(max_length=20, help_text="The query code on the acceptance notice.")
-
-
-class PublicPartyOutput(serializers.Serializer):
-    role = serializers.CharField(help_text="applicant, respondent or third_party")
-    role_label = serializers.CharField()
-    name = serializers.CharField(help_text="In full for the party asking; natural persons masked (张某).")
-    is_you = serializers.BooleanField()
-
-
-class PublicEventOutput(serializers.Serializer):
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="label")
-    date = serializers.DateField(source="on")
-    detail = serializers.CharField(
-        help_text="What happened, in the language asked for; then, on a new line, any words of the court's "
-        "staff, with phone, identity and account numbers blanked."
-    )
-
-
-class NextStepOutput(serializers.Serializer):
-    name = serializers.CharField()
-    due_date = serializers.DateField(help_text="The last day.")
-    paused = serializers.BooleanField(help_text="A deducted period runs: the clock stands still.")
-
-
-class MoneyLineOutput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MONEY_KINDS)
-    kind_label = serializers.CharField(source="label")
-    date = serializers.DateField(source="on")
-    amount = MoneyField(read_only=True)
-
-
-class MoneyTotalsOutput(serializers.Serializer):
-    received = MoneyField(read_only=True)
-    paid = MoneyField(read_only=True)
-    pending = MoneyField(read_only=True)
-
-
-class MoneyOutput(serializers.Serializer):
-    totals = MoneyTotalsOutput(source="money_totals")
-    lines = MoneyLineOutput(many=True, source="money_lines")
-
-
-class ProgressOutput(serializers.Serializer):
-    number = serializers.CharField()
-    court = serializers.CharField()
-    stage_code = serializers.ChoiceField(choices=STAGE_CODES)
-    stage = serializers.CharField(help_text="The stage in plain words, in the language asked for.")
-    filed_on = serializers.DateField()
-    you = PublicPartyOutput()
-    parties = PublicPartyOutput(many=True)
-    events = PublicEventOutput(many=True, help_text="Public timeline events, newest first.")
-    next_step = NextStepOutput(allow_null=True)
-    team = serializers.CharField(help_text="Empty until a team is assigned.")
-    service_phone = serializers.CharField()
-    judge = serializers.CharField(help_text="Empty until a judge is assigned.")
-    money = MoneyOutput(source="*")
-
-
-class ProgressWithTokenOutput(ProgressOutput):
-    token = serializers.CharField(help_text=f"Send it as {TOKEN_HEADER} to GET /api/v1/progress/case/.")
-    token_expires_in = serializers.IntegerField(help_text="Seconds the token stays valid.")
 
 
 # --- Views ----------------------------------------------------------------------------------------------

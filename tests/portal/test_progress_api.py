@@ -143,8 +143,9 @@ def test_a_staff_login_does_not_open_the_case_api(client, world):
 
 
 def test_the_answer_is_what_the_schema_describes(world):
-    from portal.api.progress import ProgressOutput, progress_json
+    from portal.api.progress import progress_json
     from portal.progress import progress_of
+    from portal.serializers import ProgressOutput
 
     shown = progress_of(world.case.pk, world.applicant.pk)
     assert progress_json(shown) == json.loads(json.dumps(ProgressOutput(shown).data))
