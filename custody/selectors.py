@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from enforcement import roles
 from enforcement.models import Case
-from enforcement.selectors import cases_visible_to
+from enforcement.selectors import cases_visible_to, one_of_cases
 from payments.models import LedgerEntry
 
 from .models import DeductionReceipt, Detention, Fine, Measure, MeasureTerm, PropertySearch, SearchInquiry
@@ -23,23 +22,11 @@ MAX_EXPIRY_WINDOW_DAYS = 366
 
 def of_visible_case(user: roles.AnyUser, model: type[M], pk: int) -> M:
     """A measure, detention or fine of a case the user sees, or 404 (outsiders learn nothing)."""
-    found = (
-        model._default_manager.filter(pk=pk, case__in=cases_visible_to(user)).select_related("case").first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    return one_of_cases(model, pk, cases_visible_to(user))
 
 
 def inquiry_of_visible_case(user: roles.AnyUser, pk: int) -> SearchInquiry:
-    found = (
-        SearchInquiry.objects.filter(pk=pk, search__case__in=cases_visible_to(user))
-        .select_related("search__case")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    return one_of_cases(SearchInquiry, pk, cases_visible_to(user), case_path="search__case")
 
 
 @dataclass(frozen=True)

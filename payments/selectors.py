@@ -15,7 +15,7 @@ from django.utils import timezone
 from enforcement import roles
 from enforcement.casenumbers import normalize_case_number
 from enforcement.models import Case, Deadline, Party
-from enforcement.selectors import cases_visible_to
+from enforcement.selectors import cases_visible_to, one_of_cases
 
 from . import ledger
 from .models import (
@@ -62,11 +62,7 @@ def money_cases(user: roles.AnyUser) -> QuerySet[Case]:
 
 def reachable(user: roles.AnyUser, model: type[M], pk: int) -> M:
     """A payout, hold or other object of a case the user reaches (``money_cases``), or 404."""
-    found = model._default_manager.select_related("case__court").filter(pk=pk, case__in=money_cases(user))
-    obj = found.first()
-    if obj is None:
-        raise Http404
-    return obj
+    return one_of_cases(model, pk, money_cases(user))
 
 
 def payouts_reachable(user: roles.AnyUser) -> QuerySet[Payout]:
@@ -81,14 +77,7 @@ def payouts_loaded() -> QuerySet[Payout]:
 
 
 def entry_reachable(user: roles.AnyUser, pk: int) -> LedgerEntry:
-    entry = (
-        LedgerEntry.objects.filter(account__case__in=money_cases(user), pk=pk)
-        .select_related("account__case__court")
-        .first()
-    )
-    if entry is None:
-        raise Http404
-    return entry
+    return one_of_cases(LedgerEntry, pk, money_cases(user), case_path="account__case")
 
 
 def transaction_reachable(user: roles.AnyUser, pk: int) -> BankTransaction:

@@ -104,9 +104,7 @@ def party_panel(request: HttpRequest, case: Case) -> CasePanel:
         "body_max": party_messages.MESSAGE_MAX,
         # The responsible judge's page marks the parties' messages read by a POST once shown.
         "case_id": case.pk,
-        "marks_read": user.pk is not None
-        and user.pk == case.responsible_judge_id
-        and any(t["unread"] for t in threads),
+        "marks_read": party_messages.reads_for_the_court(user, case) and any(t["unread"] for t in threads),
     }
     return CasePanel(template="portal/_case_party_panel.html", order=40, context=context)
 

@@ -134,11 +134,14 @@ def mark_read_by_staff(
     return unread.update(read_at=now or timezone.now())
 
 
+def reads_for_the_court(user: roles.AnyUser, case: Case) -> bool:
+    """Only the responsible judge's opening of the case page reads the parties' messages; others look."""
+    return user.pk is not None and user.pk == case.responsible_judge_id
+
+
 def read_by_judge(*, actor: roles.AnyUser, case: Case) -> int:
-    """The responsible judge has seen the parties' messages on the case page (others only look)."""
-    if actor.pk is None or actor.pk != case.responsible_judge_id:
-        return 0
-    return mark_read_by_staff(case=case)
+    """The responsible judge has seen the parties' messages on the case page."""
+    return mark_read_by_staff(case=case) if reads_for_the_court(actor, case) else 0
 
 
 def mark_read_by_party(access: PortalAccess) -> int:

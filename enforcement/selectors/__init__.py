@@ -1,6 +1,8 @@
 """Reads of the case core, always through the reader's permissions."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .. import access, roles
@@ -8,6 +10,21 @@ from ..models import Case, CaseEvent, Court, Party
 
 # Reads go through the one access layer: what a user may see is decided there.
 cases_visible_to = access.visible_cases
+
+M = TypeVar("M", bound=Model)
+
+
+def one_of_cases(model: type[M], pk: int, cases: QuerySet[Case], *, case_path: str = "case") -> M:
+    """The object of one of these cases (those a user reaches), with its case and court, or 404: the apps'
+    fetchers for their pages and their API alike."""
+    found = (
+        model._default_manager.filter(pk=pk, **{f"{case_path}__in": cases})
+        .select_related(f"{case_path}__court")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def get_case_for_user(user: roles.AnyUser, case_id: int) -> Case:
