@@ -43,6 +43,11 @@ HOLD_DECIDER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 SANCTION_DECIDER_ROLES = (roles.PRESIDENT,)  # detention and fines: the court's president
 EXTENSION_DECIDER_ROLES = (roles.PRESIDENT,)  # a longer case limit: the president or a vice-president
 DEDUCTION_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)  # a deducted period, its additional period
+# 终本 and 终结执行: the quality review, by the head of enforcement (a president or vice-president) or a
+# supervisor, never the judge who proposed the closure.
+CLOSURE_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+# A consumption-restriction order (限制消费令) is approved by the court's president.
+CREDIT_DECIDER_ROLES = (roles.PRESIDENT,)
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .duedates import Budget, compute_due_date
-from .models import Case, ClosureRequirement
+from .duedates import Budget, DeductedPeriod, DueDate, compute_due_date
+from .models import Case, ClosureEvidence, ClosureRequirement, Deduction
 from .workcalendar import WorkingCalendar
 
 
@@ -98,7 +98,17 @@ def perform_steps(actor: User, case: Case, closure: str) -> None:
 
 # --- Requirements of a closure mode (data) -----------------------------------------------------------------
 
-RequirementCheck = Callable[[Case, ClosureRequirement], Item | None]
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found for one condition: met or not, and the evidence (or what is missing) in words."""
+
+    met: bool
+    text: str
+    url: str = ""
+
+
+RequirementCheck = Callable[[Case, ClosureRequirement], Finding]
 _checks: dict[str, RequirementCheck] = {}
 
 
@@ -115,64 +125,109 @@ def requirements_of(case: Case, closure: str) -> list[ClosureRequirement]:
     chosen: dict[str, ClosureRequirement] = {}
     for row in sorted(rows, key=lambda r: r.court_id is not None):  # defaults first, the court's win
         chosen[row.kind] = row
-    return [row for row in chosen.values() if row.is_active]
+    return sorted((row for row in chosen.values() if row.is_active), key=lambda r: (r.condition or 99, r.pk))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a closure's checklist: the condition, what the system found, and the evidence recorded."""
+
+    requirement: ClosureRequirement
+    finding: Finding
+    evidence: list[ClosureEvidence]
+
+    @property
+    def met(self) -> bool:
+        return self.finding.met or (self.requirement.accepts_evidence and bool(self.evidence))
+
+    @property
+    def item(self) -> Item:
+        """The line as a refusal names it."""
+        label = self.requirement.get_kind_display()
+        if self.requirement.condition:
+            label = _("Condition %(number)d, %(label)s") % {
+                "number": self.requirement.condition,
+                "label": label,
+            }
+        return Item(
+            f"requirement:{self.requirement.kind}", f"{label}: {self.finding.text}", url=self.finding.url
+        )
+
+
+def _unchecked(case: Case, requirement: ClosureRequirement) -> Finding:
+    if requirement.accepts_evidence:
+        return Finding(False, _("Record what was done, with a note or a document."))
+    return Finding(False, _("This condition cannot be checked yet; ask the administrator."))
+
+
+def checklist(case: Case, closure: str) -> list[Line]:
+    """Each requirement of the mode, checked: by the app that keeps the records, or by recorded evidence."""
+    lines = []
+    evidence: dict[str, list[ClosureEvidence]] = {}
+    for row in ClosureEvidence.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
+        "recorded_by"
+    ):
+        evidence.setdefault(row.kind, []).append(row)
+    for requirement in requirements_of(case, closure):
+        check = _checks.get(requirement.kind, _unchecked)
+        lines.append(Line(requirement, check(case, requirement), evidence.get(requirement.kind, [])))
+    return lines
 
 
 def missing_for(case: Case, closure: str) -> list[Item]:
-    """The requirements of the mode the case does not meet yet."""
-    missing = []
-    for requirement in requirements_of(case, closure):
-        check = _checks.get(requirement.kind)
-        if check is None:
-            missing.append(
-                Item(
-                    f"requirement_unchecked:{requirement.kind}",
-                    _("%(condition)s: this condition cannot be checked yet; ask the administrator.")
-                    % {"condition": requirement.get_kind_display()},
-                )
-            )
-            continue
-        found = check(case, requirement)
-        if found is not None:
-            missing.append(found)
-    return missing
+    """The requirements of the mode the case does not meet yet. A kind nobody checks is never met."""
+    return [line.item for line in checklist(case, closure) if not line.met]
 
 
-def earliest_after_filing(case: Case, months: int) -> datetime.date:
-    """The first day on which more than ``months`` months have passed since the case was filed.
+def wait_after_filing(case: Case, months: int) -> DueDate:
+    """The engine's count of ``months`` months since filing, net of the case limit's deducted periods.
 
-    The engine counts the period (the day of filing not counted; a missing day of the month is its last
-    day) and, as for terms of measures, does not move its end off a rest day: it is a waiting time, not a
-    time limit, and the day after it is the first day it has been exceeded (已超过).
+    The day of filing is not counted and a missing day of the month is its last day. As for terms of
+    measures, its end is not moved off a rest day: it is a waiting time, not a time limit. A deducted period
+    (扣除期间: suspension, appraisal, ...) of the case's whole-case limit does not count toward it either, so
+    the explanation lists each one, as a due date's does.
     """
     filed = timezone.localdate(case.filed_at)
-    period = compute_due_date(
+    deductions = Deduction.objects.filter(deadline__case=case, deadline__node_type__met_on_closure=True)
+    return compute_due_date(
         anchor=filed,
         budget=Budget(months, "months", rolls_off_rest_days=False),
         calendar=WorkingCalendar.for_court(case.court),
+        deductions=[
+            DeductedPeriod(d.kind, d.start_date, d.end_date, d.latest_end) for d in deductions.order_by("pk")
+        ],
         today=timezone.localdate(),
     )
-    return period.last_day + datetime.timedelta(days=1)
 
 
-def _time_since_filing(case: Case, requirement: ClosureRequirement) -> Item | None:
+def earliest_after_filing(case: Case, months: int) -> datetime.date:
+    """The first day more than ``months`` months have passed since filing (已超过), net of deductions."""
+    return wait_after_filing(case, months).last_day + datetime.timedelta(days=1)
+
+
+def _time_since_filing(case: Case, requirement: ClosureRequirement) -> Finding:
     months = requirement.months or 1
     earliest = earliest_after_filing(case, months)
+    values = {
+        "months": months,
+        "filed": timezone.localdate(case.filed_at).isoformat(),
+        "earliest": earliest.isoformat(),
+    }
     if timezone.localdate() >= earliest:
-        return None
-    message = ngettext(
+        text = ngettext(
+            "More than %(months)d month since filing (filed on %(filed)s; possible since %(earliest)s).",
+            "More than %(months)d months since filing (filed on %(filed)s; possible since %(earliest)s).",
+            months,
+        )
+        return Finding(True, text % values)
+    text = ngettext(
         "%(closure)s needs more than %(months)d month since filing (filed on %(filed)s): possible from "
         "%(earliest)s.",
         "%(closure)s needs more than %(months)d months since filing (filed on %(filed)s): possible from "
         "%(earliest)s.",
         months,
-    ) % {
-        "closure": requirement.get_closure_display(),
-        "months": months,
-        "filed": timezone.localdate(case.filed_at).isoformat(),
-        "earliest": earliest.isoformat(),
-    }
-    return Item(ClosureRequirement.Kind.TIME_SINCE_FILING, message)
+    )
+    return Finding(False, text % {**values, "closure": requirement.get_closure_display()})
 
 
 register_requirement(ClosureRequirement.Kind.TIME_SINCE_FILING, _time_since_filing)

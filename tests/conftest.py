@@ -205,6 +205,7 @@ REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0007_team_kind_streams",
     "enforcement.migrations.0014_deferral_deduction_rule",
     "enforcement.migrations.0016_closure_meets_case_limits_and_terminate_round_wait",
+    "enforcement.migrations.0020_terminate_round_conditions",
     "assignment.migrations.0002_default_triage_rules",
     "assignment.migrations.0003_triage_on_risk_kinds",
     "payments.migrations.0002_money_node_types",

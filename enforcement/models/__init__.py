@@ -3,7 +3,7 @@
 from .alerts import Alert, InboxItem, OutboxMessage, SmsMessage
 from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, PropertyKind
-from .closure import ClosureRequirement
+from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
@@ -15,7 +15,11 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseType",
+    "ClosureEvidence",
+    "ClosureInterview",
+    "ClosureProposal",
     "ClosureRequirement",
+    "ClosureService",
     "Court",
     "CourtMembership",
     "Deadline",

@@ -66,6 +66,18 @@ class Case(models.Model):
         NOT_ENFORCED = "not_enforced", _("Enforcement refused")
         DISMISSED = "dismissed", _("Application dismissed")
 
+    class TerminationGround(models.TextChoices):
+        # 终结执行 (RULES.md "Closure modes"): the ground is recorded with the ruling.
+        APPLICANT_WITHDREW = "applicant_withdrew", _("The applicant withdrew the application")
+        TITLE_REVOKED = "title_revoked", _("The title was revoked")
+        DEBTOR_DIED = "debtor_died", _("The debtor died, leaving no estate and no successor")
+        MAINTENANCE_CREDITOR_DIED = "maintenance_creditor_died", _("The creditor of maintenance died")
+        DESTITUTE_DEBTOR = "destitute_debtor", _("The debtor is destitute and unable to work")
+        BANKRUPTCY = "bankruptcy", _("The debtor was declared bankrupt")
+        DISSOLVED = "dissolved", _("The debtor organisation was dissolved without a successor")
+        TRANSFERRED = "transferred", _("The case was transferred to another court")
+        OTHER = "other", _("Another ground the law provides")
+
     class TitleKind(models.TextChoices):
         JUDGMENT = "judgment", _("Judgment")
         RULING = "ruling", _("Ruling")
@@ -112,6 +124,19 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closure = models.CharField(_("closure"), max_length=24, choices=Closure.choices, blank=True)
     closure_note = models.TextField(_("closure note"), blank=True)
+    closure_ground = models.CharField(
+        _("ground of termination"), max_length=32, choices=TerminationGround.choices, blank=True
+    )
+    closure_ruling_number = models.CharField(_("number of the closure ruling"), max_length=60, blank=True)
+    # A resumed case (执恢) is a new case filed on the old one's title; both keep the link.
+    resumed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("resumes the case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resumptions",
+    )
 
     received_on = models.DateField(_("application received on"))
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)

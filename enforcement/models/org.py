@@ -46,6 +46,15 @@ class Court(models.Model):
     service_phone = models.CharField(_("service phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The team that keeps the 终本 pool (re-searches and leads after closure); empty: each case's judge.
+    pool_team = models.ForeignKey(
+        "Team",
+        verbose_name=_("team keeping the 终本 pool"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
