@@ -9,4 +9,8 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``).
-        from . import tasks  # noqa: F401
+        # The closure conditions the core checks on its own records (终本: the notice served, the leads, ...).
+        from . import (
+            closure_conditions,  # noqa: F401
+            tasks,  # noqa: F401
+        )

@@ -83,3 +83,7 @@ def text_of(event: HasText) -> str:
 # --- The core's own codes -----------------------------------------------------------------------------------
 
 CASE_CLOSED = "enforcement.case_closed"  # its text is registered beside Case (models/cases.py)
+# The review of a closure and the service of its ruling (registered in models/closure.py).
+CLOSURE_PROPOSED = "enforcement.closure_proposed"
+CLOSURE_REVIEWED = "enforcement.closure_reviewed"
+CLOSURE_SERVED = "enforcement.closure_served"

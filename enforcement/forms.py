@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, Deduction
+from .models import Case, ClosureRequirement, ClosureService, Deduction
 
 
 class DateInput(forms.DateInput):
@@ -72,6 +72,17 @@ class ExtensionDecisionForm(forms.Form):
 
 class CloseCaseForm(forms.Form):
     closure = forms.ChoiceField(label=_("How the case closes"), choices=Case.Closure.choices)
+    ground = forms.ChoiceField(
+        label=_("Ground of termination (终结执行 only)"),
+        choices=[("", "---------"), *Case.TerminationGround.choices],
+        required=False,
+    )
+    ruling_number = forms.CharField(
+        label=_("Number of the ruling"),
+        max_length=60,
+        required=False,
+        help_text=_("终本, 终结执行, 不予执行 and 驳回申请 are decided by a ruling: give its number."),
+    )
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -79,4 +90,56 @@ class CloseCaseForm(forms.Form):
     confirm_steps = forms.BooleanField(
         label=_("Also do what is listed for this closure (release the measures listed, as performed)"),
         required=False,
+    )
+
+
+class ClosureReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the closure")), ("reject", _("Reject: send it back"))],
+    )
+    note = forms.CharField(
+        label=_("Review note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm_steps = forms.BooleanField(label=_("Also do what is listed for this closure"), required=False)
+
+
+class ClosureEvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Condition"), choices=ClosureRequirement.Kind.choices)
+    note = forms.CharField(
+        label=_("What was done and what was found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document = forms.FileField(label=_("Document (PDF or photo, optional)"), required=False)
+
+
+class ClosureInterviewForm(forms.Form):
+    applicant_name = forms.CharField(label=_("Applicant interviewed"), max_length=200)
+    interviewed_on = forms.DateField(
+        label=_("Interviewed on"), widget=DateInput(), initial=timezone.localdate
+    )
+    measures_told = forms.CharField(
+        label=_("Measures taken, as told to him"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    property_told = forms.CharField(
+        label=_("Property found, as told to him"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consequences_told = forms.CharField(
+        label=_("Grounds and consequences of the closure, as told to him"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    applicant_view = forms.CharField(
+        label=_("The applicant's view"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ClosureServiceForm(forms.Form):
+    served_to = forms.CharField(label=_("Served on"), max_length=200)
+    served_on = forms.DateField(label=_("Date of service"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("Method"), choices=ClosureService.Method.choices)
+    document_number = forms.CharField(
+        label=_("Number of the ruling or notice"),
+        max_length=60,
+        required=False,
+        help_text=_("Empty: the closure ruling's number."),
     )

@@ -336,6 +336,12 @@ SPECTACULAR_SETTINGS = {
         "PartyMoneyKindEnum": "portal.serializers.MONEY_KINDS",
         "DeductionKindEnum": "enforcement.models.Deduction.Kind",
         "ExtensionStatusEnum": "enforcement.models.Extension.Status",
+        "ClosureEnum": "enforcement.models.Case.Closure",
+        "TerminationGroundEnum": "enforcement.models.Case.TerminationGround",
+        "ClosureConditionEnum": "enforcement.models.ClosureRequirement.Kind",
+        "ClosureServiceMethodEnum": "enforcement.models.ClosureService.Method",
+        "ClosureProposalStatusEnum": "enforcement.models.ClosureProposal.Status",
+        "ReviewedClosureEnum": "enforcement.api.closure_review.REVIEWED_CLOSURE_CHOICES",
     },
 }
 

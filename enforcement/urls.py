@@ -27,6 +27,20 @@ urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/close/", closure_views.close_case, name="case-close"),
+    path("cases/<int:pk>/close/evidence/", closure_views.record_evidence, name="case-closure-evidence"),
+    path("cases/<int:pk>/close/interview/", closure_views.closure_interview, name="case-closure-interview"),
+    path("cases/<int:pk>/close/service/", closure_views.record_service, name="case-closure-service"),
+    path(
+        "closure-interviews/<int:pk>/",
+        closure_views.closure_interview_record,
+        name="closure-interview-record",
+    ),
+    path(
+        "closure-interviews/<int:pk>/pdf/", closure_views.closure_interview_pdf, name="closure-interview-pdf"
+    ),
+    path("closure-proposals/<int:pk>/review/", closure_views.review_closure, name="closure-review"),
+    path("closure-proposals/<int:pk>/withdraw/", closure_views.withdraw_closure, name="closure-withdraw"),
+    path("closures/reviews/", closure_views.review_queue, name="closure-reviews"),
     path(
         "cases/<int:pk>/deadlines/<int:deadline_id>/deductions/",
         deadline_views.add_deduction,

@@ -3,8 +3,10 @@
 from typing import cast
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from enforcement.models import Case
+from enforcement.services import closure_review
 from payments import services as money
 from payments.models import CaseAccount, LedgerEntry, Payout
 from tests.factories import UserFactory
@@ -30,3 +32,63 @@ def settle_money(case: Case) -> None:
             amount=account.balance,
             note="结案前退还被执行人",
         )
+
+
+# --- 终本: its conditions, its proposal and its review --------------------------------------------------
+
+TERMINATE_ROUND = Case.Closure.TERMINATED_THIS_ROUND
+RULING = "（2026）蒙0302执8100号之一"
+# The conditions the apps check from their own records; ``meet_terminate_round_conditions`` meets each.
+APP_CHECKED = frozenset({"consumption_restricted", "dishonest_listed", "online_search_answered"})
+
+
+def interview_applicant(case: Case, judge: User) -> None:
+    closure_review.record_interview(
+        actor=judge,
+        case=case,
+        applicant_name=case.applicants()[0].name,
+        interviewed_on=timezone.localdate(),
+        measures_told="网络查控两次，冻结银行账户一个（余额为零），限制消费。",
+        property_told="未发现可供执行的财产。",
+        consequences_told="终结本次执行后每六个月网络查控一次；发现财产可申请恢复执行。",
+        applicant_view="同意终结本次执行程序。",
+    )
+
+
+def record_evidence_of(case: Case, judge: User, kind: str) -> None:
+    closure_review.record_evidence(actor=judge, case=case, kind=kind, note=f"{kind}：已依法处理并记录在卷。")
+
+
+def meet_terminate_round_conditions(case: Case, judge: User, *, skip: frozenset[str] = frozenset()) -> None:
+    """Meet every condition of 终本 but those in ``skip``, through the services, as the judge would."""
+    from assignment.services import Step, record_step
+
+    if "notice_and_order_served" not in skip:
+        record_step(actor=judge, case=case, step=Step.NOTICE_SERVED)
+        record_step(actor=judge, case=case, step=Step.REPORT_ORDER_SERVED)
+    if "leads_answered" not in skip:
+        record_step(actor=judge, case=case, step=Step.LEADS_REQUESTED)
+    for requirement in closure_review.evidence_kinds(case):
+        if requirement.kind not in skip and requirement.kind not in APP_CHECKED:
+            record_evidence_of(case, judge, requirement.kind)
+    if "applicant_interviewed" not in skip:
+        interview_applicant(case, judge)
+    meet_app_conditions(case, judge, skip=skip)
+
+
+def meet_app_conditions(case: Case, judge: User, *, skip: frozenset[str] = frozenset()) -> None:
+    from enforcement.models import ClosureRequirement
+
+    # Until custody checks them: switched off for the court, as a court may switch a condition off.
+    for kind in APP_CHECKED - skip:
+        ClosureRequirement.objects.update_or_create(
+            closure=TERMINATE_ROUND, kind=kind, court=case.court, defaults={"is_active": False}
+        )
+
+
+def terminate_round(case: Case, judge: User, reviewer: User, *, confirm_steps: bool = True) -> Case:
+    """Propose 终本 as the judge and approve it as the reviewer: the case closes."""
+    proposal = closure_review.propose_closure(
+        actor=judge, case=case, closure_mode=TERMINATE_ROUND, ruling_number=RULING
+    )
+    return closure_review.approve_closure(actor=reviewer, proposal=proposal, confirm_steps=confirm_steps)

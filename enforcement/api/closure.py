@@ -64,6 +64,19 @@ class ClosurePreviewOutput(serializers.Serializer):
 
 class CloseCaseInput(StrictSerializer):
     closure = serializers.ChoiceField(choices=Case.Closure.choices)
+    ground = serializers.ChoiceField(
+        choices=Case.TerminationGround.choices,
+        required=False,
+        default="",
+        help_text="终结执行 only: its ground.",
+    )
+    ruling_number = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The ruling's number, for 不予执行 and 驳回申请 (终本 and 终结执行 are proposed instead).",
+    )
     note = serializers.CharField(max_length=NOTE_LENGTH, required=False, allow_blank=True, default="")
     confirm_steps = serializers.BooleanField(
         required=False,
@@ -99,6 +112,8 @@ class ClosedCaseOutput(serializers.ModelSerializer):
             "closure",
             "closure_display",
             "closure_note",
+            "closure_ground",
+            "closure_ruling_number",
             "closed_at",
             "deadlines",
         ]

@@ -3,10 +3,52 @@ included under ``/api/v1/`` by ``enforcement.urls``."""
 
 from django.urls import URLPattern, path
 
-from . import auth, closure, deadlines
+from . import auth, closure, closure_review, deadlines
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/close/", closure.CaseClosureApi.as_view(), name="api-case-close"),
+    path(
+        "cases/<int:pk>/closure-checklist/",
+        closure_review.ChecklistApi.as_view(),
+        name="api-closure-checklist",
+    ),
+    path(
+        "cases/<int:pk>/closure-evidence/", closure_review.EvidenceApi.as_view(), name="api-closure-evidence"
+    ),
+    path(
+        "cases/<int:pk>/closure-interviews/",
+        closure_review.InterviewsApi.as_view(),
+        name="api-closure-interviews",
+    ),
+    path(
+        "closure-interviews/<int:pk>/pdf/",
+        closure_review.InterviewPdfApi.as_view(),
+        name="api-closure-interview-pdf",
+    ),
+    path(
+        "cases/<int:pk>/closure-proposals/",
+        closure_review.ProposalsApi.as_view(),
+        name="api-closure-proposals",
+    ),
+    path(
+        "closure-proposals/<int:pk>/approve/",
+        closure_review.ApproveProposalApi.as_view(),
+        name="api-closure-approve",
+    ),
+    path(
+        "closure-proposals/<int:pk>/reject/",
+        closure_review.RejectProposalApi.as_view(),
+        name="api-closure-reject",
+    ),
+    path(
+        "closure-proposals/<int:pk>/withdraw/",
+        closure_review.WithdrawProposalApi.as_view(),
+        name="api-closure-withdraw",
+    ),
+    path("closure-reviews/", closure_review.ReviewQueueApi.as_view(), name="api-closure-reviews"),
+    path(
+        "cases/<int:pk>/closure-services/", closure_review.ServicesApi.as_view(), name="api-closure-services"
+    ),
     path("auth/token/", auth.SignInApi.as_view(), name="api-token"),
     path("auth/logout/", auth.SignOutApi.as_view(), name="api-logout"),
     path("auth/logout-all/", auth.SignOutAllApi.as_view(), name="api-logout-all"),

@@ -313,6 +313,11 @@ class CaseEvent(models.Model):
         FINE_PROPOSED = "fine_proposed", _("Fine proposed")
         FINE_APPROVED = "fine_approved", _("Fine imposed")
         FINE_REFUSED = "fine_refused", _("Fine refused")
+        CLOSURE_PROPOSED = "closure_proposed", _("Closure proposed for approval")
+        CLOSURE_REVIEWED = "closure_reviewed", _("Closure proposal reviewed")
+        CLOSURE_EVIDENCE = "closure_evidence", _("Evidence of a closure condition recorded")
+        CLOSURE_INTERVIEW = "closure_interview", _("Applicant interviewed about the closure")
+        CLOSURE_SERVED = "closure_served", _("Closure ruling served")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

@@ -1,5 +1,8 @@
 """What a closure mode needs before a case may close that way, as data (RULES.md, "Closure modes")."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import eventtexts
 from .cases import Case
 from .org import Court
 
@@ -224,3 +228,27 @@ class ClosureService(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.served_to} {self.served_on}"
+
+
+@eventtexts.register(eventtexts.CLOSURE_PROPOSED)
+def _closure_proposed_text(params: Mapping[str, Any]) -> str:
+    return _("Proposed closing as %(closure)s, for approval") % {
+        "closure": Case.Closure(params["closure"]).label
+    }
+
+
+@eventtexts.register(eventtexts.CLOSURE_REVIEWED)
+def _closure_reviewed_text(params: Mapping[str, Any]) -> str:
+    return _("Closing as %(closure)s: %(status)s") % {
+        "closure": Case.Closure(params["closure"]).label,
+        "status": ClosureProposal.Status(params["status"]).label,
+    }
+
+
+@eventtexts.register(eventtexts.CLOSURE_SERVED)
+def _closure_served_text(params: Mapping[str, Any]) -> str:
+    return _("The closure ruling (%(closure)s) was served on %(date)s, %(method)s") % {
+        "closure": Case.Closure(params["closure"]).label,
+        "date": params["served_on"],
+        "method": ClosureService.Method(params["method"]).label,
+    }

@@ -244,13 +244,15 @@ class TestFamilyNoticeClock:
 class TestAfterTheCaseCloses:
     """终结本次执行 closes the case and keeps its freezes: their clocks run on and they are renewed."""
 
-    def test_closing_the_case_keeps_the_measure_clock_and_the_renewal(self, clock, case, measure, judge):
-        from enforcement.models import Case
-        from enforcement.services.cases import close_case
+    def test_closing_the_case_keeps_the_measure_clock_and_the_renewal(
+        self, clock, case, measure, judge, supervisor
+    ):
+        from tests.closing import meet_terminate_round_conditions, terminate_round
 
         deadline = term_clock(measure)
+        meet_terminate_round_conditions(case, judge)
         clock.move_to(at(2026, 6, 3))  # 终本 needs more than 3 months since filing (on 2 March)
-        close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED_THIS_ROUND)
+        terminate_round(case, judge, supervisor)
         deadline.refresh_from_db()
         assert deadline.status == Deadline.Status.OPEN
         others = Deadline.objects.filter(case=case).exclude(pk=deadline.pk)

@@ -42,6 +42,9 @@ PREDICATES: dict[str, Predicate] = {
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
+    "reviews_closure": lambda user, case, people: access.decides(
+        user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.CLOSURE_APPROVER_ROLES
+    ),
 }
 
 

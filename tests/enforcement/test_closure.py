@@ -23,11 +23,12 @@ from custody import services as custody
 from custody.models import Detention, Measure
 from enforcement.models import Alert, Case, CaseEvent, ClosureRequirement, Deadline
 from enforcement.scan import scan_deadlines
+from enforcement.services import closure_review
 from enforcement.services.cases import close_case
 from payments import services as money
 from payments.ledger import PAYOUT_NODE
 from payments.models import PayeeAccount, Payout
-from tests.closing import finance_of
+from tests.closing import RULING, finance_of, meet_terminate_round_conditions, terminate_round
 from tests.custody.test_services import START, TODAY, at, file_assigned, make_teams, propose, take, term_clock
 from tests.money import pay_in
 
@@ -318,11 +319,14 @@ class TestClocks:
         close_case(actor=judge, case=case, closure=PERFORMED)
         assert not case.deadlines.get(node_type__code="case_limit").met_late
 
-    def test_terminating_this_round_keeps_the_measures_and_their_clocks_running(self, clock, case, judge):
+    def test_terminating_this_round_keeps_the_measures_and_their_clocks_running(
+        self, clock, case, judge, supervisor
+    ):
         measure = take(judge, case)
+        meet_terminate_round_conditions(case, judge)
         clock.move_to(at(2026, 6, 3))
 
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        terminate_round(case, judge, supervisor)
 
         assert Measure.objects.get(pk=measure.pk).status == Measure.Status.IN_FORCE
         assert term_clock(measure).status == Deadline.Status.OPEN
@@ -332,26 +336,39 @@ class TestClocks:
 # --- 终本: more than 3 months since filing (data) -----------------------------------------------------------
 
 
+def proposal_refused(case: Case, judge) -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        closure_review.propose_closure(
+            actor=judge, case=case, closure_mode=TERMINATED_THIS_ROUND, ruling_number=RULING
+        )
+    return refused.value.message_dict["closure"]
+
+
 class TestTerminateThisRound:
+    """The wait is one of 终本's conditions (tests/enforcement/test_closure_review.py has the others)."""
+
+    @pytest.fixture(autouse=True)
+    def conditions_met(self, case, judge) -> None:
+        meet_terminate_round_conditions(case, judge)
+
     def test_on_the_day_of_filing_it_is_refused(self, case, judge):
-        error = refusal(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
-        assert error.message_dict["closure"] == [
-            "Terminated for this round (no executable property) needs more than 3 months since filing "
-            "(filed on 2026-03-02): possible from 2026-06-03."
+        assert proposal_refused(case, judge) == [
+            "Condition 4, Time passed since filing: Terminated for this round (no executable property) needs "
+            "more than 3 months since filing (filed on 2026-03-02): possible from 2026-06-03."
         ]
         nothing_closed(case)
 
     def test_on_the_last_day_of_the_three_months_it_is_refused_and_the_next_day_allowed(
-        self, clock, case, judge
+        self, clock, case, judge, supervisor
     ):
         clock.move_to(at(2026, 6, 2, 18))
-        assert "closure" in refusal(actor=judge, case=case, closure=TERMINATED_THIS_ROUND).message_dict
+        assert len(proposal_refused(case, judge)) == 1
         clock.move_to(at(2026, 6, 3, 9))
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        terminate_round(case, judge, supervisor)
         case.refresh_from_db()
         assert case.closure == TERMINATED_THIS_ROUND
 
-    def test_the_wait_is_data_a_court_may_set_its_own(self, clock, court, case, judge):
+    def test_the_wait_is_data_a_court_may_set_its_own(self, clock, court, case, judge, supervisor):
         ClosureRequirement.objects.create(
             closure=TERMINATED_THIS_ROUND,
             kind=ClosureRequirement.Kind.TIME_SINCE_FILING,
@@ -359,10 +376,10 @@ class TestTerminateThisRound:
             months=1,
         )
         clock.move_to(at(2026, 4, 3))
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        terminate_round(case, judge, supervisor)
 
     def test_other_modes_do_not_wait(self, case, judge):
-        close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED)
+        close_case(actor=judge, case=case, closure=Case.Closure.NOT_ENFORCED, ruling_number=RULING)
         case.refresh_from_db()
         assert case.status == Case.Status.CLOSED
 
@@ -373,7 +390,7 @@ class TestTerminateThisRound:
 class TestOnce:
     def test_a_closed_case_cannot_be_closed_again(self, case, judge):
         close_case(actor=judge, case=case, closure=PERFORMED)
-        error = refusal(actor=judge, case=case, closure=Case.Closure.TERMINATED)
+        error = refusal(actor=judge, case=case, closure=Case.Closure.DISMISSED, ruling_number=RULING)
         assert error.messages == ["The case is already closed."]
         case.refresh_from_db()
         assert case.closure == PERFORMED

@@ -24,6 +24,7 @@ from custody.models import Measure
 from enforcement.models import Case, CaseEvent
 from payments.models import PayeeAccount
 from payments.services import propose_payout
+from tests.closing import RULING
 from tests.custody.test_services import START, at, file_assigned, make_teams, propose, take
 from tests.money import pay_in
 
@@ -108,11 +109,10 @@ class TestWhoMay:
         assert clocks["online_search"]["status"] == "cancelled"
 
     def test_the_team_lead_closes_it(self, case, team_lead):
-        assert close(team_lead, case, closure="terminated").status_code == 200
+        assert close(team_lead, case, closure="not_enforced", ruling_number=RULING).status_code == 200
 
     def test_a_supervisor_closes_it(self, clock, case, supervisor):
-        clock.move_to(at(2026, 6, 3))
-        assert close(supervisor, case, closure="terminated_this_round").status_code == 200
+        assert close(supervisor, case, closure="dismissed", ruling_number=RULING).status_code == 200
 
 
 class TestRefusals:
@@ -132,12 +132,13 @@ class TestRefusals:
         assert any("has not been told of the detention" in m for m in body["errors"]["left_on_case"])
         still_open(case)
 
-    def test_terminating_this_round_on_the_day_of_filing_is_a_400(self, case, judge):
-        body = error(close(judge, case, closure="terminated_this_round"), 400)
+    def test_terminating_this_round_directly_is_a_400_it_is_proposed_for_approval(self, clock, case, judge):
+        clock.move_to(at(2026, 6, 3))
+        body = error(close(judge, case, closure="terminated_this_round", ruling_number=RULING), 400)
         assert body["errors"]["closure"] == [
-            "Terminated for this round (no executable property) needs more than 3 months since filing "
-            "(filed on 2026-03-02): possible from 2026-06-03."
+            "This way of closing is proposed by the judge and approved by a second person."
         ]
+        still_open(case)
 
     def test_measures_in_force_need_the_confirmation_then_are_released(self, case, judge):
         measure = take(judge, case)
@@ -154,7 +155,7 @@ class TestRefusals:
 
     def test_a_closed_case_is_not_closed_again(self, case, judge):
         assert close(judge, case, closure="performed").status_code == 200
-        body = error(close(judge, case, closure="terminated"), 400)
+        body = error(close(judge, case, closure="dismissed", ruling_number=RULING), 400)
         assert body["errors"] == {"non_field_errors": ["The case is already closed."]}
         case.refresh_from_db()
         assert case.closure == "performed"
@@ -225,4 +226,4 @@ def test_the_openapi_schema_documents_the_closure() -> None:
     assert operations["post"]["summary"] == "Close the case"
     assert {"200", "400", "403", "404"} <= set(operations["post"]["responses"])
     request = schema["components"]["schemas"]["CloseCaseInputRequest"]
-    assert {"closure", "note", "confirm_steps"} == set(request["properties"])
+    assert {"closure", "note", "confirm_steps", "ground", "ruling_number"} == set(request["properties"])
