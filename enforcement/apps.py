@@ -9,4 +9,7 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``).
-        from . import tasks  # noqa: F401
+        from . import (
+            certificate_panel,  # noqa: F401 - registers the certificates panel of the case page
+            tasks,  # noqa: F401
+        )

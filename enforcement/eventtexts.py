@@ -83,3 +83,6 @@ def text_of(event: HasText) -> str:
 # --- The core's own codes -----------------------------------------------------------------------------------
 
 CASE_CLOSED = "enforcement.case_closed"  # its text is registered beside Case (models/cases.py)
+# Registered beside Certificate (models/certificates.py): the certificate's kind, in words.
+CERTIFICATE_ISSUED = "enforcement.certificate_issued"
+CERTIFICATE_REVOKED = "enforcement.certificate_revoked"
