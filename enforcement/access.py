@@ -14,6 +14,9 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
 - ``oversees_case``: the court's supervisors follow every case (plan, notes, steps) without judging it.
 - ``records_at_window``: the window's records (deliveries, first interview): the court's clerks and
   administrators, and its judges and assistants.
+- ``issues_certificate`` / ``revokes_certificate``: certificates of voluntary performance and
+  credit-repair decisions are issued by the case's judges and revoked by them or the court's supervisors
+  and presidents.
 - ``decides``: approvals (of a sanction, a hold, an extension): a holder of one of the roles in the
   court who is not the one who asked for it.
 - Extensions of a case limit are decided by the court's presidents, deducted periods approved by its
@@ -48,6 +51,8 @@ DEDUCTION_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)  # a deducted per
 CLOSURE_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 # A consumption-restriction order (限制消费令) is approved by the court's president.
 CREDIT_DECIDER_ROLES = (roles.PRESIDENT,)
+# A certificate of performance or credit repair is revoked by the judges who issue them or by these.
+CERTIFICATE_REVOKER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 
@@ -102,6 +107,18 @@ def oversees_case(user: roles.AnyUser, case: Case) -> bool:
 
 def works_or_oversees_case(user: roles.AnyUser, case: Case) -> bool:
     return works_case(user, case) or oversees_case(user, case)
+
+
+def issues_certificate(user: roles.AnyUser, case: Case) -> bool:
+    """A certificate of voluntary performance or a credit-repair decision speaks for the court toward the
+    debtor: the case's judges issue it."""
+    return judges_case(user, case)
+
+
+def revokes_certificate(user: roles.AnyUser, case: Case) -> bool:
+    """A certificate issued in error is revoked by the case's judges, or by the court's supervisors and
+    presidents, who answer for what the court has certified when its judge is away."""
+    return judges_case(user, case) or roles.has_court_role(user, case.court_id, *CERTIFICATE_REVOKER_ROLES)
 
 
 def records_at_window(user: roles.AnyUser, case: Case) -> bool:

@@ -8,9 +8,11 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Enforcement cases")
 
     def ready(self) -> None:
-        # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``).
-        # The closure conditions the core checks on its own records (终本: the notice served, the leads, ...).
+        # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``);
+        # registers the closure conditions the core checks on its own records (终本: the notice served, the
+        # leads, the interview) and the certificates panel of the case page.
         from . import (
+            certificate_panel,  # noqa: F401
             closure_conditions,  # noqa: F401
             tasks,  # noqa: F401
         )

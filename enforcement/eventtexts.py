@@ -87,3 +87,6 @@ CASE_CLOSED = "enforcement.case_closed"  # its text is registered beside Case (m
 CLOSURE_PROPOSED = "enforcement.closure_proposed"
 CLOSURE_REVIEWED = "enforcement.closure_reviewed"
 CLOSURE_SERVED = "enforcement.closure_served"
+# Registered beside Certificate (models/certificates.py): the certificate's kind, in words.
+CERTIFICATE_ISSUED = "enforcement.certificate_issued"
+CERTIFICATE_REVOKED = "enforcement.certificate_revoked"

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, ClosureRequirement, ClosureService, Deduction
+from .models import Case, Certificate, ClosureRequirement, ClosureService, Deduction, Party
 
 
 class DateInput(forms.DateInput):
@@ -142,4 +142,37 @@ class ClosureServiceForm(forms.Form):
         max_length=60,
         required=False,
         help_text=_("Empty: the closure ruling's number."),
+    )
+
+
+class IssueCertificateForm(forms.Form):
+    """A certificate for one of the case's respondents; the service decides whether it may be issued."""
+
+    kind = forms.ChoiceField(label=_("Kind of certificate"), choices=Certificate.Kind.choices)
+    party = forms.TypedChoiceField(label=_("Debtor"), coerce=int)
+    certifies = forms.CharField(
+        label=_("What it certifies"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    valid_until = forms.DateField(label=_("Valid until (optional)"), widget=DateInput(), required=False)
+    listing_reference = forms.CharField(
+        label=_("Dishonest-debtor listing removed (credit repair only)"), max_length=100, required=False
+    )
+    listing_removed_on = forms.DateField(
+        label=_("Removed on (credit repair only)"), widget=DateInput(), required=False
+    )
+
+    def __init__(self, *args: Any, respondents: list[Party], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.respondents = {p.pk: p for p in respondents}
+        self.fields["party"].choices = [(p.pk, p.name) for p in respondents]  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["party"] = self.respondents[data["party"]]
+        return data
+
+
+class RevokeCertificateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

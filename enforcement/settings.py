@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "PayoutHoldReasonEnum": "payments.models.PayoutHold.Reason",
         "PartyMoneyKindEnum": "portal.serializers.MONEY_KINDS",
         "DeductionKindEnum": "enforcement.models.Deduction.Kind",
+        "CertificateKindEnum": "enforcement.models.Certificate.Kind",
         "ExtensionStatusEnum": "enforcement.models.Extension.Status",
         "ClosureEnum": "enforcement.models.Case.Closure",
         "TerminationGroundEnum": "enforcement.models.Case.TerminationGround",

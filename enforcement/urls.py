@@ -8,6 +8,7 @@ from portal import urls as portal_urls
 from . import views
 from .api import docs as api_docs
 from .views import alerts as alert_views
+from .views import certificates as certificate_views
 from .views import closure as closure_views
 from .views import deadlines as deadline_views
 
@@ -66,6 +67,17 @@ urlpatterns = [
         deadline_views.decide_extension,
         name="extension-decide",
     ),
+    path("cases/<int:pk>/certificates/", certificate_views.issue, name="certificate-issue"),
+    path(
+        "cases/<int:pk>/certificates/<int:certificate_id>/revoke/",
+        certificate_views.revoke,
+        name="certificate-revoke",
+    ),
+    path(
+        "cases/<int:pk>/certificates/<int:certificate_id>/pdf/",
+        certificate_views.document,
+        name="certificate-pdf",
+    ),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("inbox/", alert_views.inbox, name="inbox"),
@@ -78,6 +90,7 @@ urlpatterns = [
     path("leads/", include(portal_urls.lead_urls)),
     path("progress/", include(portal_urls.progress_urls)),
     path("meet/", include(portal_urls.meet_urls)),
+    path("verify/", include(portal_urls.verify_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from enforcement import certcodes
 from enforcement.models import Court, PropertyKind
 
 from . import appointments, leads, party_messages
@@ -34,6 +35,28 @@ class QueryForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+
+class VerifyForm(forms.Form):
+    """A certificate's verification code as typed from the paper: spaces, dashes and small letters are
+    fine (``enforcement.certcodes.normalize``)."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=30,
+        help_text=gettext_lazy("16 letters and digits, printed beside the QR code, e.g. ABCD-EFGH-JKMN-PQRS"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if not certcodes.is_well_formed(code):
+            raise ValidationError(
+                gettext_lazy("A verification code is 16 letters and digits; check what you typed.")
+            )
+        return certcodes.normalize(code)
 
 
 class BookForm(forms.Form):

@@ -14,11 +14,17 @@ from enforcement.models import Case, Court, Party, PropertyKind
 
 
 class QueryAttempt(models.Model):
-    """One progress query, kept to throttle guessing per client address and per case number."""
+    """One failed progress query or certificate check, kept to throttle guessing (``portal.throttle``)."""
 
+    class Purpose(models.TextChoices):
+        PROGRESS = "progress", _("Progress query")
+        CERTIFICATE = "certificate", _("Certificate check")
+
+    purpose = models.CharField(_("query"), max_length=12, choices=Purpose.choices, default=Purpose.PROGRESS)
     client_ip = models.GenericIPAddressField(_("client address"))
     # The case number as typed, normalised: a number that does not exist is throttled all the same.
-    case_number_key = models.CharField(_("case number"), max_length=60)
+    # Empty for a certificate check, which is throttled by address only.
+    case_number_key = models.CharField(_("case number"), max_length=60, blank=True)
     succeeded = models.BooleanField(_("succeeded"), default=False)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
@@ -40,6 +46,7 @@ class QueryBlock(models.Model):
     class Scope(models.TextChoices):
         CLIENT = "client", _("Client address")
         CASE = "case", _("Case number")
+        CERTIFICATE = "cert", _("Client address checking certificates")
 
     scope = models.CharField(_("throttled by"), max_length=8, choices=Scope.choices)
     key = models.CharField(_("address or case number"), max_length=60)

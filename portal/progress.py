@@ -53,8 +53,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -65,6 +64,7 @@ from enforcement.clientaddress import client_address
 from enforcement.models import Case, CaseEvent, Party
 from payments.selectors import party_money_totals
 
+from . import throttle
 from .models import PublicProgress, QueryAttempt, QueryBlock
 from .snapshot import current, masked_name, party_key, rebuild, snapshot_for
 
@@ -77,20 +77,11 @@ CASE_FAILURES_PER_HOUR = 5
 CASE_FAILURES_PER_DAY = 20
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
-# Attempts are needed for the longest window only; older ones may go (``purge_attempts``).
+# Attempts are needed for the longest window only (the progress query's and the certificate check's are
+# a day at most); older ones may go (``purge_attempts``).
 KEEP_ATTEMPTS = datetime.timedelta(days=2)
 _KEY_LENGTH = 60  # QueryAttempt.case_number_key and QueryBlock.key
-# Advisory-lock classes (PostgreSQL's two-key form), one per scope, so an address and a case number
-# never share a lock however their hashes fall; taken in this order, so two failures cannot deadlock.
-_LOCK_CLASSES: dict[str, int] = {QueryBlock.Scope.CLIENT: 8101, QueryBlock.Scope.CASE: 8102}
-
-
-@dataclass(frozen=True)
-class Limit:
-    scope: str
-    window: datetime.timedelta
-    failures: int
-
+Limit = throttle.Limit
 
 LIMITS = (
     Limit(QueryBlock.Scope.CLIENT, HOUR, CLIENT_FAILURES_PER_HOUR),
@@ -236,85 +227,26 @@ def _aware(value: Any) -> datetime.datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
 
 
+def _keys(client_ip: str, number_key: str) -> tuple[throttle.Key, throttle.Key]:
+    # The address first, then the number: the order every failure takes their locks in.
+    return ((QueryBlock.Scope.CLIENT, client_ip), (QueryBlock.Scope.CASE, number_key))
+
+
 def _running_block(*, client_ip: str, number_key: str, now: datetime.datetime) -> datetime.datetime | None:
     """The end of the block running for this address or case number, if one runs."""
-    running = QueryBlock.objects.filter(
-        Q(scope=QueryBlock.Scope.CLIENT, key=client_ip) | Q(scope=QueryBlock.Scope.CASE, key=number_key),
-        until__gt=now,
-    )
-    until: datetime.datetime | None = running.aggregate(until=Max("until"))["until"]
-    return until
+    return throttle.running_block(_keys(client_ip, number_key), now=now)
 
 
 def _record_failure(*, client_ip: str, number_key: str) -> datetime.datetime | None:
-    """Record one failure and block the address or number whose limit it reaches; the end of a block
-    found already running instead (a failure that ran alongside filled a limit first): then this one is
-    refused like any query of a blocked client and not recorded.
-
-    The address's and the number's locks are held from the check to the block, so of failures that
-    run at once no more are recorded, and answered, than a limit allows."""
-    with transaction.atomic():
-        _lock_key(QueryBlock.Scope.CLIENT, client_ip)
-        _lock_key(QueryBlock.Scope.CASE, number_key)
-        now = timezone.now()
-        until = _running_block(client_ip=client_ip, number_key=number_key, now=now)
-        if until is not None:
-            return until
-        QueryAttempt.objects.create(client_ip=client_ip, case_number_key=number_key, succeeded=False, at=now)
-        _throttle_if_needed(client_ip=client_ip, number_key=number_key, now=now)
-    return None
-
-
-def _throttle_if_needed(*, client_ip: str, number_key: str, now: datetime.datetime) -> None:
-    for scope, key in ((QueryBlock.Scope.CLIENT, client_ip), (QueryBlock.Scope.CASE, number_key)):
-        reached = [
-            found
-            for limit in LIMITS
-            if limit.scope == scope and (found := _limit_reached(limit, key, now)) is not None
-        ]
-        if reached:
-            failures, until = max(reached, key=lambda found: found[1])
-            _block_once(scope=scope, key=key, failures=failures, until=until, now=now)
-
-
-def _failures(scope: str, key: str) -> QuerySet[QueryAttempt]:
-    field = "client_ip" if scope == QueryBlock.Scope.CLIENT else "case_number_key"
-    return QueryAttempt.objects.filter(**{field: key}, succeeded=False)
-
-
-def _limit_reached(limit: Limit, key: str, now: datetime.datetime) -> tuple[int, datetime.datetime] | None:
-    """(failures in the window, when the count falls below the limit) if the limit is reached."""
-    in_window = _failures(limit.scope, key).filter(at__gt=now - limit.window)
-    count = in_window.aggregate(n=Count("id"))["n"]
-    if count < limit.failures:
-        return None
-    # The count falls below the limit when the (count - limit + 1) oldest failures have left the window.
-    times = list(in_window.order_by("at", "id").values_list("at", flat=True)[: count - limit.failures + 1])
-    return count, times[-1] + limit.window
-
-
-def _block_once(
-    *, scope: str, key: str, failures: int, until: datetime.datetime, now: datetime.datetime
-) -> None:
-    """One block per episode: a running block of this address or number is lengthened, not repeated.
-    The caller holds the key's lock (``_record_failure``)."""
-    running = QueryBlock.objects.filter(scope=scope, key=key, until__gt=now).order_by("-until").first()
-    if running is None:
-        QueryBlock.objects.create(scope=scope, key=key, failures=failures, blocked_at=now, until=until)
-    elif running.until < until:
-        running.until, running.failures = until, max(running.failures, failures)
-        running.save(update_fields=["until", "failures"])
-
-
-def _lock_key(scope: str, key: str) -> None:
-    """Serialise the failures of one address or case number until the transaction ends.
-
-    PostgreSQL: a transaction-level advisory lock on the key's hash, in the scope's class. SQLite's
-    transactions are IMMEDIATE here (settings), so they are serialised already.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_CLASSES[scope], key])
+    """Record one failed query (``throttle.record_failure``, under the address's and the number's locks);
+    the end of a block found already running instead, when this one is refused and not recorded."""
+    return throttle.record_failure(
+        keys=_keys(client_ip, number_key),
+        limits=LIMITS,
+        purpose=QueryAttempt.Purpose.PROGRESS,
+        client_ip=client_ip,
+        number_key=number_key,
+    )
 
 
 def purge_attempts(*, now: datetime.datetime | None = None) -> int:

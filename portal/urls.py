@@ -2,12 +2,13 @@
 
 - ``portal`` at /progress/: the progress query (no account) and the supervisors' list of throttled queries;
 - ``party`` at /meet/: appointments and messages, the party's actions and the staff's pages;
-- ``leads`` at /leads/: a party's report of a lead, and its attachments for staff.
+- ``leads`` at /leads/: a party's report of a lead, and its attachments for staff;
+- ``verify`` at /verify/: the public check of a certificate's verification code (no account).
 """
 
 from django.urls import path
 
-from .views import leads, meetings, progress
+from .views import leads, meetings, progress, verify
 
 progress_urls = (
     [
@@ -42,3 +43,5 @@ lead_urls = (
     ],
     "leads",
 )
+
+verify_urls = ([path("", verify.check, name="check")], "verify")

@@ -1,9 +1,9 @@
-"""The core's own API routes (signing in and out, closing a case, deadlines, deductions and extensions),
-included under ``/api/v1/`` by ``enforcement.urls``."""
+"""The core's own API routes (signing in and out, closing a case, certificates, deadlines, deductions and
+extensions), included under ``/api/v1/`` by ``enforcement.urls``."""
 
 from django.urls import URLPattern, path
 
-from . import auth, closure, closure_review, deadlines
+from . import auth, certificates, closure, closure_review, deadlines
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/close/", closure.CaseClosureApi.as_view(), name="api-case-close"),
@@ -49,6 +49,17 @@ urlpatterns: list[URLPattern] = [
     path(
         "cases/<int:pk>/closure-services/", closure_review.ServicesApi.as_view(), name="api-closure-services"
     ),
+    path(
+        "cases/<int:pk>/certificates/",
+        certificates.CaseCertificatesApi.as_view(),
+        name="api-case-certificates",
+    ),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificates.RevokeCertificateApi.as_view(),
+        name="api-certificate-revoke",
+    ),
+    path("certificates/<int:pk>/pdf/", certificates.CertificatePdfApi.as_view(), name="api-certificate-pdf"),
     path("auth/token/", auth.SignInApi.as_view(), name="api-token"),
     path("auth/logout/", auth.SignOutApi.as_view(), name="api-logout"),
     path("auth/logout-all/", auth.SignOutAllApi.as_view(), name="api-logout-all"),

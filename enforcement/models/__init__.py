@@ -3,6 +3,7 @@
 from .alerts import Alert, InboxItem, OutboxMessage, SmsMessage
 from .calendar import CalendarDay, CalendarYear
 from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, PropertyKind
+from .certificates import Certificate
 from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
@@ -15,6 +16,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseType",
+    "Certificate",
     "ClosureEvidence",
     "ClosureInterview",
     "ClosureProposal",

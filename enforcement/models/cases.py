@@ -318,6 +318,8 @@ class CaseEvent(models.Model):
         CLOSURE_EVIDENCE = "closure_evidence", _("Evidence of a closure condition recorded")
         CLOSURE_INTERVIEW = "closure_interview", _("Applicant interviewed about the closure")
         CLOSURE_SERVED = "closure_served", _("Closure ruling served")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued to the debtor")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

@@ -39,6 +39,8 @@ PREDICATES: dict[str, Predicate] = {
     "approves_deduction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.DEDUCTION_APPROVER_ROLES
     ),
+    "issues_certificate": lambda user, case, people: access.issues_certificate(user, case),
+    "revokes_certificate": lambda user, case, people: access.revokes_certificate(user, case),
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
