@@ -313,6 +313,8 @@ class CaseEvent(models.Model):
         FINE_PROPOSED = "fine_proposed", _("Fine proposed")
         FINE_APPROVED = "fine_approved", _("Fine imposed")
         FINE_REFUSED = "fine_refused", _("Fine refused")
+        POOL_SEARCH_RECORDED = "pool_search_recorded", _("终本 re-search recorded")
+        CASE_RESUMED = "case_resumed", _("Enforcement resumed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

@@ -39,6 +39,8 @@ PREDICATES: dict[str, Predicate] = {
     "approves_deduction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.DEDUCTION_APPROVER_ROLES
     ),
+    "keeps_pool": lambda user, case, people: access.keeps_pool(user, case),
+    "resumes_case": lambda user, case, people: access.resumes_case(user, case),
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
