@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
+from rest_framework.test import APIClient
 
 from assignment import pool
 from enforcement import querycode
@@ -123,6 +124,58 @@ class TestRefusals:
         with pytest.raises(PermissionDenied):
             resume_case(actor=request.getfixturevalue(persona), case=pooled, resumption=REQUEST)
         assert not Case.objects.filter(case_type__code="执恢").exists()
+
+
+class TestPagesAndApi:
+    def test_the_clerk_resumes_on_the_case_page_and_lands_on_the_filed_page_with_the_code(
+        self, client, clock, pooled, clerk
+    ):
+        client.force_login(clerk)
+        page = client.get(f"/cases/{pooled.pk}/")
+        assert 'id="resume-form"' in page.content.decode()
+        response = client.post(f"/intake/cases/{pooled.pk}/resume/", {"reason": "applicant_request"})
+        resumed = Case.objects.get(resumed_from=pooled)
+        assert response.status_code == 302 and response["Location"] == f"/intake/cases/{resumed.pk}/filed/"
+        filed = client.get(response["Location"])
+        assert filed.context["query_code"]
+
+    def test_the_case_pages_link_both_ways(self, client, clock, pooled, clerk):
+        resumed = resume_case(actor=clerk, case=pooled, resumption=REQUEST).case
+        client.force_login(clerk)
+        old_page = client.get(f"/cases/{pooled.pk}/").content.decode()
+        new_page = client.get(f"/cases/{resumed.pk}/").content.decode()
+        assert f'href="/cases/{resumed.pk}/"' in old_page and 'id="resume-form"' not in old_page
+        assert f'href="/cases/{pooled.pk}/"' in new_page
+        assert f"/cases/{pooled.pk}/#money-panel" in new_page  # the old money stays reachable
+
+    def test_the_api_files_it_and_answers_the_code_once(self, clock, pooled, clerk):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(clerk)
+        response = client.post(
+            f"/api/v1/cases/{pooled.pk}/resume/", {"reason": "applicant_request"}, format="json"
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["number"] == "（2026）蒙0302执恢1号" and body["query_code"]
+        assert body["resumed_from"] == {"id": pooled.pk, "number": pooled.number}
+        old = client.get(f"/api/v1/cases/{pooled.pk}/").json()
+        assert old["resumed_as"] == [{"id": body["id"], "number": body["number"]}]
+
+    @pytest.mark.parametrize(("persona", "status"), [("finance", 403), ("outsider", 404), ("stranger", 404)])
+    def test_the_api_refuses_others(self, request, clock, pooled, persona, status):
+        client = APIClient()
+        client.force_login(request.getfixturevalue(persona))
+        response = client.post(
+            f"/api/v1/cases/{pooled.pk}/resume/", {"reason": "applicant_request"}, format="json"
+        )
+        assert response.status_code == status
+        assert not Case.objects.filter(case_type__code="执恢").exists()
+
+    def test_a_bad_reason_is_a_400(self, clock, pooled, clerk):
+        client = APIClient()
+        client.force_login(clerk)
+        response = client.post(f"/api/v1/cases/{pooled.pk}/resume/", {"reason": "whim"}, format="json")
+        assert response.status_code == 400
 
 
 # --- Concurrency ------------------------------------------------------------------------------------------
