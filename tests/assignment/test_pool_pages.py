@@ -2,6 +2,7 @@
 reads on his progress page."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -169,3 +170,13 @@ class TestTheApplicantIsTold:
         assert page.status_code == 200
         assert 'id="pool-search"' in html and "2026-12-03" in html and "Re-search 1 of 10" in html
         assert 'id="lead-form"' in html  # the pool case still takes leads
+
+
+def test_the_progress_api_answers_the_next_search_as_its_schema_describes(clock, pooled):
+    from portal.api.progress import progress_json
+    from portal.serializers import ProgressOutput
+
+    shown = progress.progress_of(pooled.pk, applicant_access(pooled).party_id)
+    answer = progress_json(shown)
+    assert answer["pool_search"] == {"due_date": "2026-12-03", "round": 1, "rounds": 10}
+    assert answer == json.loads(json.dumps(ProgressOutput(shown).data))

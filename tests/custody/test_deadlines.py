@@ -250,7 +250,7 @@ class TestAfterTheCaseCloses:
 
         deadline = term_clock(measure)
         clock.move_to(at(2026, 6, 3))  # 终本 needs more than 3 months since filing (on 2 March)
-        close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED_THIS_ROUND)
+        close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED_THIS_ROUND, confirm_steps=True)
         deadline.refresh_from_db()
         assert deadline.status == Deadline.Status.OPEN
         others = Deadline.objects.filter(case=case).exclude(pk=deadline.pk)

@@ -322,7 +322,7 @@ class TestClocks:
         measure = take(judge, case)
         clock.move_to(at(2026, 6, 3))
 
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND, confirm_steps=True)
 
         assert Measure.objects.get(pk=measure.pk).status == Measure.Status.IN_FORCE
         assert term_clock(measure).status == Deadline.Status.OPEN
@@ -347,7 +347,7 @@ class TestTerminateThisRound:
         clock.move_to(at(2026, 6, 2, 18))
         assert "closure" in refusal(actor=judge, case=case, closure=TERMINATED_THIS_ROUND).message_dict
         clock.move_to(at(2026, 6, 3, 9))
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND, confirm_steps=True)
         case.refresh_from_db()
         assert case.closure == TERMINATED_THIS_ROUND
 
@@ -359,7 +359,7 @@ class TestTerminateThisRound:
             months=1,
         )
         clock.move_to(at(2026, 4, 3))
-        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND)
+        close_case(actor=judge, case=case, closure=TERMINATED_THIS_ROUND, confirm_steps=True)
 
     def test_other_modes_do_not_wait(self, case, judge):
         close_case(actor=judge, case=case, closure=Case.Closure.TERMINATED)

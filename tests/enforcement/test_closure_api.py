@@ -112,7 +112,7 @@ class TestWhoMay:
 
     def test_a_supervisor_closes_it(self, clock, case, supervisor):
         clock.move_to(at(2026, 6, 3))
-        assert close(supervisor, case, closure="terminated_this_round").status_code == 200
+        assert close(supervisor, case, closure="terminated_this_round", confirm_steps=True).status_code == 200
 
 
 class TestRefusals:
