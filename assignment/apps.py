@@ -8,5 +8,6 @@ class AssignmentConfig(AppConfig):
     verbose_name = _("Triage and assignment")
 
     def ready(self) -> None:
-        # Each registers: the case-page panel, the words of the app's timeline texts.
-        from . import event_texts, panels  # noqa: F401
+        # Each registers: the case-page panels, the words of the app's timeline texts, and the 终本
+        # closure's step that opens the pool's re-searches.
+        from . import event_texts, panels, pool, pool_panels  # noqa: F401

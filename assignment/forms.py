@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.forms import TickedIdsField
 from enforcement.models import Case, NodeType, TeamMembership
 
+from .models import PoolRound
 from .selectors import QueueFilters
 
 
@@ -88,3 +89,22 @@ class QueueFilterForm(forms.Form):
             status=data["status"],
             search=data["q"],
         )
+
+
+class PoolRoundForm(forms.Form):
+    """The result of the current re-search of a case in the 终本 pool."""
+
+    outcome = forms.ChoiceField(
+        label=_("Result"), choices=PoolRound.Outcome.choices, widget=forms.RadioSelect
+    )
+    property_found = forms.CharField(
+        label=_("Property found (what, where, its value)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
+
+
+class PoolLeadForm(forms.Form):
+    detail = forms.CharField(label=_("What was verified"), max_length=2000, widget=forms.Textarea)

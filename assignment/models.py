@@ -248,3 +248,53 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class PoolRound(models.Model):
+    """One re-search of a case in the 终本 pool (终本规定: every 6 months for 5 years after the closure).
+
+    The ten rounds are written, each with its deadline as subject (node type ``pool_research``), in the
+    closing transaction; a round's result is recorded once, by the pool's keeper.
+    """
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", _("Property found")
+        NOTHING = "nothing", _("Nothing executable found")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="pool_rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    # The day the round's window opens: the closure day plus 6 × (number - 1) months.
+    opens_on = models.DateField(_("search from"))
+    outcome = models.CharField(_("result"), max_length=8, choices=Outcome.choices, blank=True)
+    property_found = models.TextField(_("property found"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("re-search round")
+        verbose_name_plural = _("re-search rounds")
+        ordering = ["case_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="one_pool_round_per_number"),
+            models.CheckConstraint(
+                condition=~Q(outcome="found") | ~Q(property_found=""), name="pool_round_found_names_it"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.number}"
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.outcome)

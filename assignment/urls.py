@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pool_views, views
 
 app_name = "assignment"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/plan/", views.plan, name="plan"),
     path("cases/<int:pk>/steps/<slug:step>/", views.step, name="step"),
     path("cases/<int:pk>/notes/", views.note, name="note"),
+    path("pool/", pool_views.pool_page, name="pool"),
+    path("cases/<int:pk>/pool/rounds/", pool_views.record_round, name="pool-round"),
+    path("cases/<int:pk>/pool/leads/", pool_views.lead_verified, name="pool-lead"),
 ]

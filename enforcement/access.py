@@ -17,6 +17,11 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
 - ``issues_certificate`` / ``revokes_certificate``: certificates of voluntary performance and
   credit-repair decisions are issued by the case's judges and revoked by them or the court's supervisors
   and presidents.
+- ``keeps_pool``: a case closed as 终本 (its re-searches, the leads sent since): the lead and judges of
+  the court's pool team (``Court.pool_team``), who also see the court's 终本 cases; without a pool team,
+  whoever ``judges_case``.
+- ``resumes_case``: filing a case closed as 终本 again as 执恢: the court's window clerks (on the
+  applicant's request), the case's judges and the pool's keepers (on property found).
 - ``decides``: approvals (of a sanction, a hold, an extension): a holder of one of the roles in the
   court who is not the one who asked for it.
 - Extensions of a case limit are decided by the court's presidents, deducted periods approved by its
@@ -66,7 +71,7 @@ def visible_cases(user: roles.AnyUser) -> QuerySet[Case]:
     held = roles.roles_of(user)
     if not held:
         return Case.objects.none()
-    visible = Q(team__memberships__user=user) | Q(responsible_judge=user)
+    visible = Q(team__memberships__user=user) | Q(responsible_judge=user) | _in_pool_kept_by(user)
     if held & COURT_WIDE_ROLES:
         visible |= Q(court_id__in=roles.court_ids_of(user))
     elif roles.TEAM_LEAD in held:
@@ -74,6 +79,15 @@ def visible_cases(user: roles.AnyUser) -> QuerySet[Case]:
         visible |= Q(court_id__in=roles.court_ids_of(user), responsible_judge__isnull=True)
     # Filter by id through a subquery: the team join would repeat a case once per membership.
     return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
+
+
+def _in_pool_kept_by(user: roles.AnyUser) -> Q:
+    """Cases closed as 终本 in a court whose pool team the user belongs to (its pool)."""
+    return Q(
+        status=Case.Status.CLOSED,
+        closure=Case.Closure.TERMINATED_THIS_ROUND,
+        court__pool_team__memberships__user=user,
+    )
 
 
 def sees_case(user: roles.AnyUser, case: Case) -> bool:
@@ -123,6 +137,27 @@ def revokes_certificate(user: roles.AnyUser, case: Case) -> bool:
 
 def records_at_window(user: roles.AnyUser, case: Case) -> bool:
     return roles.has_court_role(user, case.court_id, *WINDOW_ROLES)
+
+
+def keeps_pool(user: roles.AnyUser, case: Case) -> bool:
+    pool_team_id = case.court.pool_team_id
+    if pool_team_id is None:
+        return judges_case(user, case)
+    if not user.is_authenticated:
+        return False
+    return roles.has_court_role(user, case.court_id, *JUDGING_ROLES) and (
+        TeamMembership.objects.filter(
+            team_id=pool_team_id, user_id=user.pk, role__in=JUDGING_MEMBERS
+        ).exists()
+    )
+
+
+def resumes_case(user: roles.AnyUser, case: Case) -> bool:
+    return (
+        roles.has_court_role(user, case.court_id, *roles.FILING_ROLES)
+        or judges_case(user, case)
+        or keeps_pool(user, case)
+    )
 
 
 def decides(user: roles.AnyUser, court_id: int, *, asked_by_id: int | None, allowed: Iterable[str]) -> bool:

@@ -67,7 +67,11 @@ class Recipients:
 def recipients_for(alert: Alert) -> Recipients:
     """The responsible person by the node type; an overdue alert also reaches the leads and supervisors."""
     case = alert.case
-    users = _responsible(case, alert.node_type)
+    if in_pool(case) and case.closed_at is not None and alert.deadline.opened_at >= case.closed_at:
+        # A clock opened after the 终本 closure (a lead to verify) is the pool's work, not the old judge's.
+        users = pool_keepers(case)
+    else:
+        users = _responsible(case, alert.node_type)
     if alert.level == Alert.Level.OVERDUE:
         users += _team_leads(case) + _court_members(case, roles.SUPERVISOR)
     unique = list({user.pk: user for user in users if user.is_active}.values())
@@ -81,7 +85,42 @@ def _responsible(case: Case, node_type: NodeType) -> list[User]:
         return judge_or_leads(case)
     if node_type.responsible == NodeType.Responsible.JUDGE_AND_LEAD:
         return judge_or_leads(case) + _team_leads(case)
+    if node_type.responsible == NodeType.Responsible.POOL_KEEPER:
+        return pool_keepers(case)
     return _team_leads(case)
+
+
+def in_pool(case: Case) -> bool:
+    """Closed as 终本 and not resumed: its re-searches and the leads sent since are the pool keeper's."""
+    return (
+        case.status == Case.Status.CLOSED
+        and case.closure == Case.Closure.TERMINATED_THIS_ROUND
+        and not case.resumptions.exists()
+    )
+
+
+def pool_keepers(case: Case) -> list[User]:
+    """The lead and judges of the court's pool team (``Court.pool_team``); without one, or if it has no
+    active member, whoever acts for the case (``judge_or_leads``)."""
+    team = case.court.pool_team
+    if team is not None and team.is_active:
+        keepers = list(
+            User.objects.filter(
+                is_active=True,
+                team_memberships__team=team,
+                team_memberships__role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.JUDGE],
+            )
+            .distinct()
+            .order_by("pk")
+        )
+        if keepers:
+            return keepers
+    return judge_or_leads(case)
+
+
+def case_keepers(case: Case) -> list[User]:
+    """Who acts for the case now: in the 终本 pool its keeper, otherwise its judge (or the leads)."""
+    return pool_keepers(case) if in_pool(case) else judge_or_leads(case)
 
 
 def judge_or_leads(case: Case) -> list[User]:

@@ -14,7 +14,7 @@ from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Case, CaseEvent, SmsMessage
+from .models import Case, CaseEvent, Party, SmsMessage
 
 Kind = CaseEvent.Kind
 # Sent after the commit of queued rows; the tasks module answers it by asking the worker to deliver
@@ -24,8 +24,20 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PROGRESS_PATH = "/progress/"
 # The public events parties are told of.
 NOTIFIED_KINDS = frozenset(
-    {Kind.CASE_FILED, Kind.ASSIGNED, Kind.REASSIGNED, Kind.MONEY_RECEIVED, Kind.MONEY_PAID, Kind.CASE_CLOSED}
+    {
+        Kind.CASE_FILED,
+        Kind.ASSIGNED,
+        Kind.REASSIGNED,
+        Kind.MONEY_RECEIVED,
+        Kind.MONEY_PAID,
+        Kind.CASE_CLOSED,
+        Kind.POOL_SEARCH_RECORDED,
+        Kind.CASE_RESUMED,
+    }
 )
+# Told to the applicants only: the result of a re-search after 终本 is owed to the applicant (终本规定),
+# and texting the debtor that property was found would tell him what to move away first.
+APPLICANTS_ONLY_KINDS = frozenset({Kind.POOL_SEARCH_RECORDED})
 
 
 def is_mobile(phone: str) -> bool:
@@ -52,6 +64,26 @@ def _what_happened(event: CaseEvent, number: str) -> str:
         return _("Case %(number)s: %(amount)s yuan was received in the case account.") % values
     if event.kind == Kind.MONEY_PAID:
         return _("Case %(number)s: %(amount)s yuan was paid out to the applicant.") % values
+    if event.kind == Kind.POOL_SEARCH_RECORDED:
+        values["round"] = event.data.get("round", "")
+        if event.data.get("outcome") == "found":
+            return (
+                _(
+                    "Case %(number)s: the court searched the respondent's property again (round %(round)s) "
+                    "and found property. You may apply to resume enforcement."
+                )
+                % values
+            )
+        return (
+            _(
+                "Case %(number)s: the court searched the respondent's property again (round %(round)s) and "
+                "found nothing that can be enforced."
+            )
+            % values
+        )
+    if event.kind == Kind.CASE_RESUMED:
+        values["new_number"] = event.data.get("resumed_as", "")
+        return _("Case %(number)s: enforcement was resumed as case %(new_number)s.") % values
     closure = event.data.get("closure", "")
     if closure in Case.Closure.values:
         values["closure"] = str(Case.Closure(closure).label)
@@ -68,7 +100,10 @@ def queue_for_event(event: CaseEvent) -> int:
     if not event.public or event.kind not in NOTIFIED_KINDS:
         return 0
     case = event.case
-    phones = dict.fromkeys(p.phone.strip() for p in case.parties.all() if is_mobile(p.phone.strip()))
+    parties = case.parties.all()
+    if event.kind in APPLICANTS_ONLY_KINDS:
+        parties = parties.filter(role=Party.Role.APPLICANT)
+    phones = dict.fromkeys(p.phone.strip() for p in parties if is_mobile(p.phone.strip()))
     if not phones:
         return 0
     text = text_for(event, case)

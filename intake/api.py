@@ -18,7 +18,7 @@ from enforcement.models import Case, Party
 from enforcement.roles import acting_user
 from enforcement.selectors import case_list, get_case_for_user
 
-from . import services
+from . import resumption, services
 from .models import FirstInterview, NoticeDelivery
 
 # --- Input ----------------------------------------------------------------------------------------------
@@ -31,6 +31,7 @@ from .serializers import (
     FirstInterviewOutput,
     NoticeDeliveryInput,
     NoticeDeliveryOutput,
+    ResumeInput,
 )
 
 # Where the service's field errors belong in the nested input.
@@ -250,3 +251,31 @@ class NoticeDeliveriesApi(generics.GenericAPIView):
             note=data["note"],
         )
         return Response(NoticeDeliveryOutput(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class ResumeApi(generics.GenericAPIView):
+    """File a case closed as 终本 again as 执恢 (恢复执行): a new number in its own sequence, the parties and
+    title carried over, a new query code (shown only in this answer), the pool's re-searches cancelled."""
+
+    serializer_class = FiledCaseOutput
+
+    @extend_schema(
+        request=ResumeInput,
+        responses={
+            201: FiledCaseOutput,
+            400: OpenApiResponse(description="Invalid input, or the case is not in the 终本 pool."),
+            403: OpenApiResponse(
+                description="Not a window clerk of the court, a judge of the case or its keeper."
+            ),
+            404: INTAKE_ERRORS[404],
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_case_for_user(request.user, pk)
+        incoming = ResumeInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        given = resumption.ResumptionInput(**incoming.validated_data)
+        filed = resumption.resume_case(actor=acting_user(request.user), case=case, resumption=given)
+        resumed = get_case_for_user(request.user, filed.case.pk)
+        resumed.query_code = filed.query_code  # type: ignore[attr-defined]
+        return Response(FiledCaseOutput(resumed).data, status=status.HTTP_201_CREATED)

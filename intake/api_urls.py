@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "cases/<int:pk>/interview/lock/", api.LockFirstInterviewApi.as_view(), name="api-case-interview-lock"
     ),
+    path("cases/<int:pk>/resume/", api.ResumeApi.as_view(), name="api-case-resume"),
     path(
         "cases/<int:pk>/notices/deliveries/",
         api.NoticeDeliveriesApi.as_view(),

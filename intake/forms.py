@@ -13,7 +13,7 @@ from enforcement.forms import DateInput
 from enforcement.models import Case, Court, Party, PropertyKind
 
 from . import services
-from .models import FirstInterview, NoticeDelivery, ReceivedMaterial, RiskKind
+from .models import FirstInterview, NoticeDelivery, ReceivedMaterial, Resumption, RiskKind
 from .validation import check_identity, normalize_phone, parse_amount
 
 
@@ -254,3 +254,13 @@ class InterviewLeadForm(forms.Form):
 
 
 InterviewLeadFormSet = forms.formset_factory(InterviewLeadForm, extra=1, max_num=100, validate_max=True)
+
+
+class ResumeForm(forms.Form):
+    """Filing a case closed as 终本 again as 执恢."""
+
+    reason = forms.ChoiceField(label=_("Why enforcement resumes"), choices=Resumption.Reason.choices)
+    pool_round = forms.IntegerField(
+        label=_("Re-search round that found property"), required=False, min_value=1, max_value=100
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)

@@ -230,3 +230,37 @@ class InterviewLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail[:30]}"
+
+
+class Resumption(models.Model):
+    """A case closed as 终本 filed again as 执恢 (恢复执行): why, and by whom. The two cases are linked by
+    ``Case.resumed_from`` (the old case's ``resumptions``); this row keeps the reason."""
+
+    class Reason(models.TextChoices):
+        PROPERTY_FOUND = "property_found", _("Property found in a re-search of the 终本 pool")
+        APPLICANT_REQUEST = "applicant_request", _("The applicant's request")
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("resumed case"), on_delete=models.PROTECT, related_name="resumption"
+    )
+    # One resumption per closed case: a resumed case closed as 终本 again is resumed from itself.
+    original = models.OneToOneField(
+        Case, verbose_name=_("case resumed"), on_delete=models.PROTECT, related_name="resumed_by"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    pool_round = models.PositiveSmallIntegerField(
+        _("re-search round that found property"), null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resumption")
+        verbose_name_plural = _("resumptions")
+
+    def __str__(self) -> str:
+        return f"{self.original_id} → {self.case_id}"

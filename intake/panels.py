@@ -2,11 +2,16 @@
 
 from django.http import HttpRequest
 
-from enforcement import roles
+from assignment.selectors import pool_rounds
+from enforcement import access, roles
 from enforcement.models import Case
+from enforcement.notify import in_pool
 from enforcement.panels import CasePanel, register
+from payments.selectors import case_account
 
-from .selectors import intake_summary
+from .forms import ResumeForm
+from .models import Resumption
+from .selectors import intake_summary, resumption_links
 
 
 @register
@@ -17,3 +22,32 @@ def intake_panel(request: HttpRequest, case: Case) -> CasePanel:
     return CasePanel(
         template="intake/panel.html", order=10, context={**intake_summary(case), "can_reissue": can_reissue}
     )
+
+
+@register
+def resumption_panel(request: HttpRequest, case: Case) -> CasePanel | None:
+    """The links of resumption both ways, each case's own account, and the form that resumes a 终本 case."""
+    links = resumption_links(case)
+    may_resume = in_pool(case) and access.resumes_case(request.user, case)
+    if not (links["resumes"] or links["resumed_as"] or may_resume):
+        return None
+    rows = [("resumes", links["resumes"], links["resumes"].original)] if links["resumes"] else []
+    rows += [("resumed_as", r, r.case) for r in links["resumed_as"]]
+    found = (
+        [row.round.number for row in pool_rounds(case) if row.round.outcome == "found"] if may_resume else []
+    )
+    context = {
+        "links": [
+            {"relation": relation, "resumption": r, "case": other, "account": case_account(other)}
+            for relation, r, other in rows
+        ],
+        "account": case_account(case),
+        "may_resume": may_resume,
+        "form": ResumeForm(
+            initial={
+                "reason": Resumption.Reason.PROPERTY_FOUND if found else Resumption.Reason.APPLICANT_REQUEST
+            }
+        ),
+        "found_rounds": found,
+    }
+    return CasePanel(template="intake/resumption_panel.html", order=7, context=context)

@@ -4,7 +4,7 @@ from typing import Any
 
 from enforcement.models import Case
 
-from .models import FirstInterview, NoticeDelivery, ReceivedMaterial
+from .models import FirstInterview, NoticeDelivery, ReceivedMaterial, Resumption
 
 
 def notice_context(case: Case) -> dict[str, Any]:
@@ -26,4 +26,15 @@ def intake_summary(case: Case) -> dict[str, Any]:
             NoticeDelivery.objects.filter(case=case).select_related("recipient", "delivered_by")
         ),
         "interview": FirstInterview.objects.filter(case=case).prefetch_related("leads").first(),
+    }
+
+
+def resumption_links(case: Case) -> dict[str, Any]:
+    """The cases this one is linked with by resumption, both ways, with why (the money of each stays on
+    its own case: the panel links there)."""
+    return {
+        "resumes": Resumption.objects.filter(case=case).select_related("original", "filed_by").first(),
+        "resumed_as": list(
+            Resumption.objects.filter(original=case).select_related("case", "filed_by").order_by("filed_at")
+        ),
     }

@@ -16,7 +16,7 @@ from payments import ledger as money_ledger
 from payments.selectors import case_account
 
 from . import services
-from .models import FirstInterview, InterviewLead, NoticeDelivery, ReceivedMaterial, RiskKind
+from .models import FirstInterview, InterviewLead, NoticeDelivery, ReceivedMaterial, Resumption, RiskKind
 from .validation import check_identity, normalize_phone
 
 # --- Input ----------------------------------------------------------------------------------------------
@@ -204,6 +204,11 @@ class CaseAccountOutput(serializers.Serializer):
     available = serializers.CharField(help_text="Free for a new payout.")
 
 
+class LinkedCaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
 class CaseDetailOutput(CaseListOutput):
     parties = PartyOutput(many=True)
     account = serializers.SerializerMethodField()
@@ -211,6 +216,8 @@ class CaseDetailOutput(CaseListOutput):
     preservation = serializers.SerializerMethodField()
     materials = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    resumed_from = serializers.SerializerMethodField(help_text="The 终本 case this 执恢 case resumes.")
+    resumed_as = serializers.SerializerMethodField(help_text="The 执恢 cases enforcement resumed in.")
 
     class Meta(CaseListOutput.Meta):
         fields = [
@@ -222,7 +229,18 @@ class CaseDetailOutput(CaseListOutput):
             "materials",
             "deadlines",
             "account",
+            "resumed_from",
+            "resumed_as",
         ]
+
+    @extend_schema_field(LinkedCaseOutput(allow_null=True))
+    def get_resumed_from(self, case: Case) -> dict[str, Any] | None:
+        original = case.resumed_from
+        return {"id": original.pk, "number": original.number} if original is not None else None
+
+    @extend_schema_field(LinkedCaseOutput(many=True))
+    def get_resumed_as(self, case: Case) -> list[dict[str, Any]]:
+        return [{"id": c.pk, "number": c.number} for c in case.resumptions.order_by("filed_at", "pk")]
 
     def get_title(self, case: Case) -> dict[str, Any]:
         return {
@@ -440,3 +458,21 @@ class NoticeDeliveryOutput(serializers.ModelSerializer):
 
     def get_delivered_by(self, delivery: NoticeDelivery) -> str:
         return display_name(delivery.delivered_by)
+
+
+RESUMPTION_REASONS = ", ".join(Resumption.Reason.values)
+
+
+class ResumeInput(StrictSerializer):
+    reason = serializers.ChoiceField(
+        choices=Resumption.Reason.choices, help_text=f"One of {RESUMPTION_REASONS}."
+    )
+    pool_round = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=100,
+        help_text="For property_found: the re-search round that found it.",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -140,12 +140,12 @@ def file_case(*, actor: User, application: ApplicationInput) -> FiledCase:
         occurred_at=now,
         data={"number": number},
     )
-    _open_filing_deadlines(case, actor)
+    open_filing_deadlines(case, actor)
     open_case_account(case)  # 一案一账号: the sub-account printed on the notices
     return FiledCase(case=case, query_code=code)
 
 
-def _open_filing_deadlines(case: Case, actor: User) -> None:
+def open_filing_deadlines(case: Case, actor: User) -> None:
     """Filing starts two clocks: assigning the responsible judge, and the whole case's time limit."""
     open_deadline(case=case, code="assign_judge", anchor_at=case.filed_at, actor=actor)
     limit = "case_limit_non_litigation" if case.is_non_litigation else "case_limit"

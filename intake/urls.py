@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<int:pk>/deliveries/", views.record_delivery, name="record-delivery"),
     path("cases/<int:pk>/query-code/", views.reissue_query_code, name="reissue-query-code"),
     path("cases/<int:pk>/interview/", views.interview, name="interview"),
+    path("cases/<int:pk>/resume/", views.resume, name="resume"),
 ]

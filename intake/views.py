@@ -17,7 +17,7 @@ from enforcement.models import Case
 from enforcement.roles import acting_user
 from enforcement.selectors import filing_courts, get_case_for_user
 
-from . import held_code, pdf, services
+from . import held_code, pdf, resumption, services
 from .forms import (
     ApplicantFormSet,
     ApplicationForm,
@@ -25,6 +25,7 @@ from .forms import (
     InterviewLeadFormSet,
     NoticeDeliveryForm,
     RespondentFormSet,
+    ResumeForm,
 )
 from .models import FirstInterview, NoticeDelivery
 from .selectors import notice_context
@@ -209,3 +210,24 @@ def _lock_interview(request: HttpRequest, case: Case) -> HttpResponse:
     else:
         messages.success(request, _("The first-interview record is locked."))
     return redirect("intake:interview", pk=case.pk)
+
+
+@login_required
+@require_POST
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the 终本 case again as 执恢; the clerk lands on the new case's filed page with its query code."""
+    case = get_case_for_user(request.user, pk)
+    form = ResumeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": form_errors_text(form)})
+        return redirect("case-detail", pk=case.pk)
+    given = resumption.ResumptionInput(**form.cleaned_data)
+    try:
+        filed = resumption.resume_case(actor=acting_user(request.user), case=case, resumption=given)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, refusal_text(error))
+        return redirect("case-detail", pk=case.pk)
+    messages.success(request, _("Case %(number)s filed.") % {"number": filed.case.number})
+    response = redirect("intake:filed", pk=filed.case.pk)
+    held_code.remember(request, response, filed.case.pk, filed.query_code)
+    return response

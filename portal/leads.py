@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enforcement.models import Case, CaseEvent, Deadline, Party, PropertyKind
-from enforcement.notify import judge_or_leads
+from enforcement.notify import case_keepers, in_pool
 from enforcement.services.alerts import put_in_inboxes
 from enforcement.services.deadlines import open_deadline
 from enforcement.services.events import record_event
@@ -173,7 +173,9 @@ def submit_party_lead(
 
 
 def _check_may_report(case: Case, party: Party) -> None:
-    if case.status == Case.Status.CLOSED:
+    # After a 终本 closure the court keeps searching (the 终本 pool): a lead goes to the pool's keeper and
+    # opens its verification clock as on an open case. Any other closed case takes no more leads.
+    if case.status == Case.Status.CLOSED and not in_pool(case):
         raise ValidationError(
             _("This case is closed. To report property found since, ask the court to resume enforcement."),
             code="closed",
@@ -200,7 +202,7 @@ def _notify_verifiers(lead: OnlineLead, deadline: Deadline) -> None:
             title = _("Case %(number)s: a party reported a property lead; verify by %(date)s") % values
     url = reverse("case-detail", args=[case.pk]) + "#party-leads"
     body = lead.detail[:500]
-    put_in_inboxes(judge_or_leads(case), title=title, body=body, url=url)
+    put_in_inboxes(case_keepers(case), title=title, body=body, url=url)
 
 
 # --- Reads -------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from enforcement import access, roles
 from enforcement.models import Case
+from enforcement.notify import in_pool
 from enforcement.panels import CasePanel, register, register_home
 
 from . import appointments, leads, party_messages
@@ -43,7 +44,8 @@ def appointments_section(request: HttpRequest, access: PortalAccess) -> PortalSe
 
 @register_section
 def leads_section(request: HttpRequest, access: PortalAccess) -> PortalSection:
-    is_open = access.case.status != Case.Status.CLOSED
+    # A case in the 终本 pool still takes leads (``leads.submit_party_lead``): the court searches on.
+    is_open = access.case.status != Case.Status.CLOSED or in_pool(access.case)
     context = {
         "leads": leads.leads_of_party(access),
         "form": LeadForm() if is_open else None,

@@ -289,6 +289,15 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class PoolSearch:
+    """After a 终本 closure: the next re-search of the respondent's property (round of rounds)."""
+
+    due_date: datetime.date
+    round: int
+    rounds: int
+
+
+@dataclass(frozen=True)
 class MoneyLine:
     kind: str  # "received", "paid" or "pending"
     label: str
@@ -307,6 +316,7 @@ class Progress:
     parties: list[PublicParty]
     events: list[PublicEvent]
     next_step: NextStep | None
+    pool_search: PoolSearch | None
     team: str
     service_phone: str
     judge: str
@@ -354,6 +364,7 @@ def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
         next_step=(
             NextStep(step[0], datetime.date.fromisoformat(step[1]), step[2]) if step is not None else None
         ),
+        pool_search=_pool_search(snapshot["pool_search"]),
         team=snapshot["team"],
         service_phone=snapshot["service_phone"],
         judge=_judge(snapshot["judge"]),
@@ -361,6 +372,12 @@ def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
         money_totals=totals,
         money_lines=lines,
     )
+
+
+def _pool_search(stored: list[Any] | None) -> PoolSearch | None:
+    if stored is None:
+        return None
+    return PoolSearch(datetime.date.fromisoformat(stored[0]), int(stored[1]), int(stored[2]))
 
 
 def _judge(name: str | None) -> str:

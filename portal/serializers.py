@@ -53,6 +53,14 @@ class NextStepOutput(serializers.Serializer):
     paused = serializers.BooleanField(help_text="A deducted period runs: the clock stands still.")
 
 
+class PoolSearchOutput(serializers.Serializer):
+    due_date = serializers.DateField(
+        help_text="The court searches the respondent's property again by this day."
+    )
+    round = serializers.IntegerField(help_text="Which re-search after the 终本 closure (1 is the first).")
+    rounds = serializers.IntegerField(help_text="How many re-searches the court makes in all.")
+
+
 class MoneyLineOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MONEY_KINDS)
     kind_label = serializers.CharField(source="label")
@@ -81,6 +89,9 @@ class ProgressOutput(serializers.Serializer):
     parties = PublicPartyOutput(many=True)
     events = PublicEventOutput(many=True, help_text="Public timeline events, newest first.")
     next_step = NextStepOutput(allow_null=True)
+    pool_search = PoolSearchOutput(
+        allow_null=True, help_text="After a 终本 closure: the next re-search of the respondent's property."
+    )
     team = serializers.CharField(help_text="Empty until a team is assigned.")
     service_phone = serializers.CharField()
     judge = serializers.CharField(help_text="Empty until a judge is assigned.")

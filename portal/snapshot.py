@@ -45,6 +45,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from assignment.selectors import next_pool_search
 from enforcement.models import Case, CaseEvent, Court, Deadline, NodeType, Party, Team
 from enforcement.people import display_name
 from enforcement.scrub import mask_numbers
@@ -53,7 +54,8 @@ from payments.selectors import PAYOUT_NODES, party_money_lines
 from .models import PublicProgress
 
 # 2: events carry their text code and parameters; staff's words are scrubbed of numbers by shape.
-VERSION = 2
+# 3: the 终本 pool's next re-search.
+VERSION = 3
 # Named after the module's first home: a new name would change every stored digest of a party.
 _PARTY_KEY_SALT = "intake.progress.party"
 
@@ -144,6 +146,7 @@ def build(case_id: int) -> dict[str, Any] | None:
     pending = any(line.kind == "pending" and line.amount > 0 for line in money)
     next_step = next(((name, due, paused) for _code, name, public, due, paused in deadlines if public), None)
     team = case.team
+    pool = next_pool_search(case_id)
     return {
         "v": VERSION,
         "number": case.number,
@@ -162,6 +165,8 @@ def build(case_id: int) -> dict[str, Any] | None:
             [next_step[0], next_step[1].isoformat(), next_step[2]] if next_step is not None else None
         ),
         "money": [[line.kind, line.on.isoformat(), f"{line.amount:.2f}"] for line in money],
+        # The rounds are deadlines: a round met or cancelled drops the snapshot like any deadline.
+        "pool_search": [pool.due_date.isoformat(), pool.round, pool.rounds] if pool is not None else None,
         "parties": [
             {
                 "id": p.id,

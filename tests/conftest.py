@@ -208,6 +208,7 @@ REFERENCE_MIGRATIONS = (
     "enforcement.migrations.0020_terminate_round_conditions",
     "assignment.migrations.0002_default_triage_rules",
     "assignment.migrations.0003_triage_on_risk_kinds",
+    "assignment.migrations.0006_pool_research_node_type",
     "payments.migrations.0002_money_node_types",
     "custody.migrations.0002_custody_node_types",
     "custody.migrations.0003_measure_terms_outlive_the_case",

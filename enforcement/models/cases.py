@@ -320,6 +320,8 @@ class CaseEvent(models.Model):
         CLOSURE_SERVED = "closure_served", _("Closure ruling served")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued to the debtor")
         CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        POOL_SEARCH_RECORDED = "pool_search_recorded", _("终本 re-search recorded")
+        CASE_RESUMED = "case_resumed", _("Enforcement resumed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

@@ -38,6 +38,8 @@ class NodeType(models.Model):
         TEAM_LEAD = "team_lead", _("The team lead")
         FINANCE = "finance", _("Finance")
         JUDGE_AND_LEAD = "judge_and_lead", _("The responsible judge and the team lead")
+        # The 终本 pool's re-searches: the lead and judges of the court's pool team, else the case's judge.
+        POOL_KEEPER = "pool_keeper", _("The keeper of the 终本 pool")
 
     code = models.CharField(_("code"), max_length=40)
     court = models.ForeignKey(

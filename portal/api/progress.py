@@ -58,6 +58,11 @@ def progress_json(shown: progress.Progress) -> dict[str, Any]:
             if step is not None
             else None
         ),
+        "pool_search": (
+            {"due_date": pool.due_date.isoformat(), "round": pool.round, "rounds": pool.rounds}
+            if (pool := shown.pool_search) is not None
+            else None
+        ),
         "team": shown.team,
         "service_phone": shown.service_phone,
         "judge": shown.judge,

@@ -41,6 +41,8 @@ PREDICATES: dict[str, Predicate] = {
     ),
     "issues_certificate": lambda user, case, people: access.issues_certificate(user, case),
     "revokes_certificate": lambda user, case, people: access.revokes_certificate(user, case),
+    "keeps_pool": lambda user, case, people: access.keeps_pool(user, case),
+    "resumes_case": lambda user, case, people: access.resumes_case(user, case),
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
