@@ -89,9 +89,10 @@ def dishonest_listed(case: Case, requirement: ClosureRequirement) -> Finding:
     refusals: dict[int, ListingRefusal] = {}
     for refusal in ListingRefusal.objects.filter(case=case).order_by("refused_on", "pk"):
         refusals[refusal.party_id] = refusal  # the latest one speaks
-    found, missing = [], []
+    found: list[str] = []
+    missing: list[str] = []
     for party in respondents:
-        listing, refusal = listings.get(party.pk), refusals.get(party.pk)
+        listing, latest = listings.get(party.pk), refusals.get(party.pk)
         if listing is not None:
             found.append(
                 _("%(name)s: listed by decision %(decision)s on %(date)s")
@@ -101,13 +102,13 @@ def dishonest_listed(case: Case, requirement: ClosureRequirement) -> Finding:
                     "date": listing.listed_on.isoformat(),
                 }
             )
-        elif refusal is not None:
+        elif latest is not None:
             found.append(
                 _("%(name)s: not listed (%(reason)s), decided on %(date)s")
                 % {
                     "name": party.name,
-                    "reason": refusal.get_reason_display(),
-                    "date": refusal.refused_on.isoformat(),
+                    "reason": latest.get_reason_display(),
+                    "date": latest.refused_on.isoformat(),
                 }
             )
         else:

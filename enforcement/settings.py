@@ -338,6 +338,15 @@ SPECTACULAR_SETTINGS = {
         "PartyMoneyKindEnum": "portal.serializers.MONEY_KINDS",
         "DeductionKindEnum": "enforcement.models.Deduction.Kind",
         "ExtensionStatusEnum": "enforcement.models.Extension.Status",
+        "RestrictionStatusEnum": "custody.models.ConsumptionRestriction.Status",
+        "RestrictionLiftReasonEnum": "custody.models.ConsumptionRestriction.LiftReason",
+        "BoundCapacityEnum": "custody.models.BoundCapacity",
+        "DishonestGroundEnum": "custody.models.DishonestGround",
+        "ListingStatusEnum": "custody.models.DishonestListing.Status",
+        "ListingServiceMethodEnum": "custody.models.ServiceMethod",
+        "RemovalGroundEnum": "custody.models.RemovalGround",
+        "RecordedRemovalGroundEnum": "custody.credit_serializers.REMOVAL_CHOICES",
+        "ListingRefusalReasonEnum": "custody.models.ListingRefusal.Reason",
     },
 }
 

@@ -64,6 +64,7 @@ urlpatterns = [
     path("leads/", include(portal_urls.lead_urls)),
     path("progress/", include(portal_urls.progress_urls)),
     path("meet/", include(portal_urls.meet_urls)),
+    path("dishonest/", include(portal_urls.credit_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,12 +2,13 @@
 
 - ``portal`` at /progress/: the progress query (no account) and the supervisors' list of throttled queries;
 - ``party`` at /meet/: appointments and messages, the party's actions and the staff's pages;
-- ``leads`` at /leads/: a party's report of a lead, and its attachments for staff.
+- ``leads`` at /leads/: a party's report of a lead, and its attachments for staff;
+- ``credit`` at /dishonest/: the court's published dishonest-debtor list and its WeChat export (public).
 """
 
 from django.urls import path
 
-from .views import leads, meetings, progress
+from .views import credit_list, leads, meetings, progress
 
 progress_urls = (
     [
@@ -41,4 +42,12 @@ lead_urls = (
         path("cases/<int:pk>/attachments/<int:attachment_id>/", leads.attachment, name="attachment"),
     ],
     "leads",
+)
+
+credit_urls = (
+    [
+        path("", credit_list.published_list, name="list"),
+        path("wechat.txt", credit_list.wechat_export, name="wechat"),
+    ],
+    "credit",
 )

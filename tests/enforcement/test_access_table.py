@@ -42,6 +42,9 @@ PREDICATES: dict[str, Predicate] = {
     "decides_sanction": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.SANCTION_DECIDER_ROLES
     ),
+    "decides_credit": lambda user, case, people: access.decides(
+        user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.CREDIT_DECIDER_ROLES
+    ),
 }
 
 
