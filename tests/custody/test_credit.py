@@ -580,3 +580,58 @@ class TestClosureChecks:
         services.decide_fine(actor=president, fine=fine, approve=True)
         met = finding("obstruction_dealt_with", case)
         assert met.met and "5000.00" in met.text and "（2026）蒙0302司惩1号" in met.text
+
+
+# --- Closing the case as fully performed ---------------------------------------------------------------
+
+
+class TestClosing:
+    def test_closing_as_performed_records_the_removal_ground_and_the_clock_outlives_the_case(
+        self, clock, case, judge
+    ):
+        from enforcement.closure import steps_for
+        from enforcement.services.cases import close_case
+        from tests.closing import settle_money
+
+        listing = list_it(judge, case)
+        assert [i.code for i in steps_for(case, "performed")] == [f"listing_removal_ground:{listing.pk}"]
+        settle_money(case)
+        with pytest.raises(ValidationError):  # the step must be confirmed
+            close_case(actor=judge, case=case, closure="performed")
+        close_case(actor=judge, case=case, closure="performed", confirm_steps=True)
+        marked = DishonestListing.objects.get()
+        assert (marked.status, marked.removal_ground, marked.removal_ground_on) == (
+            "listed",
+            "performed",
+            TODAY,
+        )
+        clock_row = Deadline.objects.get(case=case, node_type__code="dishonest_removal")
+        assert clock_row.status == Deadline.Status.OPEN  # it runs on after the closure
+        services.remove_listing(actor=judge, listing=marked)
+        clock_row.refresh_from_db()
+        assert clock_row.status == Deadline.Status.MET
+
+
+# --- Two workers at once (PostgreSQL) -----------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_removing_expired_listings_at_once_remove_each_once(court, clerk, judge, team_lead):
+    from django.db import connection
+
+    from tests.custody.test_services import _at_once
+
+    assert connection.vendor == "postgresql"
+    with time_machine.travel(START, tick=False) as traveller:
+        make_teams(court, judge, team_lead)
+        listings = [list_it(judge, file_case(court, clerk, team_lead, judge)) for _ in range(3)]
+        traveller.move_to(at(2028, 3, 3, 1))
+        removed, errors = _at_once(2, lambda _i: services.remove_expired_listings())
+    assert errors == []
+    assert sum(removed) == 3  # however the two split the work, each listing is removed by one of them
+    assert CaseEvent.objects.filter(kind=CreditEvent.LISTING_REMOVED).count() == 3
+    assert DishonestListing.history.filter(status="removed").count() == 3
+    assert {row.status for row in DishonestListing.objects.filter(pk__in=[x.pk for x in listings])} == {
+        "removed"
+    }
