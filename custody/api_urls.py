@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import api
+from . import api, credit_api
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/searches/", api.CaseSearchesApi.as_view(), name="api-custody-case-searches"),
@@ -37,4 +37,57 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/fines/", api.CaseFinesApi.as_view(), name="api-custody-case-fines"),
     path("fines/<int:pk>/approve/", api.ApproveFineApi.as_view(), name="api-custody-fine-approve"),
     path("fines/<int:pk>/refuse/", api.RefuseFineApi.as_view(), name="api-custody-fine-refuse"),
+    # Credit sanctions.
+    path(
+        "cases/<int:pk>/restrictions/",
+        credit_api.CaseRestrictionsApi.as_view(),
+        name="api-custody-case-restrictions",
+    ),
+    path(
+        "restrictions/<int:pk>/approve/",
+        credit_api.ApproveRestrictionApi.as_view(),
+        name="api-custody-restriction-approve",
+    ),
+    path(
+        "restrictions/<int:pk>/refuse/",
+        credit_api.RefuseRestrictionApi.as_view(),
+        name="api-custody-restriction-refuse",
+    ),
+    path(
+        "restrictions/<int:pk>/lift/",
+        credit_api.LiftRestrictionApi.as_view(),
+        name="api-custody-restriction-lift",
+    ),
+    path(
+        "restrictions/<int:pk>/lift-notice/",
+        credit_api.LiftNoticeApi.as_view(),
+        name="api-custody-restriction-lift-notice",
+    ),
+    path("cases/<int:pk>/listings/", credit_api.CaseListingsApi.as_view(), name="api-custody-case-listings"),
+    path(
+        "cases/<int:pk>/listing-refusals/",
+        credit_api.CaseListingRefusalsApi.as_view(),
+        name="api-custody-case-listing-refusals",
+    ),
+    path(
+        "listings/<int:pk>/service/",
+        credit_api.ListingServiceApi.as_view(),
+        name="api-custody-listing-service",
+    ),
+    path(
+        "listings/<int:pk>/extend/", credit_api.ExtendListingApi.as_view(), name="api-custody-listing-extend"
+    ),
+    path(
+        "listings/<int:pk>/removal-ground/",
+        credit_api.ListingRemovalGroundApi.as_view(),
+        name="api-custody-listing-removal-ground",
+    ),
+    path(
+        "listings/<int:pk>/remove/", credit_api.RemoveListingApi.as_view(), name="api-custody-listing-remove"
+    ),
+    path(
+        "listings/<int:pk>/credit-repair/",
+        credit_api.CreditRepairApi.as_view(),
+        name="api-custody-listing-credit-repair",
+    ),
 ]

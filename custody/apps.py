@@ -14,8 +14,10 @@ class CustodyConfig(AppConfig):
 
         from . import (
             closure,  # noqa: F401 - registers the closure blockers and the release on 执行完毕
+            credit_panels,  # noqa: F401 - registers the credit sanctions' panel of the case page
             event_texts,  # noqa: F401 - registers the words of its timeline texts
             panels,  # noqa: F401 - registers the case-page panel and the supervisors' section
+            requirements,  # noqa: F401 - registers its checks of the 终本 conditions
         )
 
         # Money a deduction brought in and finance later reversed is unlinked from the measure.

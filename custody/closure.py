@@ -7,13 +7,16 @@ measures (registered in ``CustodyConfig.ready``).
 - 执行完毕 (fully performed) releases every measure still in force, each with the reason "performed",
   through ``services.release_measure`` and inside the closing transaction, so the freezes and seals do
   not outlive a debt that is paid, and their clocks stop as a release stops them.
+- 执行完毕, 终结执行 and 不予执行 are grounds for removal from the dishonest-debtor list (失信名单规定 2017
+  Art.10): closing so records the ground on each current listing of the case, which opens its
+  3-working-day removal clock (the listing outlives the case; the judge removes it).
 
 Every custody writer locks the case first, and the closure holds that lock: nothing read here can change
 before the closure commits, so these reads need no lock of their own.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -28,7 +31,7 @@ from enforcement.models import Case
 from enforcement.templatetags.money import yuan
 
 from . import services
-from .models import Detention, Fine, Measure
+from .models import Detention, DishonestListing, Fine, Measure, RemovalGround
 
 RELEASE_REASON = pgettext_lazy(
     "reason for releasing a measure", "Performed: the case closed as fully performed."
@@ -143,3 +146,72 @@ register_step(
         perform=release_measures,
     )
 )
+
+
+# --- 执行完毕, 终结执行, 不予执行: a ground for removal from the dishonest-debtor list --------------------
+
+REMOVAL_GROUND_OF_CLOSURE: dict[str, str] = {
+    Case.Closure.PERFORMED: RemovalGround.PERFORMED,
+    Case.Closure.TERMINATED: RemovalGround.TERMINATED,
+    Case.Closure.NOT_ENFORCED: RemovalGround.NOT_ENFORCED,
+}
+
+
+def _listed_without_ground(case: Case) -> list[DishonestListing]:
+    return list(
+        DishonestListing.objects.filter(case=case, status=DishonestListing.Status.LISTED, removal_ground="")
+        .select_related("party")
+        .order_by("listed_on", "pk")
+    )
+
+
+def listings_to_mark(case: Case) -> Iterable[Item]:
+    return [
+        Item(
+            f"listing_removal_ground:{listing.pk}",
+            pgettext(
+                "a step of closing the case",
+                "Record the ground for removing %(name)s from the dishonest-debtor list (decision "
+                "%(decision)s): removal is due within 3 working days",
+            )
+            % {"name": listing.party.name, "decision": listing.decision_number},
+            url=reverse("case-detail", args=[case.pk]) + f"#listing-{listing.pk}",
+        )
+        for listing in _listed_without_ground(case)
+    ]
+
+
+def _mark_listings(actor: User, case: Case, closure: str) -> None:
+    listings = _listed_without_ground(case)
+    if listings and not access.judges_case(actor, case):
+        raise PermissionDenied(
+            _(
+                "Closing this way records the ground for removing the debtor from the dishonest-debtor list, "
+                "which only the case's judge, or a judge or lead of its team, may do."
+            )
+        )
+    note = _("The case closed: %(closure)s.") % {"closure": Case.Closure(closure).label}
+    today = timezone.localdate()
+    for listing in listings:
+        services.record_removal_ground(
+            actor=actor, listing=listing, ground=REMOVAL_GROUND_OF_CLOSURE[closure], arose_on=today, note=note
+        )
+
+
+def _marker(closure: str) -> Callable[[User, Case], None]:
+    def perform(actor: User, case: Case) -> None:
+        _mark_listings(actor, case, closure)
+
+    return perform
+
+
+# One step per mode: a step is performed before the case records its closure, so each knows its own ground.
+for _closure in REMOVAL_GROUND_OF_CLOSURE:
+    register_step(
+        ClosureStep(
+            code=f"custody.listing_removal_ground.{_closure}",
+            closures=frozenset({_closure}),
+            pending=listings_to_mark,
+            perform=_marker(_closure),
+        )
+    )

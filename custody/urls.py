@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import credit_views, views
 
 app_name = "custody"
 
@@ -24,4 +24,20 @@ urlpatterns = [
     path("detentions/<int:pk>/family-notice/", views.family_notice, name="family-notice"),
     path("detentions/<int:pk>/release/", views.release_detention, name="release-detention"),
     path("fines/<int:pk>/decide/", views.decide_fine, name="decide-fine"),
+    # Credit sanctions: consumption restrictions and the dishonest-debtor list.
+    path("cases/<int:pk>/restrictions/", credit_views.propose_restriction, name="propose-restriction"),
+    path("restrictions/<int:pk>/decide/", credit_views.decide_restriction, name="decide-restriction"),
+    path("restrictions/<int:pk>/lift/", credit_views.lift_restriction, name="lift-restriction"),
+    path(
+        "restrictions/<int:pk>/lift-notice.pdf", credit_views.lift_notice_pdf, name="restriction-lift-notice"
+    ),
+    path("cases/<int:pk>/listings/", credit_views.list_debtor, name="list-debtor"),
+    path("cases/<int:pk>/listing-refusals/", credit_views.refuse_listing, name="refuse-listing"),
+    path("listings/<int:pk>/service/", credit_views.serve_listing, name="serve-listing"),
+    path("listings/<int:pk>/extend/", credit_views.extend_listing, name="extend-listing"),
+    path(
+        "listings/<int:pk>/removal-ground/", credit_views.record_removal_ground, name="listing-removal-ground"
+    ),
+    path("listings/<int:pk>/remove/", credit_views.remove_listing, name="remove-listing"),
+    path("listings/<int:pk>/credit-repair/", credit_views.repair_credit, name="repair-credit"),
 ]

@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flag-late-claims": {"task": "payments.flag_late_claims", "schedule": crontab(minute=15)},
     # Freezes, seizures and seals whose term ended unrenewed are flagged on the case and for supervisors.
     "flag-lapsed-measures": {"task": "custody.flag_lapsed_measures", "schedule": crontab(minute=5)},
+    # Dishonest-debtor listings whose term is over leave the list (and the published list), once each.
+    "remove-expired-listings": {"task": "custody.remove_expired_listings", "schedule": crontab(minute=10)},
     # Progress-query attempts older than the throttle's longest window (a day) are of no more use.
     "purge-query-attempts": {"task": "portal.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
     # Text messages to parties: retries, and anything a lost task left behind.
@@ -340,9 +342,17 @@ SPECTACULAR_SETTINGS = {
         "ClosureEnum": "enforcement.models.Case.Closure",
         "TerminationGroundEnum": "enforcement.models.Case.TerminationGround",
         "ClosureConditionEnum": "enforcement.models.ClosureRequirement.Kind",
-        "ClosureServiceMethodEnum": "enforcement.models.ClosureService.Method",
+        "ServiceMethodEnum": "enforcement.models.ClosureService.Method",
         "ClosureProposalStatusEnum": "enforcement.models.ClosureProposal.Status",
         "ReviewedClosureEnum": "enforcement.api.closure_review.REVIEWED_CLOSURE_CHOICES",
+        "RestrictionStatusEnum": "custody.models.ConsumptionRestriction.Status",
+        "RestrictionLiftReasonEnum": "custody.models.ConsumptionRestriction.LiftReason",
+        "BoundCapacityEnum": "custody.models.BoundCapacity",
+        "DishonestGroundEnum": "custody.models.DishonestGround",
+        "ListingStatusEnum": "custody.models.DishonestListing.Status",
+        "RemovalGroundEnum": "custody.models.RemovalGround",
+        "RecordedRemovalGroundEnum": "custody.credit_serializers.REMOVAL_CHOICES",
+        "ListingRefusalReasonEnum": "custody.models.ListingRefusal.Reason",
     },
 }
 

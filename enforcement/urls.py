@@ -91,6 +91,7 @@ urlpatterns = [
     path("progress/", include(portal_urls.progress_urls)),
     path("meet/", include(portal_urls.meet_urls)),
     path("verify/", include(portal_urls.verify_urls)),
+    path("dishonest/", include(portal_urls.credit_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

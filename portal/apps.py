@@ -9,6 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Each registers its case-page panel, home-page section or progress-page section.
-        from . import appointments, leads, panels, party_messages, snapshot  # noqa: F401
+        from . import appointments, credit, leads, panels, party_messages, snapshot  # noqa: F401
 
         snapshot.connect()  # the progress query's snapshots follow the rows they are built from

@@ -4,11 +4,12 @@
 - ``party`` at /meet/: appointments and messages, the party's actions and the staff's pages;
 - ``leads`` at /leads/: a party's report of a lead, and its attachments for staff;
 - ``verify`` at /verify/: the public check of a certificate's verification code (no account).
+- ``credit`` at /dishonest/: the court's published dishonest-debtor list and its WeChat export (public).
 """
 
 from django.urls import path
 
-from .views import leads, meetings, progress, verify
+from .views import credit_list, leads, meetings, progress, verify
 
 progress_urls = (
     [
@@ -45,3 +46,10 @@ lead_urls = (
 )
 
 verify_urls = ([path("", verify.check, name="check")], "verify")
+credit_urls = (
+    [
+        path("", credit_list.published_list, name="list"),
+        path("wechat.txt", credit_list.wechat_export, name="wechat"),
+    ],
+    "credit",
+)

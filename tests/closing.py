@@ -5,7 +5,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from enforcement.models import Case
+from enforcement.models import Case, Party
 from enforcement.services import closure_review
 from payments import services as money
 from payments.models import CaseAccount, LedgerEntry, Payout
@@ -38,8 +38,19 @@ def settle_money(case: Case) -> None:
 
 TERMINATE_ROUND = Case.Closure.TERMINATED_THIS_ROUND
 RULING = "（2026）蒙0302执8100号之一"
-# The conditions the apps check from their own records; ``meet_terminate_round_conditions`` meets each.
-APP_CHECKED = frozenset({"consumption_restricted", "dishonest_listed", "online_search_answered"})
+# The conditions custody checks from its records (the restriction, the online search); the others are met
+# by the core's records (the steps, the interview) or by recorded evidence, the listing included (its row
+# accepts evidence: a listing would open its own term clock, which most tests do not want).
+RECORD_CHECKED = frozenset({"consumption_restricted", "online_search_answered"})
+
+
+def president_of(case: Case) -> User:
+    found = User.objects.filter(username=f"president-{case.court.code}").first()
+    if found is not None:
+        return found
+    return cast(
+        User, UserFactory(username=f"president-{case.court.code}", roles=["president"], courts=[case.court])
+    )
 
 
 def interview_applicant(case: Case, judge: User) -> None:
@@ -69,7 +80,7 @@ def meet_terminate_round_conditions(case: Case, judge: User, *, skip: frozenset[
     if "leads_answered" not in skip:
         record_step(actor=judge, case=case, step=Step.LEADS_REQUESTED)
     for requirement in closure_review.evidence_kinds(case):
-        if requirement.kind not in skip and requirement.kind not in APP_CHECKED:
+        if requirement.kind not in skip:
             record_evidence_of(case, judge, requirement.kind)
     if "applicant_interviewed" not in skip:
         interview_applicant(case, judge)
@@ -77,13 +88,40 @@ def meet_terminate_round_conditions(case: Case, judge: User, *, skip: frozenset[
 
 
 def meet_app_conditions(case: Case, judge: User, *, skip: frozenset[str] = frozenset()) -> None:
-    from enforcement.models import ClosureRequirement
+    """The online search made and answered, the consumption restriction issued on each respondent."""
+    from custody import services as custody
 
-    # Until custody checks them: switched off for the court, as a court may switch a condition off.
-    for kind in APP_CHECKED - skip:
-        ClosureRequirement.objects.update_or_create(
-            closure=TERMINATE_ROUND, kind=kind, court=case.court, defaults={"is_active": False}
+    today = timezone.localdate()
+    if "online_search_answered" not in skip:
+        search = custody.request_search(
+            actor=judge,
+            case=case,
+            requested_on=today,
+            institutions=[custody.Institution("bank", "中国银行乌海分行")],
         )
+        for inquiry in search.inquiries.all():
+            custody.record_reply(actor=judge, inquiry=inquiry, replied_on=today, note="无存款")
+    if "consumption_restricted" not in skip:
+        from assignment import services as assignment
+
+        if not assignment.may_take_compulsory_measures(Case.objects.get(pk=case.pk)):  # complex: plan first
+            assignment.record_plan(
+                actor=judge, case=case, risk_assessment="无重大风险", enforcement_plan="限制消费"
+            )
+        for respondent in case.respondents():
+            persons = []
+            if respondent.kind == Party.Kind.ORGANISATION:  # the order binds its legal representative too
+                name = respondent.legal_representative or "法定代表人"
+                persons = [custody.BoundPerson(name, "legal_representative")]
+            restriction = custody.propose_restriction(
+                actor=judge,
+                case=case,
+                party=respondent,
+                ruling_number=f"{RULING}限",
+                reason="未按执行通知履行",
+                persons=persons,
+            )
+            custody.decide_restriction(actor=president_of(case), restriction=restriction, approve=True)
 
 
 def terminate_round(case: Case, judge: User, reviewer: User, *, confirm_steps: bool = True) -> Case:

@@ -212,6 +212,7 @@ REFERENCE_MIGRATIONS = (
     "payments.migrations.0002_money_node_types",
     "custody.migrations.0002_custody_node_types",
     "custody.migrations.0003_measure_terms_outlive_the_case",
+    "custody.migrations.0005_credit_node_types",
 )
 
 

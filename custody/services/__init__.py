@@ -16,11 +16,37 @@ Time limits
     before. Terms end on their day (counting "exact"). A detention opens the 24-hour clock for telling
     the family (node ``detention_family_notice``), met when the notice is recorded.
 
-One module per subject: ``searches``, ``measures``, ``deductions`` (their money) and ``sanctions``
-(detention and fines); ``_common`` locks and checks the case. Callers use the names exported here
-(``from custody import services``); the modules import each other, never this package.
+Credit sanctions
+    The consumption-restriction order and the dishonest-debtor list, with the list's term and removal
+    clocks (nodes ``dishonest_term`` and ``dishonest_removal``): ``credit`` says who may do what.
+
+One module per subject: ``searches``, ``measures``, ``deductions`` (their money), ``sanctions``
+(detention and fines) and ``credit``; ``_common`` locks and checks the case. Callers use the names
+exported here (``from custody import services``); the modules import each other, never this package.
 """
 
+from .credit import (
+    CREDIT_DECIDER_ROLES,
+    MAX_EXTENSION_YEARS,
+    RECORDED_REMOVAL_GROUNDS,
+    REMOVAL_NODE,
+    TERM_NODE,
+    BoundPerson,
+    age_on,
+    decide_restriction,
+    extend_listing,
+    lift_restriction,
+    list_debtor,
+    may_decide_restriction,
+    may_extend,
+    propose_restriction,
+    record_listing_service,
+    record_removal_ground,
+    refuse_listing,
+    remove_expired_listings,
+    remove_listing,
+)
+from .credit_repair import repair_credit
 from .deductions import link_deduction, unlink_reversed_money
 from .measures import (
     TERM_NODES,
@@ -59,31 +85,51 @@ from .searches import (
 
 __all__ = [
     "APPROVER_ROLES",
+    "CREDIT_DECIDER_ROLES",
     "FAMILY_NOTICE_HOURS",
     "FAMILY_NOTICE_NODE",
     "HOLDER_FOR_INSTITUTION",
     "INSTITUTION_NAME_LENGTH",
+    "MAX_EXTENSION_YEARS",
     "MEASURE_FOR_ASSET",
+    "RECORDED_REMOVAL_GROUNDS",
+    "REMOVAL_NODE",
     "SEARCH_NODE",
+    "TERM_NODE",
     "TERM_NODES",
     "AssetFound",
+    "BoundPerson",
     "Institution",
     "MeasureInput",
     "PersonInput",
+    "age_on",
     "decide_detention",
     "decide_fine",
+    "decide_restriction",
+    "extend_listing",
     "flag_lapsed_measures",
+    "lift_restriction",
     "link_deduction",
+    "list_debtor",
     "max_term_months",
+    "may_decide_restriction",
     "may_decide_sanction",
+    "may_extend",
     "propose_detention",
     "propose_fine",
+    "propose_restriction",
     "record_family_notice",
+    "record_listing_service",
+    "record_removal_ground",
     "record_reply",
+    "refuse_listing",
     "release_date",
     "release_early",
     "release_measure",
+    "remove_expired_listings",
+    "remove_listing",
     "renew_measure",
+    "repair_credit",
     "request_search",
     "running_expiry",
     "take_measure",

@@ -320,6 +320,19 @@ class CaseEvent(models.Model):
         CLOSURE_SERVED = "closure_served", _("Closure ruling served")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued to the debtor")
         CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        RESTRICTION_PROPOSED = "restriction_proposed", _("Consumption restriction proposed")
+        RESTRICTION_APPROVED = "restriction_approved", _("Consumption restriction issued")
+        RESTRICTION_REFUSED = "restriction_refused", _("Consumption restriction refused")
+        RESTRICTION_LIFTED = "restriction_lifted", _("Consumption restriction lifted")
+        DEBTOR_LISTED = "debtor_listed", _("Put on the dishonest-debtor list")
+        LISTING_SERVED = "listing_served", _("Listing decision served")
+        LISTING_REFUSED = "listing_refused", _("Dishonest-debtor listing refused")
+        LISTING_EXTENDED = "listing_extended", _("Dishonest-debtor listing extended")
+        LISTING_REMOVAL_GROUND = (
+            "listing_removal_ground",
+            _("Ground for removal from the dishonest-debtor list recorded"),
+        )
+        LISTING_REMOVED = "listing_removed", _("Removed from the dishonest-debtor list")
         POOL_SEARCH_RECORDED = "pool_search_recorded", _("终本 re-search recorded")
         CASE_RESUMED = "case_resumed", _("Enforcement resumed")
 

@@ -20,7 +20,6 @@ from tests.pool import (
     CLOSED,
     RESPONDENT_PHONE,
     at,
-    close_terminated_now,
     pool_team,
     reviewer_of,
 )
@@ -49,7 +48,7 @@ class TestOpening:
     def test_the_rounds_are_anchored_on_the_closure_so_month_ends_do_not_drift(self, clock, open_case, judge):
         meet_terminate_round_conditions(open_case, judge)
         clock.move_to(at(2026, 8, 31))
-        close_terminated_now(open_case, judge)
+        terminate_round(open_case, judge, reviewer_of(open_case))
         clocks = rounds_of(open_case)
         due = [c.due_date for c in clocks]
         # 31 August + 6 months is 28 February (month's last day), yet round 2 is 31 August again, not 28.
@@ -123,7 +122,7 @@ class TestRecording:
         assert event.public and event.detail == ""
         sms = SmsMessage.objects.filter(event=event)
         assert [m.phone for m in sms] == [APPLICANT_PHONE]  # never the respondent's
-        assert pooled.number in sms[0].text and "(round 1)" in sms[0].text
+        assert pooled.number in sms[0].text and "（第1次）" in sms[0].text  # in the court's language
         assert not SmsMessage.objects.filter(event=event, phone=RESPONDENT_PHONE).exists()
 
     def test_property_found_must_say_what_and_the_public_text_does_not(self, clock, pooled, judge):
@@ -141,7 +140,7 @@ class TestRecording:
         pool.record_round(actor=judge, case=pooled, outcome="nothing")
         with pytest.raises(ValidationError) as refused:
             pool.record_round(actor=judge, case=pooled, outcome="nothing")
-        assert "round 2" in " ".join(refused.value.messages) and "2026-12-03" in " ".join(
+        assert "第2次" in " ".join(refused.value.messages) and "2026-12-03" in " ".join(
             refused.value.messages
         )
 

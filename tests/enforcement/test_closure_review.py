@@ -21,7 +21,6 @@ from enforcement.services import closure_review
 from enforcement.services.cases import close_case
 from enforcement.services.deadlines import add_deduction
 from tests.closing import (
-    APP_CHECKED,
     RULING,
     interview_applicant,
     meet_terminate_round_conditions,
@@ -114,8 +113,8 @@ class TestTheEarliestDay:
 
 # --- Each condition ----------------------------------------------------------------------------------------
 
-# The conditions the core and recorded evidence meet (custody's own are tested in tests/custody).
-CORE_CONDITIONS = sorted({kind for kind, _label in Kind.choices} - APP_CHECKED - {Kind.TIME_SINCE_FILING})
+# Every condition but the wait (TestTheEarliestDay), each met by the records of its app or by evidence.
+CORE_CONDITIONS = sorted({kind for kind, _label in Kind.choices} - {Kind.TIME_SINCE_FILING})
 
 
 class TestEachCondition:
