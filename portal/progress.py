@@ -311,6 +311,8 @@ class Progress:
     court: str
     stage_code: str  # "filed", "enforcing", "paying_out" or "closed"
     stage: str
+    # A closed case: what its closure means for the parties, in plain words ("" while it is open).
+    closure_explained: str
     filed_on: datetime.date
     you: PublicParty
     parties: list[PublicParty]
@@ -348,6 +350,7 @@ def render(snapshot: dict[str, Any], viewer_id: int) -> Progress | None:
         court=snapshot["court"],
         stage_code=stage_code,
         stage=stage,
+        closure_explained=closure_explained(snapshot),
         filed_on=datetime.date.fromisoformat(snapshot["filed_on"]),
         you=next(p for p in parties if p.is_you),
         parties=parties,
@@ -385,6 +388,38 @@ def _judge(name: str | None) -> str:
     if name is None:
         return ""
     return name or _("The responsible judge")
+
+
+def closure_explained(snapshot: dict[str, Any]) -> str:
+    """What the closure means for the parties, in plain words: 终本 above all, which parties take for "the
+    court closed my case and forgot it"."""
+    if snapshot["status"] != Case.Status.CLOSED:
+        return ""
+    texts = {
+        Case.Closure.PERFORMED: _("The obligation has been performed in full, so enforcement has ended."),
+        Case.Closure.TERMINATED_THIS_ROUND: _(
+            "The court searched for the respondent's property and found none it can enforce, so this round "
+            "of enforcement has ended. The case is not forgotten: for five years the court searches the "
+            "respondent's property again every six months and tells the applicant each result, and the "
+            "respondent's consumption stays restricted. If you learn of property, report it: enforcement "
+            "can then be resumed."
+        ),
+        Case.Closure.TERMINATED: _(
+            "Enforcement has ended for good, for a reason the law provides; the ruling served on you "
+            "gives it."
+        ),
+        Case.Closure.WITHDRAWN_BY_COURT: _(
+            "The court cancelled the case; ask the service phone if in doubt."
+        ),
+        Case.Closure.NOT_ENFORCED: _(
+            "The court decided not to enforce the title; the ruling served on you gives the reasons and what "
+            "you may do."
+        ),
+        Case.Closure.DISMISSED: _(
+            "The court dismissed the application for enforcement; the ruling served on you gives the reasons."
+        ),
+    }
+    return str(texts.get(snapshot["closure"], ""))
 
 
 def _stage(snapshot: dict[str, Any]) -> tuple[str, str]:

@@ -84,6 +84,9 @@ class ProgressOutput(serializers.Serializer):
     court = serializers.CharField()
     stage_code = serializers.ChoiceField(choices=STAGE_CODES)
     stage = serializers.CharField(help_text="The stage in plain words, in the language asked for.")
+    closure_explained = serializers.CharField(
+        help_text="A closed case: what its closure means for the parties, in plain words; empty while open."
+    )
     filed_on = serializers.DateField()
     you = PublicPartyOutput()
     parties = PublicPartyOutput(many=True)

@@ -46,6 +46,7 @@ def progress_json(shown: progress.Progress) -> dict[str, Any]:
         "court": shown.court,
         "stage_code": shown.stage_code,
         "stage": shown.stage,
+        "closure_explained": shown.closure_explained,
         "filed_on": shown.filed_on.isoformat(),
         "you": party(shown.you),
         "parties": [party(p) for p in shown.parties],

@@ -171,6 +171,10 @@ class TestTheApplicantIsTold:
         assert page.status_code == 200
         assert 'id="pool-search"' in html and "2026-12-03" in html and "Re-search 1 of 10" in html
         assert 'id="lead-form"' in html  # the pool case still takes leads
+        # The closure in plain words, in the party's language whatever the staff's.
+        assert "The case is not forgotten: for five years the court searches" in html
+        chinese = client.get("/progress/case/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert 'id="closure-explained"' in chinese and "每六个月" in chinese
 
 
 def test_the_progress_api_answers_the_next_search_as_its_schema_describes(clock, pooled):
