@@ -25,29 +25,23 @@ One module per subject: ``searches``, ``measures``, ``deductions`` (their money)
 exported here (``from custody import services``); the modules import each other, never this package.
 """
 
-from .credit import (
-    CREDIT_DECIDER_ROLES,
+from .credit_repair import repair_credit
+from .deductions import link_deduction, unlink_reversed_money
+from .listings import (
     MAX_EXTENSION_YEARS,
     RECORDED_REMOVAL_GROUNDS,
     REMOVAL_NODE,
     TERM_NODE,
-    BoundPerson,
     age_on,
-    decide_restriction,
     extend_listing,
-    lift_restriction,
     list_debtor,
-    may_decide_restriction,
     may_extend,
-    propose_restriction,
     record_listing_service,
     record_removal_ground,
     refuse_listing,
     remove_expired_listings,
     remove_listing,
 )
-from .credit_repair import repair_credit
-from .deductions import link_deduction, unlink_reversed_money
 from .measures import (
     TERM_NODES,
     MeasureInput,
@@ -57,6 +51,14 @@ from .measures import (
     renew_measure,
     running_expiry,
     take_measure,
+)
+from .restrictions import (
+    CREDIT_DECIDER_ROLES,
+    BoundPerson,
+    decide_restriction,
+    lift_restriction,
+    may_decide_restriction,
+    propose_restriction,
 )
 from .sanctions import (
     APPROVER_ROLES,

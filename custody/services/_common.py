@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from assignment.services import may_take_compulsory_measures
 from enforcement import access
-from enforcement.models import Case
+from enforcement.models import Case, Party
 
 
 def _lock_case(case: Case, *, open_only: bool = True) -> Case:
@@ -39,3 +39,15 @@ def _check_compulsory_allowed(case: Case) -> None:
 def _not_in_future(day: datetime.date, field: str, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("%(what)s cannot be in the future.") % {"what": label}})
+
+
+def _respondent(case: Case, party: Party) -> Party:
+    if party.case_id != case.pk or party.role != Party.Role.RESPONDENT:
+        raise ValidationError({"party": _("Choose a respondent of this case.")})
+    return party
+
+
+def _required(field: str, value: str, message: str) -> str:
+    if not value.strip():
+        raise ValidationError({field: message})
+    return value.strip()

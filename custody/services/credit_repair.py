@@ -16,7 +16,8 @@ from enforcement.models import Certificate
 from enforcement.services.certificates import IssuedCertificate, issue_certificate
 
 from ..models import DishonestListing, RemovalGround
-from .credit import _required, remove_listing
+from ._common import _required
+from .listings import remove_listing
 
 
 @transaction.atomic

@@ -1,40 +1,27 @@
-"""Credit sanctions (RULES.md "Credit sanctions"): the consumption-restriction order and the dishonest-debtor
-list.
+"""The dishonest-debtor list (失信被执行人名单; RULES.md "Credit sanctions").
 
-Consumption restriction (限制消费令)
-    The case's judge proposes an order on a respondent with its ruling; for an organisation it also binds
-    the persons the rule names (legal representative, main responsible persons, persons directly
-    responsible, actual controller), at least one of them. The court's president approves or refuses it,
-    never the proposer. The judge lifts it on performance, on adequate security or with the applicant's
-    consent, by a decision of its own (its number and the reason are recorded; the lifting notice is a
-    PDF, ``custody.credit_views.lift_notice_pdf``). Lifting is allowed after the case closed: a debtor who
-    paid in full is released once the case is closed as fully performed.
-
-The dishonest-debtor list (失信被执行人名单)
-    - A listing names its grounds (失信名单规定 2017 Art.1, at least one) and the decision, served on the
-      debtor (when and how: at listing or later). The published list shows served listings only.
-    - Its term is a clock of the engine, node ``dishonest_term`` (24 months by default, counted "exact",
-      outliving the case), for a listing with any of grounds 2 to 6; ground 1 alone has no fixed term and
-      no clock. An extension of 1 to 3 years, once, with its reason, where Art.2 allows it (violence or
-      threats of a serious nature, or several grounds), replaces the clock by a longer one from the same
-      day.
-    - A minor is never listed (Art.4): the resident identity number's birth date decides, on the day of
-      the listing. Ground 1 is refused while property under seal covers the claim (Art.3). Refusals are
-      records (``refuse_listing``) with the lawful reason, checked where the system can: the minor's age,
-      the amount under seal against the claim.
-    - Removal (Art.10): a removal ground, once recorded, opens the removal clock (node
-      ``dishonest_removal``: 3 working days, on the working calendar), met by the removal. ``remove_listing``
-      removes at once (credit repair calls it with ``RemovalGround.CREDIT_REPAIR``). A term that ends
-      removes its listing automatically, once (``remove_expired_listings``, a periodic job).
-    - Removal and its ground are recorded after the case closed too (终结执行, 不予执行, 执行完毕 are
-      grounds); listing and refusing need the case open.
+- A listing names its grounds (失信名单规定 2017 Art.1, at least one) and the decision, served on the
+  debtor (when and how: at listing or later). The published list shows served listings only.
+- Its term is a clock of the engine, node ``dishonest_term`` (24 months by default, counted "exact",
+  outliving the case), for a listing with any of grounds 2 to 6; ground 1 alone has no fixed term and no
+  clock. An extension of 1 to 3 years, once, with its reason, where Art.2 allows it (violence or threats
+  of a serious nature, or several grounds), replaces the clock by a longer one from the same day.
+- A minor is never listed (Art.4): the resident identity number's birth date decides, on the day of the
+  listing. Ground 1 is refused while property under seal covers the claim (Art.3). Refusals are records
+  (``refuse_listing``) with the lawful reason, checked where the system can: the minor's age, the amount
+  under seal against the claim.
+- Removal (Art.10): a removal ground, once recorded, opens the removal clock (node ``dishonest_removal``:
+  3 working days, on the working calendar), met by the removal. ``remove_listing`` removes at once
+  (credit repair, ``credit_repair.repair_credit``, calls it with ``RemovalGround.CREDIT_REPAIR``). A term
+  that ends removes its listing automatically, once (``remove_expired_listings``, a periodic job).
+- Removal and its ground are recorded after the case closed too (终结执行, 不予执行, 执行完毕 are
+  grounds); listing and refusing need the case open.
 
 Every write locks the case first (as the rest of custody does), then the row it changes.
 """
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
@@ -46,7 +33,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcement import access, roles
 from enforcement.models import Case, Deadline, NodeType, Party
 from enforcement.services.deadlines import (
     cancel_deadline,
@@ -60,21 +46,24 @@ from intake.identity import IdentityError, birth_date_of
 
 from .. import selectors
 from ..models import (
-    BoundCapacity,
-    ConsumptionRestriction,
     CreditEvent,
     DishonestGround,
     DishonestListing,
     ListingRefusal,
     RemovalGround,
-    RestrictedPerson,
     ServiceMethod,
 )
-from ._common import _check_compulsory_allowed, _check_judges, _lock_case, _not_in_future
+from ._common import (
+    _check_compulsory_allowed,
+    _check_judges,
+    _lock_case,
+    _not_in_future,
+    _required,
+    _respondent,
+)
 
 TERM_NODE = "dishonest_term"
 REMOVAL_NODE = "dishonest_removal"
-CREDIT_DECIDER_ROLES = access.CREDIT_DECIDER_ROLES
 ADULT_AGE = 18
 MAX_EXTENSION_YEARS = 3
 # Grounds that carry the fixed term (Art.2): every one but the first.
@@ -82,195 +71,7 @@ TERM_GROUNDS = frozenset(DishonestGround.values) - {DishonestGround.ABLE_BUT_REF
 # Removal grounds a person records; the term's end is the periodic job's alone.
 RECORDED_REMOVAL_GROUNDS = [g for g in RemovalGround.values if g != RemovalGround.TERM_ENDED]
 
-RESTRICTION_TEXT = "custody.restriction"
 LISTING_TEXT = "custody.listing"
-
-
-def may_decide_restriction(user: roles.AnyUser, restriction: ConsumptionRestriction) -> bool:
-    return access.decides(
-        user,
-        restriction.case.court_id,
-        asked_by_id=restriction.proposed_by_id,
-        allowed=CREDIT_DECIDER_ROLES,
-    )
-
-
-def _respondent(case: Case, party: Party) -> Party:
-    if party.case_id != case.pk or party.role != Party.Role.RESPONDENT:
-        raise ValidationError({"party": _("Choose a respondent of this case.")})
-    return party
-
-
-def _required(field: str, value: str, message: str) -> str:
-    if not value.strip():
-        raise ValidationError({field: message})
-    return value.strip()
-
-
-# --- Consumption restriction --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BoundPerson:
-    name: str
-    capacity: str
-    id_number: str = ""
-
-
-def _check_persons(party: Party, persons: Sequence[BoundPerson]) -> None:
-    if party.kind != Party.Kind.ORGANISATION:
-        if persons:
-            raise ValidationError({"persons": _("Only an order on an organisation binds other persons.")})
-        return
-    if not persons:
-        raise ValidationError(
-            {
-                "persons": _(
-                    "An order on an organisation also binds its legal representative, main responsible "
-                    "persons, the persons directly responsible and the actual controller: name at least one."
-                )
-            }
-        )
-    for person in persons:
-        _required("persons", person.name, _("Name each person the order binds."))
-        if person.capacity not in BoundCapacity.values:
-            raise ValidationError({"persons": _("Say in what capacity each person is bound.")})
-
-
-@transaction.atomic
-def propose_restriction(
-    *,
-    actor: User,
-    case: Case,
-    party: Party,
-    ruling_number: str,
-    reason: str,
-    persons: Sequence[BoundPerson] = (),
-) -> ConsumptionRestriction:
-    """The judge proposes an order on a respondent (and, for an organisation, the persons it binds)."""
-    locked = _lock_case(case)
-    _check_judges(actor, locked)
-    _check_compulsory_allowed(locked)
-    party = _respondent(locked, Party.objects.select_for_update().get(pk=party.pk))
-    ruling = _required("ruling_number", ruling_number, _("Give the number of the ruling."))
-    why = _required("reason", reason, _("Say why the restriction is needed."))
-    _check_persons(party, persons)
-    open_order = ConsumptionRestriction.objects.filter(
-        party=party,
-        status__in=(ConsumptionRestriction.Status.PROPOSED, ConsumptionRestriction.Status.APPROVED),
-    )
-    if open_order.exists():
-        raise ValidationError({"party": _("An order on this respondent is already proposed or in force.")})
-    restriction = ConsumptionRestriction.objects.create(
-        case=locked, party=party, ruling_number=ruling, reason=why, proposed_by=actor
-    )
-    RestrictedPerson.objects.bulk_create(
-        RestrictedPerson(
-            restriction=restriction, name=p.name.strip(), id_number=p.id_number.strip(), capacity=p.capacity
-        )
-        for p in persons
-    )
-    record_event(
-        case=locked,
-        kind=CreditEvent.RESTRICTION_PROPOSED,
-        actor=actor,
-        public=False,
-        detail=f"{party.name}：{ruling}",
-        data={"restriction": restriction.pk},
-    )
-    return restriction
-
-
-def _lock_restriction(pk: int, *, open_only: bool = True) -> tuple[Case, ConsumptionRestriction]:
-    case = _lock_case(
-        ConsumptionRestriction.objects.select_related("case").get(pk=pk).case, open_only=open_only
-    )
-    locked = ConsumptionRestriction.objects.select_for_update().select_related("party").get(pk=pk)
-    locked.case = case
-    return case, locked
-
-
-@transaction.atomic
-def decide_restriction(
-    *, actor: User, restriction: ConsumptionRestriction, approve: bool, note: str = ""
-) -> ConsumptionRestriction:
-    """The court's president approves the order (it is in force from now) or refuses it, saying why."""
-    case, locked = _lock_restriction(restriction.pk)
-    access.require(
-        may_decide_restriction(actor, locked),
-        _("Only the court's president, not the proposer, decides a consumption restriction."),
-    )
-    if locked.status != ConsumptionRestriction.Status.PROPOSED:
-        raise ValidationError(_("This restriction has already been decided."))
-    if not approve and not note.strip():
-        raise ValidationError({"note": _("Give the reason for the refusal.")})
-    old = locked.status
-    locked.status = (
-        ConsumptionRestriction.Status.APPROVED if approve else ConsumptionRestriction.Status.REFUSED
-    )
-    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note.strip()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    record_event(
-        case=case,
-        kind=CreditEvent.RESTRICTION_APPROVED if approve else CreditEvent.RESTRICTION_REFUSED,
-        actor=actor,
-        public=approve,
-        detail="" if approve else note.strip(),
-        text_code=RESTRICTION_TEXT if approve else "",
-        text_params={"ruling": locked.ruling_number} if approve else None,
-        data={"restriction": locked.pk},
-        changes={"status": (old, locked.status)},
-    )
-    return locked
-
-
-@transaction.atomic
-def lift_restriction(
-    *,
-    actor: User,
-    restriction: ConsumptionRestriction,
-    reason: str,
-    decision_number: str,
-    lifted_on: datetime.date,
-    note: str = "",
-) -> ConsumptionRestriction:
-    """The order is lifted by a decision of its own, for one of the rule's reasons."""
-    case, locked = _lock_restriction(restriction.pk, open_only=False)
-    _check_judges(actor, case)
-    if locked.status != ConsumptionRestriction.Status.APPROVED:
-        raise ValidationError(_("Only an order in force can be lifted."))
-    if reason not in ConsumptionRestriction.LiftReason.values:
-        raise ValidationError({"reason": _("Choose why the order is lifted.")})
-    number = _required("decision_number", decision_number, _("Give the number of the lifting decision."))
-    _not_in_future(lifted_on, "lifted_on", _("The day of lifting"))
-    issued = locked.decided_at
-    if issued is not None and lifted_on < timezone.localdate(issued):
-        raise ValidationError({"lifted_on": _("The order cannot be lifted before it was issued.")})
-    locked.status = ConsumptionRestriction.Status.LIFTED
-    locked.lift_reason, locked.lift_decision_number, locked.lift_note = reason, number, note.strip()
-    locked.lifted_on, locked.lifted_by, locked.lifted_at = lifted_on, actor, timezone.now()
-    locked.save(
-        update_fields=[
-            "status",
-            "lift_reason",
-            "lift_decision_number",
-            "lift_note",
-            "lifted_on",
-            "lifted_by",
-            "lifted_at",
-        ]
-    )
-    record_event(
-        case=case,
-        kind=CreditEvent.RESTRICTION_LIFTED,
-        actor=actor,
-        public=True,
-        text_code=RESTRICTION_TEXT,
-        text_params={"ruling": locked.ruling_number, "lift_reason": reason},
-        data={"restriction": locked.pk},
-        changes={"status": (ConsumptionRestriction.Status.APPROVED, locked.status)},
-    )
-    return locked
 
 
 # --- The dishonest-debtor list: who may not be listed -------------------------------------------------------
