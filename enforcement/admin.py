@@ -27,7 +27,11 @@ from .models import (
     Case,
     CaseEvent,
     CaseType,
+    ClosureEvidence,
+    ClosureInterview,
+    ClosureProposal,
     ClosureRequirement,
+    ClosureService,
     Court,
     CourtMembership,
     Deadline,
@@ -400,10 +404,38 @@ class ClosureRequirementAdmin(SimpleHistoryAdmin):
     """What a closure mode needs (终本: more than 3 months since filing). A row with a court replaces the
     default (empty court) of the same mode and condition for that court; inactive, it switches it off."""
 
-    list_display = ["closure", "kind", "court", "months", "is_active"]
+    list_display = ["closure", "condition", "kind", "court", "months", "accepts_evidence", "is_active"]
     list_filter = ["closure", "kind", "court", "is_active"]
     search_fields = ["basis"]
     autocomplete_fields = ["court"]
+
+
+@admin.register(ClosureProposal)
+class ClosureProposalAdmin(ReadOnlyHistoryAdmin):
+    """The reviews of 终本 and 终结执行, on record: made on the closing page, read here."""
+
+    list_display = ["case", "closure", "status", "proposed_by", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["closure", "status", "case__court"]
+    search_fields = ["case__number", "ruling_number"]
+
+
+@admin.register(ClosureInterview)
+class ClosureInterviewAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "closure", "applicant_name", "interviewed_on", "recorded_by"]
+    search_fields = ["case__number", "applicant_name"]
+
+
+@admin.register(ClosureEvidence)
+class ClosureEvidenceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "kind", "recorded_by", "recorded_at", "withdrawn_at"]
+    list_filter = ["kind"]
+    search_fields = ["case__number"]
+
+
+@admin.register(ClosureService)
+class ClosureServiceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "served_to", "served_on", "method", "document_number"]
+    search_fields = ["case__number", "served_to"]
 
 
 @admin.register(DeductionRule)

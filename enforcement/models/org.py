@@ -6,6 +6,7 @@ the assignment app decides which team and judge take a case.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,12 @@ class Court(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def clean(self) -> None:
+        if self.pool_team is not None and self.pool_team.court_id != self.pk:
+            raise ValidationError(
+                {"pool_team": _("The team that keeps the 终本 pool must be one of this court's.")}
+            )
 
 
 class CourtMembership(models.Model):

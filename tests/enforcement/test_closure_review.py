@@ -427,3 +427,31 @@ class TestApi:
             content_type="application/json",
         )
         assert response.status_code == 404
+
+
+def test_the_pool_team_is_one_of_the_courts_own(court, other_court):
+    from enforcement.models import Team, TeamKind
+
+    theirs = Team.objects.create(
+        court=other_court, kind=TeamKind.objects.get(code="ordinary"), name="终本团队"
+    )
+    court.pool_team = theirs
+    with pytest.raises(ValidationError) as refused:
+        court.full_clean()
+    assert "pool_team" in refused.value.message_dict
+    ours = Team.objects.create(court=court, kind=TeamKind.objects.get(code="ordinary"), name="终本团队")
+    court.pool_team = ours
+    court.full_clean()
+
+
+def test_the_reviews_are_read_in_the_admin_and_never_changed_there(client, proposal):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", roles=[], courts=[])
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    for model in ("closureproposal", "closureinterview", "closureevidence", "closureservice", "court"):
+        assert client.get(f"/admin/enforcement/{model}/").status_code == 200, model
+    assert client.get(f"/admin/enforcement/closureproposal/{proposal.pk}/change/").status_code == 200
+    assert client.get("/admin/enforcement/closureproposal/add/").status_code == 403
