@@ -12,6 +12,7 @@ from django.utils import translation
 
 from enforcement.models import Case, CaseEvent, Deadline
 from enforcement.services.cases import close_case
+from tests.closing import RULING, meet_terminate_round_conditions
 from tests.custody.test_services import file_assigned, make_teams
 from tests.payments.test_concurrency import at_once
 
@@ -34,12 +35,12 @@ def case(court, clerk, team_lead, judge):
 
 def test_two_closing_the_same_case_at_once_close_it_once(case, judge, team_lead):
     assert connection.vendor == "postgresql"
-    closers = [(judge, Case.Closure.PERFORMED), (team_lead, Case.Closure.TERMINATED)]
+    closers = [(judge, Case.Closure.PERFORMED, ""), (team_lead, Case.Closure.NOT_ENFORCED, RULING)]
 
     def close(i: int) -> Case:
-        actor, closure = closers[i]
+        actor, closure, ruling = closers[i]
         with translation.override("en"):
-            return close_case(actor=actor, case=case, closure=closure)
+            return close_case(actor=actor, case=case, closure=closure, ruling_number=ruling)
 
     closed, errors = at_once(2, close)
 
@@ -69,3 +70,36 @@ def test_the_same_closure_posted_twice_at_once_from_the_page_closes_once(case, j
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert case.events.filter(kind=CaseEvent.Kind.CASE_CLOSED).count() == 1
+
+
+def test_two_reviewers_approving_one_proposal_at_once_close_the_case_once(case, judge, supervisor, president):
+    """The 终本 quality review: two reviewers on the same proposal at once; one closes the case, the other
+    is told it was decided, and the pool opens once."""
+    import datetime
+
+    import time_machine
+
+    from enforcement.services import closure_review
+
+    meet_terminate_round_conditions(case, judge)  # on the day of filing
+    with time_machine.travel(case.filed_at + datetime.timedelta(days=100), tick=True):  # past the 3 months
+        proposal = closure_review.propose_closure(
+            actor=judge, case=case, closure_mode=Case.Closure.TERMINATED_THIS_ROUND, ruling_number=RULING
+        )
+        reviewers = [supervisor, president]
+
+        def approve(i: int) -> Case:
+            with translation.override("en"):
+                return closure_review.approve_closure(
+                    actor=reviewers[i], proposal=proposal, confirm_steps=True
+                )
+
+        closed, errors = at_once(2, approve)
+
+    assert len(closed) == 1
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+    assert errors[0].messages == ["This proposal has already been decided or withdrawn."]
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED
+    assert case.events.filter(kind=CaseEvent.Kind.CASE_CLOSED).count() == 1
+    assert case.deadlines.filter(node_type__code="pool_research").count() == 10
