@@ -324,6 +324,13 @@ class TestPages:
         closed_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert 'id="closure-review-record"' in closed_page and 'id="closure-not-served"' in closed_page
 
+    def test_the_reviewer_is_reminded_at_home_and_the_judge_is_not(self, client, proposal, judge, supervisor):
+        client.force_login(supervisor)
+        home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="home-closure-reviews"' in home and "1 closure is waiting for your review." in home
+        client.force_login(judge)
+        assert 'id="home-closure-reviews"' not in client.get(reverse("home")).content.decode()
+
     def test_the_checklist_shows_each_condition_met_or_not(self, client, case, judge):
         client.force_login(judge)
         html = client.get(reverse("case-close", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
