@@ -7,7 +7,7 @@ the user may see, so outsiders get a 404.
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -20,13 +20,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement import pdf
 from enforcement.feedback import attempt
 from enforcement.models import Case
 from enforcement.roles import acting_user
 from enforcement.selectors import get_case_for_user
-from intake import pdf
 
-from . import selectors, services
+from . import services
 from .credit_forms import (
     CreditDecisionForm,
     CreditRepairForm,
@@ -40,8 +40,7 @@ from .credit_forms import (
     ServiceForm,
 )
 from .models import ConsumptionRestriction, DishonestListing
-
-M = TypeVar("M", ConsumptionRestriction, DishonestListing)
+from .views import _of_case
 
 
 def _act(
@@ -49,13 +48,6 @@ def _act(
 ) -> HttpResponse:
     attempt(request, form, action, done)
     return redirect(f"{reverse('case-detail', args=[case.pk])}#custody-credit")
-
-
-def _of_case(request: HttpRequest, model: type[M], pk: int) -> tuple[Case, M]:
-    obj = selectors.of_visible_case(request.user, model, pk)
-    case = get_case_for_user(request.user, obj.case_id)
-    obj.case = case
-    return case, obj
 
 
 # --- Consumption restriction --------------------------------------------------------------------------------

@@ -42,13 +42,14 @@ from .forms import (
     ReplyForm,
     SearchForm,
 )
-from .models import Detention, Fine, Measure
+from .models import ConsumptionRestriction, Detention, DishonestListing, Fine, Measure
 
 PAGE_SIZE = 25
 # Who may read the court-wide lists: the judges' side and those who supervise them.
 LIST_ROLES = (roles.JUDGE, roles.ASSISTANT, roles.TEAM_LEAD, roles.SUPERVISOR, roles.PRESIDENT)
 
-M = TypeVar("M", Measure, Detention, Fine)
+# The objects of a case its pages act on (credit_views too).
+M = TypeVar("M", Measure, Detention, Fine, ConsumptionRestriction, DishonestListing)
 
 
 def _to_tab(case_id: int, tab: str) -> HttpResponse:

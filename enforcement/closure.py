@@ -240,8 +240,12 @@ register_requirement(ClosureRequirement.Kind.TIME_SINCE_FILING, _time_since_fili
 class ModePreview:
     closure: str
     label: str
-    missing: list[Item]
+    lines: list[Line]  # the mode's checklist, each requirement checked once
     steps: list[Item]
+
+    @property
+    def missing(self) -> list[Item]:
+        return [line.item for line in self.lines if not line.met]
 
     @property
     def possible(self) -> bool:
@@ -262,7 +266,7 @@ def preview(case: Case) -> ClosurePreview:
     """What is left on the case, and for each closure mode what it still needs and what it will do."""
     modes = [
         ModePreview(
-            closure=value, label=str(label), missing=missing_for(case, value), steps=steps_for(case, value)
+            closure=value, label=str(label), lines=checklist(case, value), steps=steps_for(case, value)
         )
         for value, label in Case.Closure.choices
     ]

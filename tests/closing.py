@@ -44,13 +44,17 @@ RULING = "（2026）蒙0302执8100号之一"
 RECORD_CHECKED = frozenset({"consumption_restricted", "online_search_answered"})
 
 
-def president_of(case: Case) -> User:
-    found = User.objects.filter(username=f"president-{case.court.code}").first()
+def court_persona(case: Case, role: str) -> User:
+    """The one holder of ``role`` in the case's court these helpers act as, made on first use."""
+    username = f"{role}-of-{case.court.code}"
+    found = User.objects.filter(username=username).first()
     if found is not None:
         return found
-    return cast(
-        User, UserFactory(username=f"president-{case.court.code}", roles=["president"], courts=[case.court])
-    )
+    return cast(User, UserFactory(username=username, roles=[role], courts=[case.court]))
+
+
+def president_of(case: Case) -> User:
+    return court_persona(case, "president")
 
 
 def interview_applicant(case: Case, judge: User) -> None:

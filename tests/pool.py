@@ -4,7 +4,6 @@ parties' phones, assigned, and closed as 终本 once the 3 months since filing h
 import datetime
 import itertools
 from decimal import Decimal
-from typing import cast
 
 import time_machine
 from django.contrib.auth.models import User
@@ -12,8 +11,8 @@ from django.contrib.auth.models import User
 from assignment import services as assignment
 from enforcement.models import Case, Court, Team, TeamKind, TeamMembership
 from intake import services as intake
-from tests.closing import meet_terminate_round_conditions, terminate_round
-from tests.factories import CourtAccountFactory, UserFactory, resident_id, uscc
+from tests.closing import court_persona, meet_terminate_round_conditions, terminate_round
+from tests.factories import CourtAccountFactory, resident_id, uscc
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 FILED = datetime.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)  # a Monday
@@ -83,12 +82,7 @@ def filed_case(court: Court, clerk: User, lead: User, judge: User) -> Case:
 
 def reviewer_of(case: Case) -> User:
     """A supervisor of the case's court, who approves the judge's 终本 (the quality review)."""
-    found = User.objects.filter(username=f"reviewer-{case.court.code}").first()
-    if found is not None:
-        return found
-    return cast(
-        User, UserFactory(username=f"reviewer-{case.court.code}", roles=["supervisor"], courts=[case.court])
-    )
+    return court_persona(case, "supervisor")
 
 
 def close_terminated_now(case: Case, judge: User) -> Case:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import closure, pdf
+from .. import closure, closure_record, pdf
 from ..models import (
     Case,
     ClosureEvidence,
@@ -219,21 +218,11 @@ class InterviewPdfApi(generics.GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         interview = get_object_or_404(ClosureInterview.objects.select_related("case__court"), pk=pk)
-        case = get_case_for_user(request.user, interview.case_id)
-        context = {
-            "case": case,
-            "court": case.court,
-            "interview": interview,
-            "document_date": interview.interviewed_on,
-        }
-        html = render_to_string(
-            "enforcement/closure_interview_record.html", context | {"for_pdf": True}, request
-        )
+        get_case_for_user(request.user, interview.case_id)
         try:
-            content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+            return closure_record.record_pdf_response(request, interview)
         except pdf.PdfUnavailable:
             return Response({"message": "PDF rendering is not available on this server."}, status=503)
-        return HttpResponse(content, content_type="application/pdf")
 
 
 class ProposalOutput(serializers.ModelSerializer):

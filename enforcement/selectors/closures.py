@@ -66,10 +66,10 @@ def proposals_to_review(user: User) -> QuerySet[ClosureProposal]:
     )
 
 
-def terminate_round_checklist(case: Case) -> list[tuple[int, list[closure.Line]]]:
-    """The 终本 checklist grouped by the law's condition number (0, the interview, last)."""
+def by_condition(lines: list[closure.Line]) -> list[tuple[int, list[closure.Line]]]:
+    """A checklist grouped by the law's condition number (0, the interview, last)."""
     groups: dict[int, list[closure.Line]] = {}
-    for line in closure.checklist(case, TERMINATE_ROUND):
+    for line in lines:
         groups.setdefault(line.requirement.condition, []).append(line)
     return sorted(groups.items(), key=lambda group: group[0] or 99)
 
@@ -79,8 +79,12 @@ class Wait:
     """How long 终本 waits after filing, as the engine counted it."""
 
     months: int
-    earliest: datetime.date
     count: DueDate
+
+    @property
+    def earliest(self) -> datetime.date:
+        """The first day more than ``months`` months have passed (已超过)."""
+        return self.count.last_day + datetime.timedelta(days=1)
 
     @property
     def reached(self) -> bool:
@@ -101,8 +105,7 @@ def terminate_round_wait(case: Case) -> Wait | None:
     if not rows:
         return None
     months = rows[0].months or 1
-    count = closure.wait_after_filing(case, months)
-    return Wait(months=months, earliest=count.last_day + datetime.timedelta(days=1), count=count)
+    return Wait(months=months, count=closure.wait_after_filing(case, months))
 
 
 def interviews_of(case: Case) -> QuerySet[ClosureInterview]:

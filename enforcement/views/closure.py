@@ -17,13 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, closure, pdf, roles
+from .. import access, closure, closure_record, pdf, roles
 from ..feedback import attempt, form_errors_text, refusal_text
 from ..forms import (
     CloseCaseForm,
@@ -93,7 +91,9 @@ def _page(request: HttpRequest, case: Case, form: CloseCaseForm) -> HttpResponse
         "modes": [(mode, closure_review.needs_of(mode.closure)) for mode in preview.modes],
         "form": form,
         "has_steps": any(mode.steps for mode in preview.modes),
-        "checklist": closure_selectors.terminate_round_checklist(case),
+        "checklist": closure_selectors.by_condition(
+            next(mode.lines for mode in preview.modes if mode.closure == TERMINATE_ROUND)
+        ),
         "wait": closure_selectors.terminate_round_wait(case),
         "evidence_form": ClosureEvidenceForm(),
         "evidence_kinds": closure_review.evidence_kinds(case),
@@ -239,43 +239,22 @@ def _interview_for(request: HttpRequest, pk: int) -> ClosureInterview:
     return interview
 
 
-def _interview_context(interview: ClosureInterview) -> dict[str, object]:
-    case = interview.case
-    return {
-        "case": case,
-        "court": case.court,
-        "interview": interview,
-        "document_date": interview.interviewed_on,
-        "back_url": reverse("case-close", args=[case.pk]),
-    }
-
-
 @login_required
 @require_GET
 def closure_interview_record(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk)
-    context = _interview_context(interview) | {"printable": True}
-    return render(request, "enforcement/closure_interview_record.html", context)
+    context = closure_record.record_context(interview) | {"printable": True}
+    return render(request, closure_record.TEMPLATE, context)
 
 
 @login_required
 @require_GET
 def closure_interview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk)
-    html = render_to_string(
-        "enforcement/closure_interview_record.html",
-        _interview_context(interview) | {"for_pdf": True},
-        request,
-    )
     try:
-        content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        return closure_record.record_pdf_response(request, interview)
     except pdf.PdfUnavailable:
         return render(request, "intake/pdf_unavailable.html", {"case": interview.case}, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    case = interview.case
-    filename = f"closure-interview-{case.year}-{case.court.code}-{case.seq}-{interview.pk}.pdf"
-    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
-    return response
 
 
 @login_required
