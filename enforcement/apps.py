@@ -10,10 +10,12 @@ class EnforcementConfig(AppConfig):
     def ready(self) -> None:
         # Connects the worker to the text messages queued by the services (``sms_queue.delivery_requested``);
         # registers the closure conditions the core checks on its own records (终本: the notice served, the
-        # leads, the interview), the certificates panel of the case page and the reviewers' reminder at home.
+        # leads, the interview), the certificates panel of the case page, the reviewers' reminder at home
+        # and the core's supervision pages.
         from . import (
             certificate_panel,  # noqa: F401
             closure_conditions,  # noqa: F401
             closure_panels,  # noqa: F401
+            supervision,  # noqa: F401
             tasks,  # noqa: F401
         )

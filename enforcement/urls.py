@@ -11,6 +11,7 @@ from .views import alerts as alert_views
 from .views import certificates as certificate_views
 from .views import closure as closure_views
 from .views import deadlines as deadline_views
+from .views import supervision as supervision_views
 
 api_v1: list[URLPattern | URLResolver] = [
     # Each app's API routes are in its api_urls (the core's in enforcement/api/urls.py); no two overlap.
@@ -78,6 +79,7 @@ urlpatterns = [
         certificate_views.document,
         name="certificate-pdf",
     ),
+    path("supervision/", supervision_views.hub, name="supervision"),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("inbox/", alert_views.inbox, name="inbox"),
