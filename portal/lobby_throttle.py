@@ -8,8 +8,8 @@ only protects the server: a fixed one-minute window per address in Django's cach
 pointing at Redis) makes it one count for the site. A request that writes nothing stays that way: no
 database row per request.
 
-The cap is ``LOBBY_REQUESTS_PER_MINUTE`` (setting; 120 by default: the screen asks once per page, every
-5 seconds at the fastest, and a hall's terminals often share one address).
+The cap is the setting ``LOBBY_REQUESTS_PER_MINUTE`` (environment; 120 by default: the screen asks once per
+page, every 5 seconds at the fastest, and a hall's terminals often share one address).
 """
 
 from __future__ import annotations
@@ -18,12 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-DEFAULT_PER_MINUTE = 120
 WINDOW_SECONDS = 60
-
-
-def per_minute() -> int:
-    return int(getattr(settings, "LOBBY_REQUESTS_PER_MINUTE", DEFAULT_PER_MINUTE))
 
 
 def wait_seconds(client_ip: str) -> int | None:
@@ -39,6 +34,6 @@ def wait_seconds(client_ip: str) -> int | None:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
             count = 1
-    if count <= per_minute():
+    if count <= settings.LOBBY_REQUESTS_PER_MINUTE:
         return None
     return (window + 1) * WINDOW_SECONDS - now or 1

@@ -105,7 +105,7 @@ GUIDES = [
 ]
 
 
-def seed(apps, schema_editor):
+def forwards(apps, schema_editor):
     DocumentTemplate = apps.get_model("portal", "DocumentTemplate")
     LobbyGuide = apps.get_model("portal", "LobbyGuide")
     for order, (title, description, body) in enumerate(FORMS, start=1):
@@ -118,7 +118,7 @@ def seed(apps, schema_editor):
         )
 
 
-def unseed(apps, schema_editor):
+def backwards(apps, schema_editor):
     apps.get_model("portal", "DocumentTemplate").objects.filter(
         court=None, title__in=[title for title, _description, _body in FORMS]
     ).delete()
@@ -256,5 +256,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'lobby screens',
             },
         ),
-        migrations.RunPython(seed, unseed),
+        migrations.RunPython(forwards, backwards),
     ]

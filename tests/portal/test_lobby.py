@@ -8,6 +8,7 @@ and tomorrow; a closed case, and another court's case.
 """
 
 import datetime
+import importlib
 import json
 import re
 from decimal import Decimal
@@ -471,3 +472,15 @@ def test_a_seeded_form_downloads_as_a_pdf(court, screen):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "filename*=utf-8''%E5%BC%BA" in response["Content-Disposition"]
+
+
+def test_the_seeded_forms_and_guidance_are_put_back_once_and_removed_by_the_reverse_migration():
+    from django.apps import apps
+
+    migration = importlib.import_module("portal.migrations.0004_lobby")
+    migration.forwards(apps, None)  # already run by the migration: nothing doubles
+    assert DocumentTemplate.objects.filter(court=None).count() == 3
+    assert LobbyGuide.objects.filter(court=None).count() == 2
+    migration.backwards(apps, None)
+    assert not DocumentTemplate.objects.exists()
+    assert not LobbyGuide.objects.exists()
