@@ -1,10 +1,11 @@
 // The lobby screen (templates/portal/lobby/screen.html): after data-seconds, fetch the next page
 // (data-next) and swap its #lobby-board in place, so the screen never flashes white and every page shows
-// fresh data. A failed fetch keeps the page shown and tries again next time; after three failures in a
-// row the whole page is reloaded. Without JavaScript the page's <noscript> meta refresh does the same.
+// fresh data. A failed fetch (the network, a 429) keeps the page shown and tries again after the same
+// time, so the LED never ends on an error page; a 404 (the court turned its screen off) empties the board
+// at once, and it comes back by itself when the screen is turned on again. Without JavaScript the page's
+// <noscript> meta refresh loads the next page instead.
 (function () {
   "use strict";
-  var failures = 0;
 
   function board() {
     return document.getElementById("lobby-board");
@@ -27,6 +28,9 @@
     }
     fetch(next, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
+        if (response.status === 404) {
+          current.replaceChildren();  // nothing more may be shown; data-next stays to try again
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
@@ -38,17 +42,9 @@
           throw new Error("no board in the answer");
         }
         current.replaceWith(document.importNode(fresh, true));
-        failures = 0;
         schedule();
       })
-      .catch(function () {
-        failures += 1;
-        if (failures >= 3) {
-          window.location.reload();
-          return;
-        }
-        schedule();
-      });
+      .catch(schedule);
   }
 
   document.addEventListener("DOMContentLoaded", schedule);
