@@ -1,6 +1,6 @@
 """The parties' pages in the demo: the newest assigned case of the home court gets a known query code
 (real codes are shown once, at filing), and its judge publishes free times for the next working day, on
-the last one; safe to run again."""
+the last one; the home court's lobby screen is turned on. Safe to run again."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from enforcement import querycode
 from enforcement.models import Case, Court
 from portal.appointments import SlotTime, publish_slots
-from portal.models import AppointmentSlot
+from portal.models import AppointmentSlot, LobbyScreen
 
 from .clock import Clock
 
@@ -32,6 +32,13 @@ def seed_party_demo(clock: Clock, court: Court, users: dict[str, User]) -> tuple
     case.save(update_fields=["query_code_hash"])
     publish_free_times(clock, court, users[case.responsible_judge.username])
     return case, case.applicants()[0].id_number
+
+
+def seed_lobby(court: Court) -> None:
+    """The home court's lobby screen and terminal feed, on (a real court turns its own on in the admin)."""
+    LobbyScreen.objects.get_or_create(
+        court=court, defaults={"enabled": True, "opening_hours": "周一至周五 8:30–12:00，14:30–17:30"}
+    )
 
 
 def publish_free_times(clock: Clock, court: Court, judge: User) -> None:

@@ -42,6 +42,7 @@ def report(out: OutputWrapper, seeded: Seeded) -> None:
             f"Parties online 当事人查询 (/progress/): case {case.number}, "
             f"identity number {id_number}, query code {DEMO_QUERY_CODE}."
         )
+    out.write(f"Lobby screen 大厅显示屏: /lobby/{HOME_COURT}/ (terminals: /api/v1/lobby/{HOME_COURT}/).")
 
 
 def logins(out: OutputWrapper) -> None:

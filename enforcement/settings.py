@@ -251,6 +251,10 @@ API_MAX_UPLOAD_BYTES = env.int("API_MAX_UPLOAD_BYTES", default=16 * 1024 * 1024)
 # How deep a JSON body may nest (enforcement/api/parsers.py): real requests nest a few levels;
 # deeper bodies are refused with a 400 before decoding, since Python's decoder recurses per level.
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
+# Requests per minute and client address to the lobby's screen and terminal feed (portal/lobby_throttle.py).
+LOBBY_REQUESTS_PER_MINUTE = env.int("LOBBY_REQUESTS_PER_MINUTE", default=120)
+if LOBBY_REQUESTS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("LOBBY_REQUESTS_PER_MINUTE must be 1 or more.")
 
 # --- Security (on by default whenever DEBUG is off) -----------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -94,6 +94,7 @@ urlpatterns = [
     path("meet/", include(portal_urls.meet_urls)),
     path("verify/", include(portal_urls.verify_urls)),
     path("dishonest/", include(portal_urls.credit_urls)),
+    path("lobby/", include(portal_urls.lobby_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

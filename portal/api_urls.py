@@ -1,8 +1,9 @@
-"""The parties' API under /api/v1/ (progress, leads, appointments, messages) and the judges' slots."""
+"""The parties' API under /api/v1/ (progress, leads, appointments, messages), the lobby's terminal feed
+and the judges' slots."""
 
 from django.urls import path
 
-from .api import leads, meetings, progress
+from .api import leads, lobby, meetings, progress
 
 urlpatterns = [
     path("progress/", progress.ProgressQueryApi.as_view(), name="api-progress"),
@@ -17,6 +18,8 @@ urlpatterns = [
     ),
     path("progress/messages/", meetings.MessagesApi.as_view(), name="api-progress-messages"),
     path("progress/messages/read/", meetings.MessagesReadApi.as_view(), name="api-progress-messages-read"),
+    path("lobby/<str:code>/", lobby.LobbyBoardApi.as_view(), name="api-lobby"),
+    path("lobby/<str:code>/guide/", lobby.LobbyGuideApi.as_view(), name="api-lobby-guide"),
     path("slots/", meetings.SlotsApi.as_view(), name="api-slots"),
     path("slots/<int:pk>/withdraw/", meetings.WithdrawSlotApi.as_view(), name="api-slot-withdraw"),
 ]

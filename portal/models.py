@@ -4,6 +4,7 @@ The tables were created by ``intake`` and moved here with their rows (``portal/m
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -221,3 +222,99 @@ class PartyMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- The lobby: the LED screen in the hall and the self-service terminals (``portal.lobby``) -------------
+
+
+class LobbyScreen(models.Model):
+    """A court's lobby screen and terminal feed. A court shows nothing until an administrator adds its row
+    and ticks ``enabled``: the lobby publishes (masked) who has a case at the court, so it is a decision."""
+
+    court = models.OneToOneField(
+        Court, verbose_name=_("court"), on_delete=models.CASCADE, related_name="lobby_screen"
+    )
+    enabled = models.BooleanField(_("show the lobby screen and the terminal feed"), default=False)
+    rows_per_page = models.PositiveSmallIntegerField(
+        _("cases per screen page"), default=10, validators=[MinValueValidator(3), MaxValueValidator(30)]
+    )
+    seconds_per_page = models.PositiveSmallIntegerField(
+        _("seconds each screen page is shown"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+    )
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lobby screen")
+        verbose_name_plural = _("lobby screens")
+
+    def __str__(self) -> str:
+        return str(self.court)
+
+
+class LobbyGuide(models.Model):
+    """A piece of guidance for the terminals (what to bring, how to apply): one court's, or every court's."""
+
+    court = models.ForeignKey(
+        Court,
+        verbose_name=_("court"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: shown at every court."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: shown in every language."),
+    )
+    title = models.CharField(pgettext_lazy("of guidance or a form", "title"), max_length=100)
+    body = models.TextField(pgettext_lazy("of guidance or a form", "text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("shown"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lobby guidance")
+        verbose_name_plural = _("lobby guidance")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentTemplate(models.Model):
+    """A form a party may download at the terminal (强制执行申请书, 授权委托书, …): its text, rendered to PDF
+    when downloaded. One court's, or every court's."""
+
+    court = models.ForeignKey(
+        Court,
+        verbose_name=_("court"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: offered at every court."),
+    )
+    title = models.CharField(pgettext_lazy("of guidance or a form", "title"), max_length=100)
+    description = models.CharField(_("what it is for"), max_length=300, blank=True)
+    body = models.TextField(
+        pgettext_lazy("of guidance or a form", "text"),
+        help_text=_("Plain text: an empty line starts a new paragraph, ____ leaves a blank to fill in."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("offered"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

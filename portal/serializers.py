@@ -243,3 +243,58 @@ class LeadOutput(serializers.Serializer):
         help_text="received: the court has it; verified: the judge has verified the party's leads.",
     )
     attachments = AttachmentOutput(many=True)
+
+
+# --- The lobby's terminal feed (portal.api.lobby) ---------------------------------------------------------
+
+
+class LobbyCourtOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    service_phone = serializers.CharField(help_text="The enforcement service center's phone; may be empty.")
+    opening_hours = serializers.CharField(help_text="As the court wrote them; may be empty.")
+
+
+class LobbyCaseOutput(serializers.Serializer):
+    number = serializers.CharField()
+    applicants = serializers.CharField(help_text="Masked as courts publish names: 张三 → 张某.")
+    respondents = serializers.CharField(help_text="Masked as courts publish names: 张三 → 张某.")
+    judge = serializers.CharField(help_text="The responsible judge's name; empty while there is none.")
+    stage_code = serializers.CharField(help_text="filed, enforcing or paying_out, as in the progress query.")
+    stage = serializers.CharField(help_text="The stage in plain words, in the language asked for.")
+    active_on = serializers.DateField(help_text="The day of the latest public step (or the filing).")
+
+
+class LobbyAppointmentOutput(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    judge = serializers.CharField()
+    case_number = serializers.CharField()
+    party = serializers.CharField(help_text="The booking party's masked name.")
+
+
+class LobbyBoardOutput(serializers.Serializer):
+    court = LobbyCourtOutput()
+    generated_at = serializers.DateTimeField()
+    case_limit = serializers.IntegerField(help_text="At most this many cases, the most recently active.")
+    cases = LobbyCaseOutput(many=True)
+    appointments = LobbyAppointmentOutput(many=True, help_text="Today's, in the court's time zone.")
+
+
+class LobbyGuideOutput(serializers.Serializer):
+    title = serializers.CharField()
+    body = serializers.CharField()
+
+
+class LobbyFormOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    download_url = serializers.URLField(help_text="The form as a PDF (public, no account).")
+
+
+class LobbyGuideListOutput(serializers.Serializer):
+    court = LobbyCourtOutput()
+    guides = LobbyGuideOutput(many=True)
+    forms = LobbyFormOutput(many=True)

@@ -5,11 +5,12 @@
 - ``leads`` at /leads/: a party's report of a lead, and its attachments for staff;
 - ``verify`` at /verify/: the public check of a certificate's verification code (no account).
 - ``credit`` at /dishonest/: the court's published dishonest-debtor list and its WeChat export (public).
+- ``lobby`` at /lobby/: a court's lobby screen and the forms its terminals offer (public).
 """
 
 from django.urls import path
 
-from .views import credit_list, leads, meetings, progress, verify
+from .views import credit_list, leads, lobby, meetings, progress, verify
 
 progress_urls = (
     [
@@ -52,4 +53,11 @@ credit_urls = (
         path("wechat.txt", credit_list.wechat_export, name="wechat"),
     ],
     "credit",
+)
+lobby_urls = (
+    [
+        path("<str:code>/", lobby.screen, name="screen"),
+        path("<str:code>/forms/<int:pk>/", lobby.form_pdf, name="form"),
+    ],
+    "lobby",
 )

@@ -213,6 +213,7 @@ REFERENCE_MIGRATIONS = (
     "custody.migrations.0002_custody_node_types",
     "custody.migrations.0003_measure_terms_outlive_the_case",
     "custody.migrations.0005_credit_node_types",
+    "portal.migrations.0004_lobby",
 )
 
 

@@ -21,7 +21,7 @@ from demo.clock import Clock
 from demo.custody import seed_custody_examples, seed_searches
 from demo.org import HOME_COURT, seed_organisation
 from demo.payments import seed_money
-from demo.portal_examples import seed_party_demo
+from demo.portal_examples import seed_lobby, seed_party_demo
 from demo.report import Seeded, report
 from enforcement.scan import scan_deadlines
 
@@ -65,6 +65,7 @@ def seed(*, count: int) -> Seeded:
         measures = seed_custody_examples(clock, home, org.users)
         receipts = seed_money(clock, home, org.users)
         party_demo = seed_party_demo(clock, home, org.users)
+        seed_lobby(home)
     # Now, at the real time: the measures whose term has run out, and the alerts the history has raised
     # by today (a no-op on a second run).
     flag_lapsed_measures()
