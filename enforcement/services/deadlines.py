@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from .. import access, roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
 from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
+from ..urgency import refresh_case_urgency
 from ..workcalendar import WorkingCalendar
 
 # An extension must be asked for at least this many days before the limit expires (法发〔2006〕35号).
@@ -110,7 +111,9 @@ def open_deadline(
         subject_id=subject.pk if subject is not None else None,
     )
     _apply_computation(deadline, WorkingCalendar.for_court(case.court), now)
-    deadline.save()
+    with transaction.atomic():
+        deadline.save()
+        refresh_case_urgency([case.pk])
     return deadline
 
 
@@ -168,6 +171,8 @@ def _close(
         deadline.closed_at, deadline.closed_by = now, actor
         deadline.save(update_fields=["status", "closed_at", "closed_by"])
     _resolve_alerts([d.pk for d in closed], now)
+    if closed:
+        refresh_case_urgency([case.pk])
     return closed
 
 
@@ -189,6 +194,7 @@ def end_case_deadlines(*, case: Case, actor: User | None) -> tuple[list[Deadline
             status=status, closed_at=now, closed_by=actor
         )
     _resolve_alerts([d.pk for d in ended], now)
+    refresh_case_urgency([case.pk])
     return met, cancelled
 
 
@@ -225,6 +231,7 @@ def recompute(deadline: Deadline, *, calendar: WorkingCalendar | None = None) ->
         locked.save()
         # Alerts that stay open show the new due time (the supervisor page sorts by it).
         Alert.objects.filter(deadline=locked, resolved_at__isnull=True).update(due_at=locked.due_at)
+        refresh_case_urgency([locked.case_id])
     return True
 
 
