@@ -12,7 +12,8 @@ refresh_case_urgency`` recomputes every case, for repair; ``stale_case_ids`` fin
 
 from collections.abc import Iterable
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case as DjangoCase
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from .models import Case, Deadline
@@ -52,14 +53,18 @@ def stale_case_ids(cases: QuerySet[Case] | None = None) -> list[int]:
     """The cases whose stored urgency differs from what their deadlines say (empty: all consistent)."""
     cases = Case.objects.all() if cases is None else cases
     computed = {f"computed_{name}": expression for name, expression in computed_urgency().items()}
-    differs = (
-        ~Q(overdue_deadlines=F("computed_overdue_deadlines"))
-        | ~Q(nearing_deadlines=F("computed_nearing_deadlines"))
-        | Q(next_due_at__isnull=True, computed_next_due_at__isnull=False)
-        | Q(next_due_at__isnull=False, computed_next_due_at__isnull=True)
-        | ~Q(next_due_at=F("computed_next_due_at"))
+    same_due = Q(next_due_at=F("computed_next_due_at")) | Q(
+        next_due_at__isnull=True, computed_next_due_at__isnull=True
     )
-    return list(cases.annotate(**computed).filter(differs).order_by("pk").values_list("pk", flat=True))
+    same = (
+        same_due
+        & Q(overdue_deadlines=F("computed_overdue_deadlines"))
+        & Q(nearing_deadlines=F("computed_nearing_deadlines"))
+    )
+    # A positive condition in a CASE, not a negated Q: SQL's NOT over a comparison with NULL is unknown.
+    differs = DjangoCase(When(same, then=Value(0)), default=Value(1), output_field=IntegerField())
+    checked = cases.annotate(**computed).annotate(differs=differs).filter(differs=1)
+    return list(checked.order_by("pk").values_list("pk", flat=True))
 
 
 def refresh_all(*, batch: int = REPAIR_BATCH) -> int:
