@@ -49,9 +49,16 @@ def queue_cases(
         return Case.objects.none()
     if team_view:
         # Team leads see their teams' work, and so do assistants, who support the team's judges.
-        own_teams = TeamMembership.objects.filter(
-            user_id=user.pk, role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.ASSISTANT]
-        ).values("team_id")
+        # The team ids are read first (one small query): ``team_id = 7`` lets the planner walk the team's
+        # queue index in order and stop at the page's LIMIT, where ``team_id IN (subquery)`` does not.
+        own_teams = list(
+            TeamMembership.objects.filter(
+                user_id=user.pk, role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.ASSISTANT]
+            )
+            .order_by("team_id")
+            .values_list("team_id", flat=True)
+            .distinct()
+        )
         qs = Case.objects.filter(team_id__in=own_teams)
     else:
         qs = Case.objects.filter(responsible_judge_id=user.pk)
@@ -60,17 +67,26 @@ def queue_cases(
         qs.annotate(next_due=F("next_due_at"))
         .select_related("court", "team", "responsible_judge")
         .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("role", "position", "id")),
+            Prefetch(
+                "parties", queryset=Party.objects.only(*_PARTY_COLUMNS).order_by("role", "position", "id")
+            ),
+            # Only the most urgent running deadline of each case is shown: one row per case (a window
+            # function), with the columns the row shows, not the explanation.
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.filter(status__in=Deadline.ACTIVE)
                 .select_related("node_type")
-                .order_by("due_at"),
+                .only(*_DEADLINE_COLUMNS)
+                .order_by("due_at", "pk")[:1],
                 to_attr="running_deadlines",
             ),
         )
         .order_by(F("next_due_at").asc(nulls_last=True), "filed_at", "pk")
     )
+
+
+_PARTY_COLUMNS = ("id", "case_id", "role", "position", "name")
+_DEADLINE_COLUMNS = ("id", "case_id", "status", "due_date", "due_at", "node_type__code", "node_type__name")
 
 
 def _filtered(qs: QuerySet[Case], filters: QueueFilters) -> QuerySet[Case]:

@@ -58,10 +58,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['responsible_judge', 'next_due_at', 'filed_at', 'id'], name='case_judge_queue'),
+            index=models.Index(fields=['responsible_judge', 'next_due_at', 'filed_at', 'id', 'overdue_deadlines', 'nearing_deadlines'], name='case_judge_queue'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['team', 'next_due_at', 'filed_at', 'id'], name='case_team_queue'),
+            index=models.Index(fields=['team', 'next_due_at', 'filed_at', 'id', 'overdue_deadlines', 'nearing_deadlines'], name='case_team_queue'),
         ),
     ]

@@ -18,6 +18,7 @@ from .org import Court, Team
 
 # The case's columns derived from its running deadlines (see ``Case.next_due_at``).
 URGENCY_FIELDS = ("next_due_at", "overdue_deadlines", "nearing_deadlines")
+QUEUE_ORDER = ("next_due_at", "filed_at", "id", "overdue_deadlines", "nearing_deadlines")
 
 
 class CaseType(models.Model):
@@ -223,11 +224,10 @@ class Case(models.Model):
             models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup"),
             # The queues' order (next_due_at ASC NULLS LAST, filed_at, id): PostgreSQL's ascending b-tree
             # keeps NULLs last, so a page is an index scan that stops at its LIMIT, never a sort of all the
-            # judge's or team's cases.
-            models.Index(
-                fields=["responsible_judge", "next_due_at", "filed_at", "id"], name="case_judge_queue"
-            ),
-            models.Index(fields=["team", "next_due_at", "filed_at", "id"], name="case_team_queue"),
+            # judge's or team's cases. The counts ride at the end, so the counts at the top of the queue
+            # are an index-only scan of the same index.
+            models.Index(fields=["responsible_judge", *QUEUE_ORDER], name="case_judge_queue"),
+            models.Index(fields=["team", *QUEUE_ORDER], name="case_team_queue"),
         ]
 
     def __str__(self) -> str:
