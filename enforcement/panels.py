@@ -2,12 +2,19 @@
 
 An app registers a provider in its ``AppConfig.ready``; the provider returns a panel (a template and
 its context) for a case, or None when it has nothing to show.
+
+Most of a case's related rows are absent on most cases (no detention, no hold, no certificate, no party
+message...). Asking each table in turn would cost the case page a query per table whatever it holds, so
+apps also register *presence* checks: the page asks once, in one query of EXISTS subqueries, which of
+them the case has (``has``), and a panel reads a table only when it has rows for the case.
 """
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec
 
+from django.db.models import Exists, QuerySet
 from django.http import HttpRequest
 
 from .models import Case
@@ -54,3 +61,31 @@ home_panels_for = home_panels.panels
 supervision_panels: PanelRegistry[[HttpRequest]] = PanelRegistry()
 register_supervision = supervision_panels.register
 supervision_panels_for = supervision_panels.panels
+
+
+# --- Presence: which related rows the case has, in one query for the whole page ---------------------------
+
+# name -> the related rows of the case row ``OuterRef("pk")`` (a queryset filtered on it).
+_presence: dict[str, Callable[[], QuerySet[Any]]] = {}
+# Per request, the case's answers: computed at the first question, kept while the request lives.
+_answers: "weakref.WeakKeyDictionary[HttpRequest, tuple[int, dict[str, bool]]]" = weakref.WeakKeyDictionary()
+
+
+def register_presence(name: str, rows: Callable[[], QuerySet[Any]]) -> None:
+    """Register a presence check: ``rows()`` is the related model's rows of the case ``OuterRef("pk")``.
+    ``name`` is an identifier (it names a column of the query)."""
+    _presence[name] = rows
+
+
+def has(request: HttpRequest, case: Case, name: str) -> bool:
+    """Whether the case has rows of the registered kind ``name`` (one query per page for every kind; an
+    unregistered name answers True, so the caller reads its table as it would without the check)."""
+    if name not in _presence:
+        return True
+    answers = _answers.get(request)
+    if answers is None or answers[0] != case.pk:
+        expressions = {f"has_{key}": Exists(rows()) for key, rows in _presence.items()}
+        found = Case.objects.filter(pk=case.pk).values(**expressions).first() or {}
+        answers = (case.pk, {key: bool(found.get(f"has_{key}", True)) for key in _presence})
+        _answers[request] = answers
+    return answers[1][name]

@@ -5,6 +5,7 @@ Every due time comes from ``enforcement.duedates.compute_due_date``; nothing her
 """
 
 import datetime
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,6 +35,18 @@ def node_type_for(court: Court, code: str) -> NodeType:
     if node is None:
         raise LookupError(f"no active node type {code!r} for court {court.code}")
     return node
+
+
+def node_types_for(court: Court, codes: Iterable[str]) -> dict[str, NodeType]:
+    """``node_type_for`` for several codes in one query: code -> node type (a code without an active one
+    is missing from the answer)."""
+    found = NodeType.objects.filter(
+        Q(court=court) | Q(court__isnull=True), code__in=list(codes), is_active=True
+    )
+    chosen: dict[str, NodeType] = {}
+    for node in sorted(found, key=lambda n: n.court_id is None, reverse=True):
+        chosen[node.code] = node  # the court's own, read last, wins over the default
+    return chosen
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
