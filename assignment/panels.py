@@ -4,18 +4,21 @@ Everything it shows is read in a fixed number of queries, whatever the number of
 assignments of the case.
 """
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef
 from django.http import HttpRequest
 
 from enforcement import roles
 from enforcement.models import Case, CaseEvent, TeamMembership
-from enforcement.panels import CasePanel, register
+from enforcement.panels import CasePanel, has, register, register_presence
 
 from . import services
 from .forms import NoteForm, OverrideForm, PlanForm, ReassignForm
-from .models import CasePlan
+from .models import CaseNote, CasePlan
 from .triage import describe_decision
 from .views import judge_options
+
+register_presence("assignment_plan", lambda: CasePlan.objects.filter(case=OuterRef("pk")))
+register_presence("assignment_notes", lambda: CaseNote.objects.filter(case=OuterRef("pk")))
 
 
 def _in_court(request: HttpRequest, case: Case, *allowed: str) -> bool:
@@ -49,7 +52,11 @@ def _steps(case: Case) -> list[dict[str, object]]:
 @register
 def assignment_panel(request: HttpRequest, case: Case) -> CasePanel:
     decision = services.current_decision(case)
-    plan = CasePlan.objects.filter(case=case).select_related("recorded_by").first()
+    plan = (
+        CasePlan.objects.filter(case=case).select_related("recorded_by").first()
+        if has(request, case, "assignment_plan")
+        else None
+    )
     assignments = list(case.assignments.select_related("team", "judge", "assigned_by"))
     can_assign = _in_court(request, case, *services.ASSIGNING_ROLES)
     is_open = case.status != Case.Status.CLOSED
@@ -73,7 +80,7 @@ def assignment_panel(request: HttpRequest, case: Case) -> CasePanel:
             else None
         ),
         "steps": _steps(case) if case.responsible_judge_id else [],
-        "notes": list(case.notes.select_related("author")),
+        "notes": list(case.notes.select_related("author")) if has(request, case, "assignment_notes") else [],
         "note_form": NoteForm(),
     }
     return CasePanel(template="assignment/panel.html", order=5, context=context)

@@ -1,22 +1,26 @@
 """The 终本 pool's section of the case page: the rounds, their results, and the keeper's forms."""
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
 from enforcement import access
 from enforcement.models import Case
 from enforcement.notify import in_pool
-from enforcement.panels import CasePanel, register
+from enforcement.panels import CasePanel, has, register, register_presence
 from enforcement.services.deadlines import active_deadlines
 
 from .forms import PoolLeadForm, PoolRoundForm
+from .models import PoolRound
 from .pool import LEAD_NODES, current_round
 from .selectors import pool_rounds
+
+register_presence("assignment_pool_rounds", lambda: PoolRound.objects.filter(case=OuterRef("pk")))
 
 
 @register
 def pool_panel(request: HttpRequest, case: Case) -> CasePanel | None:
-    rows = pool_rounds(case)
+    rows = pool_rounds(case) if has(request, case, "assignment_pool_rounds") else []
     if not rows:
         return None
     keeps = in_pool(case) and access.keeps_pool(request.user, case)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,7 +35,9 @@ def queue_cases(
 ) -> QuerySet[Case]:
     """A judge's cases (in the team view of a team lead or assistant, his teams' cases), most urgent first.
 
-    Urgency is the earliest due time among the case's running deadlines; cases with none come last.
+    Urgency is the earliest due time among the case's running deadlines (``Case.next_due_at``, kept by the
+    deadline engine, so a page is an index scan of the judge's or team's queue index that stops at its
+    LIMIT); cases with none come last.
     Equal due times are common (clocks rolled past a weekend end on the same day): the case filed
     earlier has waited longer and comes first, and the case id settles the rest, so the order is the
     same on every page and every reload.
@@ -47,28 +49,44 @@ def queue_cases(
         return Case.objects.none()
     if team_view:
         # Team leads see their teams' work, and so do assistants, who support the team's judges.
-        own_teams = TeamMembership.objects.filter(
-            user_id=user.pk, role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.ASSISTANT]
-        ).values("team_id")
+        # The team ids are read first (one small query): ``team_id = 7`` lets the planner walk the team's
+        # queue index in order and stop at the page's LIMIT, where ``team_id IN (subquery)`` does not.
+        own_teams = list(
+            TeamMembership.objects.filter(
+                user_id=user.pk, role__in=[TeamMembership.Role.LEAD, TeamMembership.Role.ASSISTANT]
+            )
+            .order_by("team_id")
+            .values_list("team_id", flat=True)
+            .distinct()
+        )
         qs = Case.objects.filter(team_id__in=own_teams)
     else:
         qs = Case.objects.filter(responsible_judge_id=user.pk)
     qs = _filtered(qs, filters)
     return (
-        qs.annotate(next_due=Min("deadlines__due_at", filter=Q(deadlines__status__in=Deadline.ACTIVE)))
+        qs.annotate(next_due=F("next_due_at"))
         .select_related("court", "team", "responsible_judge")
         .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("role", "position", "id")),
+            Prefetch(
+                "parties", queryset=Party.objects.only(*_PARTY_COLUMNS).order_by("role", "position", "id")
+            ),
+            # Only the most urgent running deadline of each case is shown: one row per case (a window
+            # function), with the columns the row shows, not the explanation.
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.filter(status__in=Deadline.ACTIVE)
                 .select_related("node_type")
-                .order_by("due_at"),
+                .only(*_DEADLINE_COLUMNS)
+                .order_by("due_at", "pk")[:1],
                 to_attr="running_deadlines",
             ),
         )
-        .order_by(F("next_due").asc(nulls_last=True), "filed_at", "pk")
+        .order_by(F("next_due_at").asc(nulls_last=True), "filed_at", "pk")
     )
+
+
+_PARTY_COLUMNS = ("id", "case_id", "role", "position", "name")
+_DEADLINE_COLUMNS = ("id", "case_id", "status", "due_date", "due_at", "node_type__code", "node_type__name")
 
 
 def _filtered(qs: QuerySet[Case], filters: QueueFilters) -> QuerySet[Case]:
@@ -79,7 +97,7 @@ def _filtered(qs: QuerySet[Case], filters: QueueFilters) -> QuerySet[Case]:
     if filters.node:
         qs = qs.filter(Exists(_active(node_type__code=filters.node)))
     if filters.overdue_only:
-        qs = qs.filter(Exists(_active(status=Deadline.Status.OVERDUE)))
+        qs = qs.filter(overdue_deadlines__gt=0)
     if search := filters.search.strip():
         by_party = Party.objects.filter(case=OuterRef("pk"), name__icontains=search)
         qs = qs.filter(Q(number__icontains=search) | Exists(by_party))
@@ -94,13 +112,11 @@ class QueueCounts:
 
 
 def queue_counts(qs: QuerySet[Case]) -> QueueCounts:
-    """Counts for the top of the queue, in one query."""
-    plain = qs.order_by().values("pk")
-    base = Case.objects.filter(pk__in=plain)
-    totals = base.aggregate(
+    """Counts for the top of the queue, in one query over the case rows' stored counts (no deadline read)."""
+    totals = qs.order_by().aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(Exists(_active(status=Deadline.Status.OVERDUE)))),
-        nearing=Count("pk", filter=Q(Exists(_active(status=Deadline.Status.NEARING)))),
+        overdue=Count("pk", filter=Q(overdue_deadlines__gt=0)),
+        nearing=Count("pk", filter=Q(nearing_deadlines__gt=0)),
     )
     return QueueCounts(totals["total"], totals["overdue"], totals["nearing"])
 
@@ -116,7 +132,7 @@ def awaiting_assignment(user: roles.AnyUser) -> QuerySet[Case]:
     if not user.is_superuser:
         qs = qs.filter(court_id__in=roles.court_ids_of(user))
     return (
-        qs.annotate(next_due=Min("deadlines__due_at", filter=Q(deadlines__status__in=Deadline.ACTIVE)))
+        qs.annotate(next_due=F("next_due_at"))
         .select_related("court")
         .prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("role", "position", "id")))
         .order_by("filed_at", "pk")

@@ -195,6 +195,18 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 # --- The judges' queue ------------------------------------------------------------------------------------
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: the queue's counts already counted the same cases, once is enough."""
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -205,11 +217,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     form = QueueFilterForm(request.GET)
     cases = queue_cases(user, team_view=team_view, filters=form.filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(cases)
+    page = CountedPaginator(cases, PAGE_SIZE, count=counts.total).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "counts": queue_counts(cases),
+        "counts": counts,
         "team_view": team_view,
         "may_view_team": user.is_superuser or roles.has_role(user, roles.TEAM_LEAD),
     }

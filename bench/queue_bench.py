@@ -19,7 +19,8 @@ What it does, in one run and one database:
    with 2 parties, 2 or 3 running deadlines on the seeded node types with due dates spread from 20 days
    ago to 100 days ahead (status overdue, nearing or open to match), a triage decision, the current
    assignment and 2 timeline events. Foreign key triggers are off and plain indexes are built after the
-   insert, as in ``scan_bench.py``; then VACUUM ANALYZE.
+   insert, as in ``scan_bench.py``; each case's urgency (``next_due_at``, overdue and nearing counts) is
+   set from its deadlines in one UPDATE ... FROM (GROUP BY); then VACUUM ANALYZE.
 4. Measurements with Django's test client (``force_login`` as the first judge, or his team's lead for
    the team view), each URL requested ``--requests`` times after a few warm-up requests, each request
    timed by wall clock and its queries counted with ``CaptureQueriesContext``:
@@ -185,14 +186,17 @@ class Fill:
                 title_court_name, title_case_number, title_case_number_key, title_kind,
                 title_effective_date, claim_kind, claim_amount, claim_description,
                 preservation_in_place, preservation_amount, preservation_detail,
-                query_code_hash, query_code_issued_at, created_at, updated_at)
+                query_code_hash, query_code_issued_at, created_at, updated_at,
+                closure_ground, closure_ruling_number, resumed_from_id,
+                next_due_at, overdue_deadlines, nearing_deadlines)
             SELECT court.id, ct.id, 2025, i, '（2025）蒙0302执' || i || '号', 'filed',
                    CASE WHEN i %% 5 < 3 THEN 'simple' ELSE 'complex' END,
                    judges.team_id, judges.judge_id,
                    NULL, '', '', DATE '2025-01-02' + (i %% 300), %(now)s - (i %% 300) * interval '1 day',
                    NULL, '乌海市海勃湾区人民法院', '（2024）蒙0302民初' || i || '号',
                    '（2024）蒙0302民初' || i || '号', 'judgment', DATE '2024-12-01', 'money',
-                   1000.00 + (i %% 97) * 1000, '', false, NULL, '', '', NULL, %(now)s, %(now)s
+                   1000.00 + (i %% 97) * 1000, '', false, NULL, '', '', NULL, %(now)s, %(now)s,
+                   '', '', NULL, NULL, 0, 0
             FROM generate_series(1, %(cases)s) AS i
             JOIN judges ON judges.k = (i - 1) %% %(judges)s
             CROSS JOIN ct CROSS JOIN court
@@ -246,6 +250,23 @@ class Fill:
             p,
         )
 
+    def case_urgency(self) -> int:
+        """Each case's most urgent running deadline and its overdue and nearing counts, in one statement
+        (what ``enforcement.urgency.refresh_case_urgency`` keeps; the fill writes deadlines behind the
+        engine's back, so it sets them itself, set-based)."""
+        t = self.t
+        return execute(
+            f"""
+            UPDATE {t["case"]} c SET next_due_at = u.next_due, overdue_deadlines = u.overdue,
+                                     nearing_deadlines = u.nearing
+            FROM (SELECT case_id, min(due_at) AS next_due,
+                         count(*) FILTER (WHERE status = 'overdue') AS overdue,
+                         count(*) FILTER (WHERE status = 'nearing') AS nearing
+                  FROM {t["deadline"]} WHERE status IN ('open', 'nearing', 'overdue') GROUP BY case_id) u
+            WHERE u.case_id = c.id
+            """
+        )
+
     def assignment_records(self) -> None:
         """Each case's triage decision, current assignment, and its filed and assigned events."""
         t, p = self.t, self.params()
@@ -261,8 +282,9 @@ class Fill:
         execute(
             f"""
             INSERT INTO {t["assignment"]} (case_id, team_id, judge_id, method, reason, assigned_at,
-                                           assigned_by_id, ended_at)
-            SELECT c.id, c.team_id, c.responsible_judge_id, 'automatic', '', c.filed_at, NULL, NULL
+                                           assigned_by_id, ended_at, why_chosen)
+            SELECT c.id, c.team_id, c.responsible_judge_id, 'automatic', '', c.filed_at, NULL, NULL,
+                   '{{}}'::jsonb
             FROM {t["case"]} c
             """,
             p,
@@ -287,6 +309,7 @@ class Fill:
             self.staff()
             self.cases_and_parties()
             self.deadlines()
+            self.case_urgency()
             self.assignment_records()
         from django.db import connection
 

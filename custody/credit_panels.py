@@ -6,13 +6,14 @@ The flags below only decide which forms are shown; every action's service checks
 
 from typing import Any
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
 from enforcement import access
 from enforcement.duedates import describe
 from enforcement.models import Case, Deadline
-from enforcement.panels import CasePanel, register, register_supervision
+from enforcement.panels import CasePanel, has, register, register_presence, register_supervision
 from enforcement.services.deadlines import active_deadlines
 
 from . import selectors, services
@@ -28,7 +29,11 @@ from .credit_forms import (
     RestrictionForm,
     ServiceForm,
 )
-from .models import ConsumptionRestriction, DishonestListing
+from .models import ConsumptionRestriction, DishonestListing, ListingRefusal
+
+register_presence("custody_restrictions", lambda: ConsumptionRestriction.objects.filter(case=OuterRef("pk")))
+register_presence("custody_listings", lambda: DishonestListing.objects.filter(case=OuterRef("pk")))
+register_presence("custody_refusals", lambda: ListingRefusal.objects.filter(case=OuterRef("pk")))
 
 SUPERVISION_LIMIT = 20
 
@@ -54,6 +59,8 @@ def _restriction_rows(
 
 
 def _listing_rows(case: Case, credit: selectors.CaseCredit, judges: bool) -> list[Any]:
+    if not credit.listings:
+        return []
     removal_clocks: dict[int, Deadline] = {
         d.subject_id: d
         for d in active_deadlines(case, services.REMOVAL_NODE).filter(subject_id__isnull=False)
@@ -82,7 +89,12 @@ def _listing_rows(case: Case, credit: selectors.CaseCredit, judges: bool) -> lis
 
 @register
 def credit_panel(request: HttpRequest, case: Case) -> CasePanel:
-    credit = selectors.case_credit(case)
+    credit = selectors.case_credit(
+        case,
+        restrictions=has(request, case, "custody_restrictions"),
+        listings=has(request, case, "custody_listings"),
+        refusals=has(request, case, "custody_refusals"),
+    )
     user = request.user
     is_open = case.status != Case.Status.CLOSED
     # Removal and lifting go on after the case closed (执行完毕 is a ground); listing needs an open case.

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, OuterRef, QuerySet, Value
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,12 +16,20 @@ from assignment.services import may_take_compulsory_measures
 from enforcement import access
 from enforcement.duedates import describe
 from enforcement.models import Case
-from enforcement.panels import CasePanel, register, register_supervision
+from enforcement.panels import CasePanel, has, register, register_presence, register_supervision
 from enforcement.roles import AnyUser
+from enforcement.services.deadlines import node_types_for
 
 from . import selectors, services
 from .forms import DetentionForm, FineForm, MeasureForm, ReplyForm, SearchForm
-from .models import Detention, Fine, FoundAsset, Measure, SearchInquiry
+from .models import DeductionReceipt, Detention, Fine, FoundAsset, Measure, PropertySearch, SearchInquiry
+from .services.measures import TERM_NODES, max_term_of
+
+register_presence("custody_searches", lambda: PropertySearch.objects.filter(case=OuterRef("pk")))
+register_presence("custody_measures", lambda: Measure.objects.filter(case=OuterRef("pk")))
+register_presence("custody_detentions", lambda: Detention.objects.filter(case=OuterRef("pk")))
+register_presence("custody_fines", lambda: Fine.objects.filter(case=OuterRef("pk")))
+register_presence("custody_receipts", lambda: DeductionReceipt.objects.filter(measure__case=OuterRef("pk")))
 
 TABS = ("searches", "measures", "detentions")
 EXPIRY_FLAG_DAYS = 30  # a measure expiring within this many days is flagged on the case page
@@ -183,25 +191,41 @@ def _fine_rows(request: HttpRequest, case: Case, custody: selectors.CaseCustody)
 def _maximums(case: Case) -> list[tuple[str, int | None]]:
     """The legal maximum term of each kind of measure, for the form's hint: None for no term (a deduction),
     0 when unknown (a node type counting in another unit than months, a misconfiguration)."""
+    nodes = node_types_for(case.court, TERM_NODES.values())  # one query for every kind
     maximums: list[tuple[str, int | None]] = []
     for kind, label in Measure.Kind.choices:
+        code = TERM_NODES.get(kind)  # type: ignore[call-overload]
+        if code is None:
+            maximums.append((str(label), None))
+            continue
         try:
-            maximums.append((str(label), services.max_term_months(case, kind)))
-        except (ValueError, ValidationError, LookupError):
+            maximums.append((str(label), max_term_of(nodes[code])))
+        except (ValueError, ValidationError, KeyError):
             maximums.append((str(label), 0))
     return maximums
 
 
 @register
 def custody_panel(request: HttpRequest, case: Case) -> CasePanel:
-    custody = selectors.case_custody(case)
+    custody = selectors.case_custody(
+        case,
+        searches=has(request, case, "custody_searches"),
+        measures=has(request, case, "custody_measures"),
+        detentions=has(request, case, "custody_detentions"),
+        fines=has(request, case, "custody_fines"),
+        receipts=has(request, case, "custody_receipts"),
+    )
     user = request.user
     today = timezone.localdate()
     is_open = case.status != Case.Status.CLOSED
     judges = is_open and access.judges_case(user, case)
     investigates = is_open and access.works_case(user, case)
     compulsory_allowed = may_take_compulsory_measures(case)
-    receipts = list(selectors.linkable_receipts(case)[:50]) if judges else []
+    receipts = (
+        list(selectors.linkable_receipts(case)[:50])
+        if judges and has(request, case, "payments_ledger")
+        else []
+    )
     parties = list(case.parties.all())
     searches = _search_rows(case, custody, investigates)
     measures = _measure_rows(custody, today, judges, bool(receipts))

@@ -4,7 +4,7 @@ here for the pages and the API alike."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -51,9 +51,31 @@ class CaseCustody:
     fines: list[Fine]
 
 
-def case_custody(case: Case) -> CaseCustody:
-    """Everything custody holds for one case, each list newest first, in a fixed number of queries."""
-    searches = list(
+def case_custody(
+    case: Case,
+    *,
+    searches: bool = True,
+    measures: bool = True,
+    detentions: bool = True,
+    fines: bool = True,
+    receipts: bool = True,
+) -> CaseCustody:
+    """Everything custody holds for one case, each list newest first, in a fixed number of queries. A False
+    flag says the case has none of that kind (the case page asked once): that table is not read."""
+    return CaseCustody(
+        _searches(case) if searches else [],
+        _measures(case, receipts=receipts) if measures else [],
+        list(Detention.objects.filter(case=case).select_related("proposed_by", "decided_by", "party"))
+        if detentions
+        else [],
+        list(Fine.objects.filter(case=case).select_related("proposed_by", "decided_by", "party"))
+        if fines
+        else [],
+    )
+
+
+def _searches(case: Case) -> list[PropertySearch]:
+    return list(
         PropertySearch.objects.filter(case=case)
         .select_related("requested_by")
         .prefetch_related(
@@ -63,20 +85,20 @@ def case_custody(case: Case) -> CaseCustody:
             )
         )
     )
-    measures = list(
+
+
+def _measures(case: Case, *, receipts: bool) -> list[Measure]:
+    loads: list[Prefetch[Any]] = [Prefetch("terms", queryset=MeasureTerm.objects.select_related("deadline"))]
+    if receipts:
+        loads.append(Prefetch("receipts", queryset=DeductionReceipt.objects.select_related("entry")))
+    else:  # no deduction brought money in: each measure's receipts are known to be none, without a query
+        loads.append(Prefetch("receipts", queryset=DeductionReceipt.objects.none()))
+    return list(
         Measure.objects.filter(case=case)
         .select_related("owner", "recorded_by")
-        .prefetch_related(
-            Prefetch("terms", queryset=MeasureTerm.objects.select_related("deadline")),
-            Prefetch("receipts", queryset=DeductionReceipt.objects.select_related("entry")),
-        )
+        .prefetch_related(*loads)
         .order_by("-effective_on", "-id")
     )
-    detentions = list(
-        Detention.objects.filter(case=case).select_related("proposed_by", "decided_by", "party")
-    )
-    fines = list(Fine.objects.filter(case=case).select_related("proposed_by", "decided_by", "party"))
-    return CaseCustody(searches, measures, detentions, fines)
 
 
 def visible_measures(user: roles.AnyUser) -> QuerySet[Measure]:
@@ -164,21 +186,31 @@ class CaseCredit:
     refusals: list[ListingRefusal]
 
 
-def case_credit(case: Case) -> CaseCredit:
+def case_credit(
+    case: Case, *, restrictions: bool = True, listings: bool = True, refusals: bool = True
+) -> CaseCredit:
     """The case's consumption restrictions (with the persons they bind), listings and refusals to list,
-    newest first, in a fixed number of queries."""
-    restrictions = list(
-        ConsumptionRestriction.objects.filter(case=case)
-        .select_related("party", "proposed_by", "decided_by", "lifted_by")
-        .prefetch_related(Prefetch("persons", queryset=RestrictedPerson.objects.order_by("pk")))
-    )
-    listings = list(
-        DishonestListing.objects.filter(case=case).select_related(
-            "party", "listed_by", "removed_by", "term_deadline"
+    newest first, in a fixed number of queries. A False flag says the case has none of that kind: that
+    table is not read."""
+    return CaseCredit(
+        list(
+            ConsumptionRestriction.objects.filter(case=case)
+            .select_related("party", "proposed_by", "decided_by", "lifted_by")
+            .prefetch_related(Prefetch("persons", queryset=RestrictedPerson.objects.order_by("pk")))
         )
+        if restrictions
+        else [],
+        list(
+            DishonestListing.objects.filter(case=case).select_related(
+                "party", "listed_by", "removed_by", "term_deadline"
+            )
+        )
+        if listings
+        else [],
+        list(ListingRefusal.objects.filter(case=case).select_related("party", "recorded_by"))
+        if refusals
+        else [],
     )
-    refusals = list(ListingRefusal.objects.filter(case=case).select_related("party", "recorded_by"))
-    return CaseCredit(restrictions, listings, refusals)
 
 
 def restrictions_awaiting_decision(user: roles.AnyUser) -> QuerySet[ConsumptionRestriction]:

@@ -1,21 +1,24 @@
 """The certificates panel of the case page: the case's certificates, their PDFs, and the issue and revoke
 forms for those who may use them (the services check again)."""
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
 from . import access
 from .forms import IssueCertificateForm, RevokeCertificateForm
-from .models import Case
-from .panels import CasePanel, register
+from .models import Case, Certificate
+from .panels import CasePanel, has, register, register_presence
 from .selectors.certificates import certificates_of
 
 ORDER = 80  # after the apps' panels of the case's work, before nothing in particular
 
+register_presence("certificates", lambda: Certificate.objects.filter(case=OuterRef("pk")))
+
 
 @register
 def certificates_panel(request: HttpRequest, case: Case) -> CasePanel | None:
-    certificates = list(certificates_of(case))
+    certificates = list(certificates_of(case)) if has(request, case, "certificates") else []
     may_issue = access.issues_certificate(request.user, case)
     if not certificates and not may_issue:
         return None

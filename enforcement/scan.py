@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from .models import Alert, Case, Deadline, OutboxMessage
 from .services.deadlines import refresh_paused_deadlines
+from .urgency import refresh_case_urgency
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,14 @@ def _advance(
 ) -> tuple[int, int]:
     move = _Move(status, level, now, batch)
     if connection.vendor == "postgresql":
-        return _advance_in_one_statement(condition, order, move)
-    return _advance_step_by_step(condition, order, move)
+        changed, raised, case_ids = _advance_in_one_statement(condition, order, move)
+    else:
+        changed, raised, case_ids = _advance_step_by_step(condition, order, move)
+    # The moved deadlines' cases count their overdue and nearing deadlines again, in the batch's
+    # transaction (lock order: the deadline rows, then their cases' rows). Their next due time does not
+    # move: the scan changes levels, never due times.
+    refresh_case_urgency(case_ids)
+    return changed, raised
 
 
 _INSERT_ALERTS = """
@@ -125,7 +132,7 @@ _INSERT_OUTBOX = """
 """
 
 
-def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int]:
+def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int, list[int]]:
     channels = ", ".join(f"('{c}')" for c in CHANNELS)
     sql = f"""
         WITH d AS (
@@ -155,27 +162,29 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
             WHERE %(level)s = 'overdue' AND a.id = n.id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r)
+        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r), ARRAY(SELECT DISTINCT case_id FROM d)
     """.format(**_tables())  # noqa: S608 - table names from model metadata, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, move.params())
-        changed, raised = cursor.fetchone()
-    return int(changed), int(raised)
+        changed, raised, case_ids = cursor.fetchone()
+    return int(changed), int(raised), list(case_ids)
 
 
-def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int, int]:
+def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int, int, list[int]]:
     """The same in three statements, for SQLite (no data-modifying CTEs); its writes are serialised."""
     tables = _tables()
     deadline = tables["deadline"]
     select_ids = f"SELECT id FROM {deadline} WHERE {condition} ORDER BY {order} LIMIT %(batch)s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {deadline} SET status = %(status)s WHERE id IN ({select_ids}) RETURNING id",  # noqa: S608
+            f"UPDATE {deadline} SET status = %(status)s WHERE id IN ({select_ids})"  # noqa: S608
+            " RETURNING id, case_id",
             move.params(),
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        moved = cursor.fetchall()
+        ids, case_ids = [row[0] for row in moved], sorted({row[1] for row in moved})
         if not ids:
-            return 0, 0
+            return 0, 0, []
         placeholders = ", ".join(["%s"] * len(ids))
         insert = _INSERT_ALERTS.format(**tables).replace("%(level)s", "%s").replace("%(now)s", "%s")
         cursor.execute(
@@ -194,7 +203,7 @@ def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int,
                 f" WHERE r.id IN ({', '.join(['%s'] * len(alert_ids))})",
                 [move.db_now, move.db_now, *alert_ids],
             )
-    return len(ids), len(alert_ids)
+    return len(ids), len(alert_ids), case_ids
 
 
 def _resolve_alerts_of_closed_deadlines(now: datetime.datetime) -> int:

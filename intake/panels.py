@@ -1,17 +1,26 @@
 """The intake's section of the case page."""
 
+from django.db.models import OuterRef, Q
 from django.http import HttpRequest
 
 from assignment.selectors import pool_rounds
 from enforcement import access, roles
 from enforcement.models import Case
 from enforcement.notify import in_pool
-from enforcement.panels import CasePanel, register
+from enforcement.panels import CasePanel, has, register, register_presence
 from payments.selectors import case_account
 
 from .forms import ResumeForm
-from .models import Resumption
+from .models import FirstInterview, NoticeDelivery, ReceivedMaterial, Resumption
 from .selectors import intake_summary, resumption_links
+
+register_presence("intake_materials", lambda: ReceivedMaterial.objects.filter(case=OuterRef("pk")))
+register_presence("intake_deliveries", lambda: NoticeDelivery.objects.filter(case=OuterRef("pk")))
+register_presence("intake_interview", lambda: FirstInterview.objects.filter(case=OuterRef("pk")))
+register_presence(
+    "intake_resumptions",
+    lambda: Resumption.objects.filter(Q(case=OuterRef("pk")) | Q(original=OuterRef("pk"))),
+)
 
 
 @register
@@ -19,15 +28,23 @@ def intake_panel(request: HttpRequest, case: Case) -> CasePanel:
     can_reissue = roles.has_role(request.user, *roles.FILING_ROLES) and case.court_id in roles.court_ids_of(
         request.user
     )
-    return CasePanel(
-        template="intake/panel.html", order=10, context={**intake_summary(case), "can_reissue": can_reissue}
+    summary = intake_summary(
+        case,
+        materials=has(request, case, "intake_materials"),
+        deliveries=has(request, case, "intake_deliveries"),
+        interview=has(request, case, "intake_interview"),
     )
+    return CasePanel(template="intake/panel.html", order=10, context={**summary, "can_reissue": can_reissue})
 
 
 @register
 def resumption_panel(request: HttpRequest, case: Case) -> CasePanel | None:
     """The links of resumption both ways, each case's own account, and the form that resumes a 终本 case."""
-    links = resumption_links(case)
+    links = (
+        resumption_links(case)
+        if has(request, case, "intake_resumptions")
+        else {"resumes": None, "resumed_as": []}
+    )
     may_resume = in_pool(case) and access.resumes_case(request.user, case)
     if not (links["resumes"] or links["resumed_as"] or may_resume):
         return None

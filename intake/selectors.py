@@ -18,14 +18,21 @@ def notice_context(case: Case) -> dict[str, Any]:
     }
 
 
-def intake_summary(case: Case) -> dict[str, Any]:
-    """Materials, notices handed over and the first interview, for the case page."""
+def intake_summary(
+    case: Case, *, materials: bool = True, deliveries: bool = True, interview: bool = True
+) -> dict[str, Any]:
+    """Materials, notices handed over and the first interview, for the case page. A False flag says the
+    case has none of those (the page asked once for all its panels): that table is not read."""
     return {
-        "materials": list(ReceivedMaterial.objects.filter(case=case)),
+        "materials": list(ReceivedMaterial.objects.filter(case=case)) if materials else [],
         "deliveries": list(
             NoticeDelivery.objects.filter(case=case).select_related("recipient", "delivered_by")
-        ),
-        "interview": FirstInterview.objects.filter(case=case).prefetch_related("leads").first(),
+        )
+        if deliveries
+        else [],
+        "interview": FirstInterview.objects.filter(case=case).prefetch_related("leads").first()
+        if interview
+        else None,
     }
 
 

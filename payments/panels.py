@@ -5,18 +5,31 @@ The flags below only decide which forms are shown; every action's service checks
 
 from typing import Any
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 
 from enforcement import access, roles
 from enforcement.models import Case
-from enforcement.panels import CasePanel, register
+from enforcement.panels import CasePanel, has, register, register_presence
 
 from . import selectors, services
 from .forms import HoldRequestForm, PayeeAccountForm, ProposePayoutForm, TakeOutForm, TransferForm
-from .models import ZERO, LedgerEntry, Payout, PayoutHold
+from .models import ZERO, BankTransaction, LedgerEntry, PayeeAccount, Payout, PayoutHold
 from .selectors import payees_in_order, reversed_entry_ids
 
 NOT_REVERSIBLE = (LedgerEntry.Kind.REVERSAL, LedgerEntry.Kind.TRANSFER_IN, LedgerEntry.Kind.TRANSFER_OUT)
+
+register_presence("payments_ledger", lambda: LedgerEntry.objects.filter(account__case=OuterRef("pk")))
+register_presence("payments_payouts", lambda: Payout.objects.filter(case=OuterRef("pk")))
+register_presence("payments_holds", lambda: PayoutHold.objects.filter(case=OuterRef("pk")))
+register_presence("payments_payees", lambda: PayeeAccount.objects.filter(case=OuterRef("pk")))
+# Only the payments waiting for a check of their payer are read from the case's bank transactions.
+register_presence(
+    "payments_transactions",
+    lambda: BankTransaction.objects.filter(
+        case=OuterRef("pk"), payer_review_needed=True, payer_reviewed_at__isnull=True
+    ),
+)
 
 
 def _payout_rows(request: HttpRequest, case: Case, payouts: list[Payout], is_finance: bool) -> list[Any]:
@@ -62,7 +75,7 @@ def _entry_rows(entries: list[LedgerEntry], is_finance: bool) -> list[Any]:
 
 @register
 def money_panel(request: HttpRequest, case: Case) -> CasePanel:
-    money = selectors.case_money(case)
+    money = selectors.case_money(case, present=lambda kind: has(request, case, kind))
     applicants = case.applicants()
     payees = payees_in_order(applicants, money.payees)
     is_finance = roles.has_court_role(request.user, case.court_id, roles.FINANCE)

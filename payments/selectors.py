@@ -2,7 +2,7 @@
 what a party may see. The API and the pages fetch their objects here, through the same rule."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -106,17 +106,25 @@ class CaseMoney:
 
 
 def case_account(case: Case) -> CaseAccount | None:
-    return CaseAccount.objects.filter(case=case).first()
+    return CaseAccount.objects.filter(case=case).select_related("court_account").first()
 
 
-def case_money(case: Case) -> CaseMoney:
-    """Everything the money tab shows for one case."""
+def _always(kind: str) -> bool:
+    return True
+
+
+def case_money(case: Case, *, present: Callable[[str], bool] = _always) -> CaseMoney:
+    """Everything the money tab shows for one case. ``present(kind)`` False says the case has no rows of
+    that kind (``payments_ledger``, ``payments_payouts``, ``payments_holds``, ``payments_payees``,
+    ``payments_transactions``: those waiting for a check of their payer; the case page asks once for all):
+    that table is not read."""
     account = case_account(case)
     balance = account.balance if account is not None else ZERO
-    reserved = ledger.reserved(account) if account is not None else ZERO
+    with_payouts = present("payments_payouts")
+    reserved = ledger.reserved(account) if account is not None and with_payouts else ZERO
     entries = (
         list(account.entries.select_related("recorded_by", "bank_transaction").order_by("-id"))
-        if account is not None
+        if account is not None and present("payments_ledger")
         else []
     )
     return CaseMoney(
@@ -129,21 +137,30 @@ def case_money(case: Case) -> CaseMoney:
             case.payouts.select_related(
                 "proposed_by", "decided_by", "paid_by", "cancelled_by"
             ).prefetch_related("lines__payee")
-        ),
-        holds=list(case.payout_holds.select_related("requested_by", "decided_by", "released_by")),
-        payees=confirmed_payees(case),
+        )
+        if with_payouts
+        else [],
+        holds=list(case.payout_holds.select_related("requested_by", "decided_by", "released_by"))
+        if present("payments_holds")
+        else [],
+        payees=confirmed_payees(case) if present("payments_payees") else {},
         payer_reviews=list(
             case.bank_transactions.filter(
                 payer_review_needed=True, payer_reviewed_at__isnull=True
             ).select_related("case", "court")
-        ),
+        )
+        if present("payments_transactions")
+        else [],
+        # The payout clocks run on money received: none without a case account.
         payout_deadlines=list(
             Deadline.objects.filter(
                 case=case,
                 node_type__code__in=PAYOUT_NODES,
                 status__in=Deadline.ACTIVE,
             ).select_related("node_type")
-        ),
+        )
+        if account is not None
+        else [],
     )
 
 

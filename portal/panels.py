@@ -4,16 +4,18 @@
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
 from enforcement import access, roles
 from enforcement.models import Case
 from enforcement.notify import in_pool
-from enforcement.panels import CasePanel, register, register_home
+from enforcement.panels import CasePanel, has, register, register_home, register_presence
 
 from . import appointments, leads, party_messages
 from .forms import LeadForm
+from .models import Appointment, OnlineLead, PartyMessage
 from .proof import PortalAccess, PortalSection, register_section
 
 # --- The party's progress page ---------------------------------------------------------------------------
@@ -80,10 +82,14 @@ def messages_section(request: HttpRequest, access: PortalAccess) -> PortalSectio
 
 # --- The case page -----------------------------------------------------------------------------------------
 
+register_presence("portal_leads", lambda: OnlineLead.objects.filter(case=OuterRef("pk")))
+register_presence("portal_bookings", lambda: Appointment.objects.filter(case=OuterRef("pk")))
+register_presence("portal_messages", lambda: PartyMessage.objects.filter(case=OuterRef("pk")))
+
 
 @register
 def party_leads_panel(request: HttpRequest, case: Case) -> CasePanel | None:
-    rows = leads.leads_of_case(case)
+    rows = leads.leads_of_case(case) if has(request, case, "portal_leads") else []
     if not rows:
         return None
     return CasePanel(
@@ -97,8 +103,12 @@ def party_panel(request: HttpRequest, case: Case) -> CasePanel:
     the page marks the parties' messages read (a POST: the GET itself writes nothing)."""
     user = request.user
     now = timezone.now()
-    bookings = list(appointments.case_bookings(case).order_by("-slot__starts_at", "-id")[:20])
-    threads = party_messages.threads(case)
+    bookings = (
+        list(appointments.case_bookings(case).order_by("-slot__starts_at", "-id")[:20])
+        if has(request, case, "portal_bookings")
+        else []
+    )
+    threads = party_messages.threads(case) if has(request, case, "portal_messages") else []
     context: dict[str, Any] = {
         "bookings": [{"booking": b, "status": appointments.status_of(b, now=now)} for b in bookings],
         "threads": threads,

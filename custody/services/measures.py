@@ -41,7 +41,11 @@ def max_term_months(case: Case, kind: str) -> int | None:
     code = TERM_NODES.get(kind)  # type: ignore[call-overload]
     if code is None:
         return None
-    node = node_type_for(case.court, code)
+    return max_term_of(node_type_for(case.court, code))
+
+
+def max_term_of(node: NodeType) -> int:
+    """The maximum term in months a measure's node type gives (refused: one counting in another unit)."""
     if node.unit != NodeType.Unit.MONTHS:  # a court's override set up wrong in the admin
         raise ValidationError(
             _("The time limit %(node)s must count in months; ask an administrator to correct it.")

@@ -16,6 +16,10 @@ from simple_history.models import HistoricalRecords
 from .. import eventtexts
 from .org import Court, Team
 
+# The case's columns derived from its running deadlines (see ``Case.next_due_at``).
+URGENCY_FIELDS = ("next_due_at", "overdue_deadlines", "nearing_deadlines")
+QUEUE_ORDER = ("next_due_at", "filed_at", "id", "overdue_deadlines", "nearing_deadlines")
+
 
 class CaseType(models.Model):
     """Type codes of enforcement case numbers (执, 执恢, ...): data, because only two are confirmed."""
@@ -184,9 +188,17 @@ class Case(models.Model):
     query_code_hash = models.CharField(max_length=64, editable=False)
     query_code_issued_at = models.DateTimeField(null=True, editable=False)
 
+    # What the queues sort and filter by, derived from the case's running deadlines and written only by
+    # ``enforcement.urgency.refresh_case_urgency``, which every write of the deadline engine calls (as
+    # healthchecks keeps ``alert_after`` on the check): the earliest due time among the running deadlines
+    # (none: no clock runs), and how many of them are overdue and nearing.
+    next_due_at = models.DateTimeField(_("most urgent due time"), null=True, blank=True, editable=False)
+    overdue_deadlines = models.PositiveSmallIntegerField(_("overdue deadlines"), default=0, editable=False)
+    nearing_deadlines = models.PositiveSmallIntegerField(_("nearing deadlines"), default=0, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["query_code_hash"])
+    history = HistoricalRecords(excluded_fields=["query_code_hash", *URGENCY_FIELDS])
 
     class Meta:
         verbose_name = _("case")
@@ -208,10 +220,28 @@ class Case(models.Model):
                 name="preservation_amount_positive",
             ),
         ]
-        indexes = [models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup")]
+        indexes = [
+            models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup"),
+            # The queues' order (next_due_at ASC NULLS LAST, filed_at, id): PostgreSQL's ascending b-tree
+            # keeps NULLs last, so a page is an index scan that stops at its LIMIT, never a sort of all the
+            # judge's or team's cases. The counts ride at the end, so the counts at the top of the queue
+            # are an index-only scan of the same index.
+            models.Index(fields=["responsible_judge", *QUEUE_ORDER], name="case_judge_queue"),
+            models.Index(fields=["team", *QUEUE_ORDER], name="case_team_queue"),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A case saved whole never writes its urgency back: the copy in memory may be older than the row,
+        which the deadline engine updates in place. Only ``refresh_case_urgency`` writes those columns."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            skip = {*URGENCY_FIELDS, *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skip
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_non_litigation(self) -> bool:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils.timezone import localtime
 
 from ..duedates import describe
@@ -44,9 +44,33 @@ def explained(deadline: Deadline) -> list[str]:
 
 
 def deadline_views(case: Case) -> list[DeadlineView]:
+    """The case page's deadlines. Deductions and extensions are rare: the deadlines' query says whether
+    there are any, and only then are they read (a query each), so a case without them costs one query."""
+    deadlines = list(
+        Deadline.objects.filter(case=case)
+        .select_related("node_type")
+        .annotate(
+            with_deductions=Exists(Deduction.objects.filter(deadline=OuterRef("pk"))),
+            with_extensions=Exists(Extension.objects.filter(deadline=OuterRef("pk"))),
+        )
+        .order_by("closed_at", "due_at", "id")
+    )
+    loads: list[Prefetch[Any]] = []
+    if any(d.with_deductions for d in deadlines):
+        loads.append(Prefetch("deductions", queryset=Deduction.objects.select_related("approved_by")))
+    if any(d.with_extensions for d in deadlines):
+        loads.append(
+            Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by"))
+        )
+    prefetch_related_objects(deadlines, *loads)
     return [
-        DeadlineView(d, explained(d), list(d.deductions.all()), list(d.extensions.all()))
-        for d in deadlines_of(case)
+        DeadlineView(
+            d,
+            explained(d),
+            list(d.deductions.all()) if d.with_deductions else [],
+            list(d.extensions.all()) if d.with_extensions else [],
+        )
+        for d in deadlines
     ]
 
 

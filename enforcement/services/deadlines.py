@@ -5,6 +5,7 @@ Every due time comes from ``enforcement.duedates.compute_due_date``; nothing her
 """
 
 import datetime
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 from .. import access, roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
 from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
+from ..urgency import refresh_case_urgency
 from ..workcalendar import WorkingCalendar
 
 # An extension must be asked for at least this many days before the limit expires (法发〔2006〕35号).
@@ -33,6 +35,18 @@ def node_type_for(court: Court, code: str) -> NodeType:
     if node is None:
         raise LookupError(f"no active node type {code!r} for court {court.code}")
     return node
+
+
+def node_types_for(court: Court, codes: Iterable[str]) -> dict[str, NodeType]:
+    """``node_type_for`` for several codes in one query: code -> node type (a code without an active one
+    is missing from the answer)."""
+    found = NodeType.objects.filter(
+        Q(court=court) | Q(court__isnull=True), code__in=list(codes), is_active=True
+    )
+    chosen: dict[str, NodeType] = {}
+    for node in sorted(found, key=lambda n: n.court_id is None, reverse=True):
+        chosen[node.code] = node  # the court's own, read last, wins over the default
+    return chosen
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
@@ -110,7 +124,9 @@ def open_deadline(
         subject_id=subject.pk if subject is not None else None,
     )
     _apply_computation(deadline, WorkingCalendar.for_court(case.court), now)
-    deadline.save()
+    with transaction.atomic():
+        deadline.save()
+        refresh_case_urgency([case.pk])
     return deadline
 
 
@@ -168,6 +184,8 @@ def _close(
         deadline.closed_at, deadline.closed_by = now, actor
         deadline.save(update_fields=["status", "closed_at", "closed_by"])
     _resolve_alerts([d.pk for d in closed], now)
+    if closed:
+        refresh_case_urgency([case.pk])
     return closed
 
 
@@ -189,6 +207,7 @@ def end_case_deadlines(*, case: Case, actor: User | None) -> tuple[list[Deadline
             status=status, closed_at=now, closed_by=actor
         )
     _resolve_alerts([d.pk for d in ended], now)
+    refresh_case_urgency([case.pk])
     return met, cancelled
 
 
@@ -225,6 +244,7 @@ def recompute(deadline: Deadline, *, calendar: WorkingCalendar | None = None) ->
         locked.save()
         # Alerts that stay open show the new due time (the supervisor page sorts by it).
         Alert.objects.filter(deadline=locked, resolved_at__isnull=True).update(due_at=locked.due_at)
+        refresh_case_urgency([locked.case_id])
     return True
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from assignment import services as assignment
 from assignment.models import Assignment, CaseNote, CasePlan, TriageDecision
 from enforcement.models import Case, CaseEvent, Deadline, Team, TeamKind, TeamMembership
+from enforcement.urgency import refresh_case_urgency
 from intake import services as intake
 from tests.factories import UserFactory
 from tests.intake.test_case_numbers import application
@@ -123,6 +124,7 @@ class TestQueue:
         b = world.assigned()
         Deadline.objects.filter(case=b, node_type__code="ask_leads").update(status=Deadline.Status.OVERDUE)
         Deadline.objects.filter(case=a, node_type__code="ask_leads").update(status=Deadline.Status.NEARING)
+        refresh_case_urgency([a.pk, b.pk])  # the levels were set by hand, not by the scan
         api = as_user(client, world.judge)
 
         def ids(**params):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from assignment import services
 from assignment.models import Assignment, CaseNote, CasePlan, TriageDecision
 from enforcement.models import Case, CaseEvent, Deadline, Team, TeamKind, TeamMembership
+from enforcement.urgency import refresh_case_urgency
 from intake import services as intake
 from tests.factories import UserFactory
 from tests.intake.test_case_numbers import application
@@ -230,6 +231,7 @@ class TestQueue:
         complex_ = assigned(court, clerk, team_lead, 2, claim_amount=Decimal("900000.00"))
         services.record_step(actor=judge, case=complex_, step=services.Step.LEADS_REQUESTED)
         Deadline.objects.filter(case=simple, node_type__code="enforcement_notice").update(status="overdue")
+        refresh_case_urgency([simple.pk])  # the level was set by hand, not by the scan
         as_user(client, judge)
         assert queue_numbers(client.get(QUEUE, {"stream": "complex"})) == [complex_.number]
         assert queue_numbers(client.get(QUEUE, {"node": "ask_leads"})) == [simple.number]
@@ -243,6 +245,7 @@ class TestQueue:
         cases = [assigned(court, clerk, team_lead, n) for n in (1, 2, 3)]
         Deadline.objects.filter(case=cases[0], node_type__code="ask_leads").update(status="overdue")
         Deadline.objects.filter(case=cases[1], node_type__code="ask_leads").update(status="nearing")
+        refresh_case_urgency([c.pk for c in cases])  # the levels were set by hand, not by the scan
         counts = as_user(client, judge).get(QUEUE).context["counts"]
         assert (counts.total, counts.overdue, counts.nearing) == (3, 1, 1)
 
