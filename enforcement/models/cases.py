@@ -208,7 +208,12 @@ class Case(models.Model):
                 name="preservation_amount_positive",
             ),
         ]
-        indexes = [models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup")]
+        indexes = [
+            models.Index(fields=["court", "title_case_number_key"], name="case_title_lookup"),
+            # The indicators' case lists: cases closed, and cases filed, in a court's month.
+            models.Index(fields=["court", "closed_at"], name="case_court_closed"),
+            models.Index(fields=["court", "filed_at"], name="case_court_filed"),
+        ]
 
     def __str__(self) -> str:
         return self.number
