@@ -11,6 +11,7 @@ from .views import alerts as alert_views
 from .views import certificates as certificate_views
 from .views import closure as closure_views
 from .views import deadlines as deadline_views
+from .views import indicators as indicator_views
 
 api_v1: list[URLPattern | URLResolver] = [
     # Each app's API routes are in its api_urls (the core's in enforcement/api/urls.py); no two overlap.
@@ -80,6 +81,8 @@ urlpatterns = [
     ),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
+    path("indicators/", indicator_views.overview, name="indicators"),
+    path("indicators/<str:code>/cases/", indicator_views.figure_cases, name="indicator-cases"),
     path("inbox/", alert_views.inbox, name="inbox"),
     path("inbox/<int:pk>/", alert_views.inbox_item, name="inbox-item"),
     path("inbox/read/", alert_views.inbox_read_all, name="inbox-read-all"),
