@@ -25,7 +25,9 @@ class IndicatorFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         court_ids = roles.court_ids_of(user)
         self.fields["court"].queryset = Court.objects.filter(pk__in=court_ids).order_by("code")  # type: ignore[attr-defined]
-        self.fields["team"].queryset = Team.objects.filter(court_id__in=court_ids).order_by("name")  # type: ignore[attr-defined]
+        self.fields["team"].queryset = (  # type: ignore[attr-defined]
+            Team.objects.filter(court_id__in=court_ids).select_related("court").order_by("name")
+        )
         self.fields["judge"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 court_memberships__court_id__in=court_ids, groups__name__in=[roles.JUDGE, roles.TEAM_LEAD]

@@ -107,6 +107,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "query": query,
         "chart": chart,
         "money_only": money_only,
+        "judge_choices": [
+            (pk, " ".join(filter(None, [first, last])) or username)
+            for pk, username, first, last in form.fields["judge"].queryset.values_list(  # type: ignore[attr-defined]
+                "pk", "username", "first_name", "last_name"
+            )
+        ],
     }
     return render(request, "enforcement/indicators.html", context)
 

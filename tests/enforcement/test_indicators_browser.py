@@ -1,8 +1,6 @@
 """End to end in Chromium (issue 15): a supervisor opens the indicators from his home page, sees the trend
 charts drawn, follows a figure to the cases behind it and exports that list as xlsx."""
 
-import io
-
 import openpyxl
 import pytest
 import time_machine
@@ -43,6 +41,6 @@ def test_a_supervisor_follows_a_figure_to_its_cases_and_exports_them(
         with page.expect_download() as download_info:
             page.click("#export-cases")
         path = download_info.value.path()
-        sheet = openpyxl.load_workbook(io.BytesIO(open(path, "rb").read())).worksheets[0]
+        sheet = openpyxl.load_workbook(path).worksheets[0]
         numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert len(numbers) == 3 and all(str(n).startswith("（2026）") for n in numbers)
