@@ -4,10 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..models import IndicatorSettings
+from ..models import Case, IndicatorSettings
 
 
 def settings_for(court_id: int) -> IndicatorSettings:
@@ -45,3 +45,17 @@ class Context:
 
 def context_for(court_id: int, month: datetime.date) -> Context:
     return Context(settings=settings_for(court_id), court_id=court_id, month=month_start(month))
+
+
+@dataclass(frozen=True)
+class Scope:
+    court_id: int
+    team_id: int | None = None
+    judge_id: int | None = None
+
+    def cases(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        if self.team_id is not None:
+            cases = cases.filter(team_id=self.team_id)
+        if self.judge_id is not None:
+            cases = cases.filter(responsible_judge_id=self.judge_id)
+        return cases

@@ -12,26 +12,12 @@ from django.db.models import QuerySet
 
 from ..indicators import compute  # noqa: F401 - the core's indicators are registered on import
 from ..indicators.compute import as_number
-from ..indicators.context import Context, context_for
+from ..indicators.context import Context, Scope, context_for
 from ..indicators.registry import Indicator, indicators
 from ..models import Case, IndicatorFigure
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Scope:
-    court_id: int
-    team_id: int | None = None
-    judge_id: int | None = None
-
-    def cases(self, cases: QuerySet[Case]) -> QuerySet[Case]:
-        if self.team_id is not None:
-            cases = cases.filter(team_id=self.team_id)
-        if self.judge_id is not None:
-            cases = cases.filter(responsible_judge_id=self.judge_id)
-        return cases
 
 
 @dataclass

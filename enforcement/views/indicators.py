@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import access, roles
 from ..indicators.forms import IndicatorFilterForm
 from ..indicators.registry import Indicator, indicators
-from ..models import Case, Court, TeamMembership
+from ..indicators.scope import resolve_scope
+from ..models import Case, Court
 from ..selectors import indicators as selectors
 from ..spreadsheet import Sheet, xlsx_response
 
@@ -23,40 +23,11 @@ PAGE_SIZE = 25
 EXPORT_LIMIT = 50_000
 
 
-def _default_scope(user: roles.AnyUser, court: Court) -> tuple[int | None, int | None]:
-    """Where a user lands: the court for its supervisors and finance, his team for a lead, his own
-    figures for a judge."""
-    if access.sees_indicators(user, court.pk, money=True) or user.pk is None:
-        return None, None
-    led = (
-        TeamMembership.objects.filter(user_id=user.pk, role=TeamMembership.Role.LEAD, team__court=court)
-        .values_list("team_id", flat=True)
-        .first()
-    )
-    if led is not None:
-        return led, None
-    return None, user.pk
-
-
 def _scope_from(request: HttpRequest) -> tuple[IndicatorFilterForm, selectors.Scope, datetime.date, bool]:
     """The filters, checked; the scope the user may see (money only for finance) or a 403."""
     form = IndicatorFilterForm(request.GET or None, user=request.user)
-    valid = form.is_valid() if request.GET else False
-    data = form.cleaned_data if valid else {}
-    court = data.get("court") or form.fields["court"].queryset.first()  # type: ignore[attr-defined]
-    if court is None:
-        raise PermissionDenied(_("You are a member of no court."))
-    month = data.get("month") or IndicatorFilterForm.clean_month_default()
-    team, judge = data.get("team"), data.get("judge")
-    team_id, judge_id = (team.pk if team else None), (judge.pk if judge else None)
-    if team_id is None and judge_id is None:
-        team_id, judge_id = _default_scope(request.user, court)
-    scope = selectors.Scope(court.pk, team_id, judge_id)
-    full = access.sees_indicators(request.user, court.pk, team_id=team_id, judge_id=judge_id)
-    money = access.sees_indicators(request.user, court.pk, team_id=team_id, judge_id=judge_id, money=True)
-    if not (full or money):
-        raise PermissionDenied(_("These figures are not yours to see."))
-    return form, scope, month, not full
+    scope, month, money_only = resolve_scope(request.user, form)
+    return form, scope, month, money_only
 
 
 def _unit(indicator: Indicator) -> str:

@@ -152,3 +152,20 @@ def test_the_home_page_of_a_supervisor_shows_the_headline_figures(client, court,
     response = get(client, supervisor, "/")
     assert 'id="indicator-headlines"' in response.content.decode()
     assert 'id="indicator-headlines"' not in get(client, judge, "/").content.decode()
+
+
+def test_the_api_gives_the_same_figures(client, court, supervisor, outsider):
+    some_cases(court, 3)
+    response = get(client, supervisor, "/api/v1/indicators/", month="2026-11")
+    assert response.status_code == 200
+    body = response.json()
+    found = {i["code"]: i for i in body["indicators"]}
+    assert found["actual_enforcement"]["month"] == {
+        "numerator": "2.00",
+        "denominator": "3.00",
+        "value": "66.67",
+    }
+    assert len(found["actual_enforcement"]["trend"]) == 12
+    assert get(client, supervisor, "/api/v1/indicators/", month="soon").status_code == 400
+    assert get(client, outsider, "/api/v1/indicators/", court=court.pk).status_code == 400  # not his court
+    assert get(client, outsider, "/api/v1/indicators/").status_code == 403  # his court, but a clerk

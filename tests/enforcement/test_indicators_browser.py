@@ -1,6 +1,9 @@
 """End to end in Chromium (issue 15): a supervisor opens the indicators from his home page, sees the trend
 charts drawn, follows a figure to the cases behind it and exports that list as xlsx."""
 
+import io
+from pathlib import Path
+
 import openpyxl
 import pytest
 import time_machine
@@ -40,7 +43,8 @@ def test_a_supervisor_follows_a_figure_to_its_cases_and_exports_them(
 
         with page.expect_download() as download_info:
             page.click("#export-cases")
-        path = download_info.value.path()
-        sheet = openpyxl.load_workbook(path).worksheets[0]
+        download = download_info.value
+        assert download.suggested_filename.endswith(".xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).worksheets[0]
         numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert len(numbers) == 3 and all(str(n).startswith("（2026）") for n in numbers)
