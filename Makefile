@@ -56,7 +56,9 @@ DATE_TESTS ?= tests/enforcement/test_dates.py tests/enforcement/test_deadlines.p
 	tests/demo/test_clock.py tests/portal/test_lobby.py tests/portal/test_lobby_browser.py \
 	tests/assignment/test_browser.py tests/custody/test_browser.py tests/payments/test_browser.py \
 	tests/enforcement/test_browser.py tests/enforcement/test_case_urgency.py \
-	tests/enforcement/test_workbench_queries.py
+	tests/enforcement/test_workbench_queries.py tests/enforcement/test_indicators.py \
+	tests/enforcement/test_indicator_pages.py tests/payments/test_indicators.py \
+	tests/enforcement/test_indicators_browser.py
 
 .PHONY: test-dates
 ## test-dates: the date-sensitive tests at each of TEST_DATES (`make -k -j2 -O test-dates`: two at a time).

@@ -26,6 +26,9 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
   court who is not the one who asked for it.
 - Extensions of a case limit are decided by the court's presidents, deducted periods approved by its
   supervisors and presidents: ``decides`` with those roles.
+- ``sees_indicators``: the supervision figures (``/indicators/``): a court's supervisors and presidents
+  every figure of their courts (court, team, judge); a team lead those of the teams he leads and of their
+  members; a judge his own; finance the money figures of its courts at any scope.
 - ``approves_payout``: a payout is approved by a team lead, supervisor or president of the court other
   than its proposer; above the court's threshold, by the president only.
 """
@@ -58,6 +61,9 @@ CLOSURE_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 CREDIT_DECIDER_ROLES = (roles.PRESIDENT,)
 # A certificate of performance or credit repair is revoked by the judges who issue them or by these.
 CERTIFICATE_REVOKER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+# The supervision figures of a whole court; finance sees its money figures.
+INDICATOR_COURT_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+INDICATOR_MONEY_ROLES = (roles.FINANCE,)
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 
@@ -168,6 +174,34 @@ def decides(user: roles.AnyUser, court_id: int, *, asked_by_id: int | None, allo
 def approves_payout(user: roles.AnyUser, court_id: int, *, proposed_by_id: int | None, higher: bool) -> bool:
     allowed = HIGHER_PAYOUT_APPROVER_ROLES if higher else PAYOUT_APPROVER_ROLES
     return decides(user, court_id, asked_by_id=proposed_by_id, allowed=allowed)
+
+
+def sees_indicators(
+    user: roles.AnyUser,
+    court_id: int,
+    *,
+    team_id: int | None = None,
+    judge_id: int | None = None,
+    money: bool = False,
+) -> bool:
+    """The figures of a court (no team, no judge), of one of its teams or of one of its judges."""
+    if roles.has_court_role(user, court_id, *INDICATOR_COURT_ROLES):
+        return True
+    if money and roles.has_court_role(user, court_id, *INDICATOR_MONEY_ROLES):
+        return True
+    if judge_id is not None and judge_id == user.pk and roles.has_court_role(user, court_id, *JUDGING_ROLES):
+        return True
+    if user.pk is None or not roles.has_court_role(user, court_id, roles.TEAM_LEAD):
+        return False
+    led = TeamMembership.objects.filter(
+        user_id=user.pk, role=TeamMembership.Role.LEAD, team__court_id=court_id
+    )
+    if team_id is not None:
+        return led.filter(team_id=team_id).exists()
+    if judge_id is not None:
+        members = TeamMembership.objects.filter(user_id=judge_id).values("team_id")
+        return led.filter(team_id__in=members).exists()
+    return False
 
 
 def require(allowed: bool, message: str) -> None:

@@ -567,3 +567,6 @@ class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["case__number", "phone", "last_error"]
     list_select_related = ["case"]
+
+
+from . import admin_indicators  # noqa: E402, F401 - the indicators have an admin module of their own

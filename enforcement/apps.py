@@ -16,6 +16,7 @@ class EnforcementConfig(AppConfig):
             certificate_panel,  # noqa: F401
             closure_conditions,  # noqa: F401
             closure_panels,  # noqa: F401
+            indicator_panels,  # noqa: F401 - the headline indicators on the supervisors' home page
             supervision,  # noqa: F401
             tasks,  # noqa: F401
         )

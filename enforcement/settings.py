@@ -154,6 +154,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "remove-expired-listings": {"task": "custody.remove_expired_listings", "schedule": crontab(minute=10)},
     # Progress-query attempts older than the throttle's longest window (a day) are of no more use.
     "purge-query-attempts": {"task": "portal.purge_query_attempts", "schedule": crontab(hour=3, minute=40)},
+    # The supervision indicators' monthly figures, recomputed every night (the pages read only them).
+    "compute-indicators": {"task": "enforcement.compute_indicators", "schedule": crontab(hour=1, minute=20)},
     # Text messages to parties: retries, and anything a lost task left behind.
     "deliver-sms": {"task": "enforcement.deliver_sms", "schedule": 60.0},
 }

@@ -24,6 +24,14 @@ def scan_deadlines_task() -> dict[str, int]:
     return {"nearing": result.nearing, "overdue": result.overdue, "alerts": result.alerts}
 
 
+@shared_task(name="enforcement.compute_indicators")
+def compute_indicators_task() -> dict[str, int]:
+    """Nightly: the last 12 months of every court's indicator figures (an upsert, safe to run twice)."""
+    from .indicators.compute import compute_indicators
+
+    return asdict(compute_indicators())
+
+
 @shared_task(name="enforcement.deliver_outbox")
 def deliver_outbox_task() -> dict[str, int]:
     result = deliver_due_messages(limit=BATCH_SIZE)

@@ -11,6 +11,7 @@ from .views import alerts as alert_views
 from .views import certificates as certificate_views
 from .views import closure as closure_views
 from .views import deadlines as deadline_views
+from .views import indicators as indicator_views
 from .views import supervision as supervision_views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -82,6 +83,8 @@ urlpatterns = [
     path("supervision/", supervision_views.hub, name="supervision"),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
+    path("indicators/", indicator_views.overview, name="indicators"),
+    path("indicators/<str:code>/cases/", indicator_views.figure_cases, name="indicator-cases"),
     path("inbox/", alert_views.inbox, name="inbox"),
     path("inbox/<int:pk>/", alert_views.inbox_item, name="inbox-item"),
     path("inbox/read/", alert_views.inbox_read_all, name="inbox-read-all"),

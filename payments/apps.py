@@ -11,5 +11,6 @@ class PaymentsConfig(AppConfig):
         from . import (
             closure,  # noqa: F401 - registers what money leaves in the way of closing a case
             event_texts,  # noqa: F401 - registers the words of its timeline texts
+            indicators,  # noqa: F401 - registers the money indicators of the supervision pages
             panels,  # noqa: F401 - registers the case-page panel
         )

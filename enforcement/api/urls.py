@@ -3,9 +3,10 @@ extensions), included under ``/api/v1/`` by ``enforcement.urls``."""
 
 from django.urls import URLPattern, path
 
-from . import auth, certificates, closure, closure_review, deadlines
+from . import auth, certificates, closure, closure_review, deadlines, indicators
 
 urlpatterns: list[URLPattern] = [
+    path("indicators/", indicators.IndicatorsApi.as_view(), name="api-indicators"),
     path("cases/<int:pk>/close/", closure.CaseClosureApi.as_view(), name="api-case-close"),
     path(
         "cases/<int:pk>/closure-checklist/",

@@ -6,6 +6,7 @@ from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, Property
 from .certificates import Certificate
 from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
+from .indicators import IndicatorFigure, IndicatorSettings, Petition
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
@@ -29,9 +30,12 @@ __all__ = [
     "DeductionRule",
     "Extension",
     "InboxItem",
+    "IndicatorFigure",
+    "IndicatorSettings",
     "NodeType",
     "OutboxMessage",
     "Party",
+    "Petition",
     "PropertyKind",
     "SmsMessage",
     "StaffProfile",

@@ -228,6 +228,9 @@ class Case(models.Model):
             # are an index-only scan of the same index.
             models.Index(fields=["responsible_judge", *QUEUE_ORDER], name="case_judge_queue"),
             models.Index(fields=["team", *QUEUE_ORDER], name="case_team_queue"),
+            # The indicators' case lists: cases closed, and cases filed, in a court's month.
+            models.Index(fields=["court", "closed_at"], name="case_court_closed"),
+            models.Index(fields=["court", "filed_at"], name="case_court_filed"),
         ]
 
     def __str__(self) -> str:

@@ -52,6 +52,16 @@ PREDICATES: dict[str, Predicate] = {
     "decides_credit": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.CREDIT_DECIDER_ROLES
     ),
+    "sees_court_indicators": lambda user, case, people: access.sees_indicators(user, case.court_id),
+    "sees_team_indicators": lambda user, case, people: access.sees_indicators(
+        user, case.court_id, team_id=case.team_id
+    ),
+    "sees_judge_indicators": lambda user, case, people: access.sees_indicators(
+        user, case.court_id, judge_id=case.responsible_judge_id
+    ),
+    "sees_money_indicators": lambda user, case, people: access.sees_indicators(
+        user, case.court_id, money=True
+    ),
 }
 
 
