@@ -28,6 +28,10 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
   supervisors and presidents: ``decides`` with those roles.
 - ``approves_payout``: a payout is approved by a team lead, supervisor or president of the court other
   than its proposer; above the court's threshold, by the president only.
+- ``oversees_money`` / ``money_overseen_courts``: the ageing of the money held in the court's case
+  accounts is followed by its finance officers and supervisors.
+- ``workload_teams``: the workload and forecast pages show team leads the teams they lead, and
+  supervisors and presidents every team of their courts.
 """
 
 from collections.abc import Iterable
@@ -36,7 +40,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from . import roles
-from .models import Case, TeamMembership
+from .models import Case, Team, TeamMembership
 
 # Roles that see every case of their courts; the others see the cases of their teams and their own.
 COURT_WIDE_ROLES = frozenset(
@@ -58,6 +62,10 @@ CLOSURE_APPROVER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 CREDIT_DECIDER_ROLES = (roles.PRESIDENT,)
 # A certificate of performance or credit repair is revoked by the judges who issue them or by these.
 CERTIFICATE_REVOKER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
+# The money held in case accounts, by how long it has waited: finance pays it out, supervisors follow it.
+MONEY_OVERSEER_ROLES = (roles.FINANCE, roles.SUPERVISOR)
+# The workload and forecast of every team of the court; a team lead sees the teams he leads.
+WORKLOAD_COURT_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 
@@ -168,6 +176,35 @@ def decides(user: roles.AnyUser, court_id: int, *, asked_by_id: int | None, allo
 def approves_payout(user: roles.AnyUser, court_id: int, *, proposed_by_id: int | None, higher: bool) -> bool:
     allowed = HIGHER_PAYOUT_APPROVER_ROLES if higher else PAYOUT_APPROVER_ROLES
     return decides(user, court_id, asked_by_id=proposed_by_id, allowed=allowed)
+
+
+def oversees_money(user: roles.AnyUser, court_id: int) -> bool:
+    return roles.has_court_role(user, court_id, *MONEY_OVERSEER_ROLES)
+
+
+def money_overseen_courts(user: roles.AnyUser) -> frozenset[int]:
+    """The courts whose money ageing the user follows (none for everybody else)."""
+    if not roles.has_role(user, *MONEY_OVERSEER_ROLES):
+        return frozenset()
+    return roles.court_ids_of(user)
+
+
+def workload_teams(user: roles.AnyUser) -> QuerySet[Team]:
+    """The teams whose workload and forecast the user follows: every team of the courts where he is a
+    supervisor or president, and the teams he leads (as a team lead of their court)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    held = roles.roles_of(user)
+    scope = Q(pk__in=[])
+    if held & set(WORKLOAD_COURT_ROLES):
+        scope |= Q(court_id__in=roles.court_ids_of(user))
+    if roles.TEAM_LEAD in held:
+        scope |= Q(
+            court_id__in=roles.court_ids_of(user),
+            memberships__user=user,
+            memberships__role=TeamMembership.Role.LEAD,
+        )
+    return Team.objects.filter(pk__in=Team.objects.filter(scope).values("pk"))
 
 
 def require(allowed: bool, message: str) -> None:
