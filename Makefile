@@ -55,7 +55,9 @@ DATE_TESTS ?= tests/enforcement/test_dates.py tests/enforcement/test_deadlines.p
 	tests/portal/test_progress.py tests/portal/test_progress_api.py tests/demo/test_seed_demo.py \
 	tests/demo/test_clock.py \
 	tests/assignment/test_browser.py tests/custody/test_browser.py tests/payments/test_browser.py \
-	tests/enforcement/test_browser.py
+	tests/enforcement/test_browser.py \
+	tests/assignment/test_workload.py tests/assignment/test_forecast.py tests/payments/test_ageing.py \
+	tests/assignment/test_supervision_browser.py
 
 .PHONY: test-dates
 ## test-dates: the date-sensitive tests at each of TEST_DATES (`make -k -j2 -O test-dates`: two at a time).
