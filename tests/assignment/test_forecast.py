@@ -83,7 +83,7 @@ def test_page_states_the_method_and_lists_the_cases(client, teams, supervisor):
     assert page.status_code == 200
     html = page.content.decode()
     assert "fewer than its team's median days from filing to closing" in html
-    assert "The court&#x27;s (the team closed none)" in html
+    assert "The court's (the team closed none)" in html
     listed = [r.case.pk for _f, r in page.context["page"].object_list]
     cases = teams["cases"]
     assert listed == [cases[10].pk, cases["slow"].pk, cases[29].pk, cases[39].pk]
