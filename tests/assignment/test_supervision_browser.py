@@ -7,6 +7,7 @@ import os
 
 import pytest
 import time_machine
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from enforcement.models import Case, Deadline, TeamMembership
@@ -45,7 +46,7 @@ def test_lead_rebalances_finance_follows_money_ageing(
     limit = Deadline.objects.filter(case=cases[0], node_type__code="case_limit").first() or open_deadline(
         case=cases[0], code="case_limit", anchor_at=FILED
     )
-    Deadline.objects.filter(pk=limit.pk).update(due_date=datetime.date.today() + datetime.timedelta(days=12))
+    Deadline.objects.filter(pk=limit.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=12))
 
     log_in(page, live_server.url, "teamlead")
     look(page, f"{live_server.url}/assignment/workload/", "workload")
@@ -67,7 +68,7 @@ def test_lead_rebalances_finance_follows_money_ageing(
     look(page, f"{live_server.url}/assignment/forecast/?horizon=60", "forecast")
 
     held = money_case(court, clerk, judge)
-    pay_in(held, "1200.00", booked_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=12))
+    pay_in(held, "1200.00", booked_at=timezone.now() - datetime.timedelta(days=12))
     log_in(page, live_server.url, "finance")
     look(page, f"{live_server.url}/payments/ageing/", "ageing")
     page.goto(f"{live_server.url}/payments/ageing/")

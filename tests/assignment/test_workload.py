@@ -36,7 +36,7 @@ def member(team: Team, user, role: str = TeamMembership.Role.JUDGE, capacity: in
 
 
 def case(court, team, judge, filed, *, closed=None) -> Case:
-    made = CaseFactory(
+    made: Case = CaseFactory.create(
         court=court, team=team, responsible_judge=judge, filed_at=filed, status=Case.Status.FILED
     )
     if closed is not None:
