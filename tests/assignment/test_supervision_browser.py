@@ -29,6 +29,10 @@ def look(page: Page, url: str, name: str) -> None:
         assert overflow <= 1, f"{name} scrolls sideways at {width} px"
         if shots := os.environ.get("SHOTS"):
             page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+    if shots := os.environ.get("SHOTS"):
+        page.emulate_media(media="print")
+        page.screenshot(path=f"{shots}/{name}-print.png", full_page=True)
+        page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
