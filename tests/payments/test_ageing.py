@@ -161,7 +161,7 @@ def test_empty_state_and_bad_filters(client, court, supervisor):
 
 
 @pytest.mark.parametrize("persona", ["judge", "team_lead", "clerk", "outsider", "stranger"])
-def test_only_finance_and_supervisors(client, request, persona):
+def test_only_finance_and_supervisors(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("payments:ageing")).status_code == 403
 
