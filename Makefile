@@ -58,7 +58,9 @@ DATE_TESTS ?= tests/enforcement/test_dates.py tests/enforcement/test_deadlines.p
 	tests/enforcement/test_browser.py tests/enforcement/test_case_urgency.py \
 	tests/enforcement/test_workbench_queries.py tests/enforcement/test_indicators.py \
 	tests/enforcement/test_indicator_pages.py tests/payments/test_indicators.py \
-	tests/enforcement/test_indicators_browser.py
+	tests/enforcement/test_indicators_browser.py \
+	tests/assignment/test_workload.py tests/assignment/test_forecast.py tests/payments/test_ageing.py \
+	tests/assignment/test_supervision_browser.py
 
 .PHONY: test-dates
 ## test-dates: the date-sensitive tests at each of TEST_DATES (`make -k -j2 -O test-dates`: two at a time).

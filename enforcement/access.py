@@ -31,6 +31,10 @@ court; anyone else (a party, an outsider, a member of another court) gets False 
   members; a judge his own; finance the money figures of its courts at any scope.
 - ``approves_payout``: a payout is approved by a team lead, supervisor or president of the court other
   than its proposer; above the court's threshold, by the president only.
+- ``oversees_money`` / ``money_overseen_courts``: the ageing of the money held in the court's case
+  accounts is followed by its finance officers and supervisors.
+- ``workload_teams``: the workload and forecast pages show team leads the teams they lead, and
+  supervisors and presidents every team of their courts.
 """
 
 from collections.abc import Iterable
@@ -39,7 +43,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from . import roles
-from .models import Case, TeamMembership
+from .models import Case, Team, TeamMembership
 
 # Roles that see every case of their courts; the others see the cases of their teams and their own.
 COURT_WIDE_ROLES = frozenset(
@@ -64,6 +68,10 @@ CERTIFICATE_REVOKER_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 # The supervision figures of a whole court; finance sees its money figures.
 INDICATOR_COURT_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 INDICATOR_MONEY_ROLES = (roles.FINANCE,)
+# The money held in case accounts, by how long it has waited: finance pays it out, supervisors follow it.
+MONEY_OVERSEER_ROLES = (roles.FINANCE, roles.SUPERVISOR)
+# The workload and forecast of every team of the court; a team lead sees the teams he leads.
+WORKLOAD_COURT_ROLES = (roles.SUPERVISOR, roles.PRESIDENT)
 
 JUDGING_MEMBERS = (TeamMembership.Role.JUDGE, TeamMembership.Role.LEAD)
 
@@ -202,6 +210,33 @@ def sees_indicators(
         members = TeamMembership.objects.filter(user_id=judge_id).values("team_id")
         return led.filter(team_id__in=members).exists()
     return False
+def oversees_money(user: roles.AnyUser, court_id: int) -> bool:
+    return roles.has_court_role(user, court_id, *MONEY_OVERSEER_ROLES)
+
+
+def money_overseen_courts(user: roles.AnyUser) -> frozenset[int]:
+    """The courts whose money ageing the user follows (none for everybody else)."""
+    if not roles.has_role(user, *MONEY_OVERSEER_ROLES):
+        return frozenset()
+    return roles.court_ids_of(user)
+
+
+def workload_teams(user: roles.AnyUser) -> QuerySet[Team]:
+    """The teams whose workload and forecast the user follows: every team of the courts where he is a
+    supervisor or president, and the teams he leads (as a team lead of their court)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    held = roles.roles_of(user)
+    scope = Q(pk__in=[])
+    if held & set(WORKLOAD_COURT_ROLES):
+        scope |= Q(court_id__in=roles.court_ids_of(user))
+    if roles.TEAM_LEAD in held:
+        scope |= Q(
+            court_id__in=roles.court_ids_of(user),
+            memberships__user=user,
+            memberships__role=TeamMembership.Role.LEAD,
+        )
+    return Team.objects.filter(pk__in=Team.objects.filter(scope).values("pk"))
 
 
 def require(allowed: bool, message: str) -> None:

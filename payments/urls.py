@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import ageing_views, views
 
 app_name = "payments"
 
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
+    path("ageing/", ageing_views.ageing_page, name="ageing"),
     # The money panel of the case page.
     path("cases/<int:pk>/payouts/", views.propose, name="propose"),
     path("cases/<int:pk>/payees/", views.record_payee, name="record-payee"),

@@ -49,6 +49,7 @@ PREDICATES: dict[str, Predicate] = {
     "reviews_closure": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.CLOSURE_APPROVER_ROLES
     ),
+    "oversees_money": lambda user, case, people: access.oversees_money(user, case.court_id),
     "decides_credit": lambda user, case, people: access.decides(
         user, case.court_id, asked_by_id=case.responsible_judge_id, allowed=access.CREDIT_DECIDER_ROLES
     ),
