@@ -9,5 +9,5 @@ class AssignmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Each registers: the case-page panels, the words of the app's timeline texts, and the 终本
-        # closure's step that opens the pool's re-searches.
-        from . import event_texts, panels, pool, pool_panels  # noqa: F401
+        # closure's step that opens the pool's re-searches, and its pages on the supervision hub.
+        from . import event_texts, panels, pool, pool_panels, supervision_pages  # noqa: F401

@@ -210,6 +210,8 @@ def sees_indicators(
         members = TeamMembership.objects.filter(user_id=judge_id).values("team_id")
         return led.filter(team_id__in=members).exists()
     return False
+
+
 def oversees_money(user: roles.AnyUser, court_id: int) -> bool:
     return roles.has_court_role(user, court_id, *MONEY_OVERSEER_ROLES)
 

@@ -62,6 +62,20 @@ def _reviewers(user: roles.AnyUser) -> bool:
     return roles.has_role(user, roles.SUPERVISOR, roles.PRESIDENT)
 
 
+def _indicator_readers(user: roles.AnyUser) -> bool:
+    return user.is_superuser or roles.has_role(user, *HUB_ROLES)
+
+
+register_page(
+    SupervisionPage(
+        key="indicators",
+        title=_("Indicators"),
+        description=_("The 3+1 and the other figures per court, team, judge and month, with their trends."),
+        url_name="indicators",
+        order=10,
+        shown_to=_indicator_readers,
+    )
+)
 register_page(
     SupervisionPage(
         key="alerts",

@@ -13,4 +13,5 @@ class PaymentsConfig(AppConfig):
             event_texts,  # noqa: F401 - registers the words of its timeline texts
             indicators,  # noqa: F401 - registers the money indicators of the supervision pages
             panels,  # noqa: F401 - registers the case-page panel
+            supervision_pages,  # noqa: F401 - registers its page on the supervision hub
         )

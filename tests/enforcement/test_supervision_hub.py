@@ -17,19 +17,34 @@ def _keys(response) -> list[str]:
     return [page.key for page in response.context["pages"]]
 
 
-def test_a_supervisor_sees_alerts_and_closure_reviews(client, supervisor):
+def test_a_supervisor_sees_every_page(client, supervisor):
     client.force_login(supervisor)
     response = client.get(reverse("supervision"))
     assert response.status_code == 200
-    assert {"alerts", "closure-reviews"} <= set(_keys(response))
+    assert _keys(response) == [
+        "indicators",
+        "workload",
+        "money-ageing",
+        "forecast",
+        "alerts",
+        "closure-reviews",
+    ]
     assert b'id="supervision-link"' in response.content
+    for page in response.context["pages"]:
+        assert client.get(page.url).status_code == 200, page.key
 
 
-def test_a_team_lead_sees_alerts_but_not_closure_reviews(client, team_lead):
+def test_a_team_lead_sees_his_teams_pages_but_not_the_money_or_the_reviews(client, team_lead):
     client.force_login(team_lead)
-    keys = _keys(client.get(reverse("supervision")))
-    assert "alerts" in keys
-    assert "closure-reviews" not in keys
+    assert _keys(client.get(reverse("supervision"))) == ["indicators", "workload", "forecast", "alerts"]
+
+
+def test_finance_sees_the_money_pages(client, finance):
+    client.force_login(finance)
+    response = client.get(reverse("supervision"))
+    assert _keys(response) == ["indicators", "money-ageing"]
+    for page in response.context["pages"]:
+        assert client.get(page.url).status_code == 200, page.key
 
 
 @pytest.mark.parametrize("persona", ["judge", "clerk", "outsider"])
