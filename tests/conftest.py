@@ -213,6 +213,7 @@ REFERENCE_MIGRATIONS = (
     "custody.migrations.0002_custody_node_types",
     "custody.migrations.0003_measure_terms_outlive_the_case",
     "custody.migrations.0005_credit_node_types",
+    "enforcement.migrations.0026_digest_and_ladder",
 )
 
 

@@ -6,6 +6,7 @@ from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, Property
 from .certificates import Certificate
 from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
+from .digests import Digest, DigestRun, Reminder, ReminderRung, ScanState
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
@@ -27,12 +28,17 @@ __all__ = [
     "Deadline",
     "Deduction",
     "DeductionRule",
+    "Digest",
+    "DigestRun",
     "Extension",
     "InboxItem",
     "NodeType",
     "OutboxMessage",
     "Party",
     "PropertyKind",
+    "Reminder",
+    "ReminderRung",
+    "ScanState",
     "SmsMessage",
     "StaffProfile",
     "Team",

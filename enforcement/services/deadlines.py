@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from .. import access, roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
-from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
+from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType, Reminder
 from ..workcalendar import WorkingCalendar
 
 # An extension must be asked for at least this many days before the limit expires (法发〔2006〕35号).
@@ -193,7 +193,9 @@ def end_case_deadlines(*, case: Case, actor: User | None) -> tuple[list[Deadline
 
 
 def _resolve_alerts(deadline_ids: list[int], now: datetime.datetime) -> None:
+    """The clock stopped or started again: its alerts, and the ladder's reminders still waiting, are done."""
     Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(resolved_at=now)
+    Reminder.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(resolved_at=now)
 
 
 # --- Recomputation ----------------------------------------------------------------------------------------
