@@ -9,9 +9,14 @@ import pytest
 from custody import services
 from enforcement import digest, notify
 from enforcement.models import Deadline, Digest, NodeType, OutboxMessage, Reminder, ReminderRung
-from enforcement.scan import scan_deadlines
-from tests.custody.test_deadlines import case, clock, measure, scan_at  # noqa: F401 - fixtures
+from tests.custody import test_deadlines
+from tests.custody.test_deadlines import scan_at
 from tests.custody.test_services import term_clock
+
+# The measure fixtures of the expiry-clock tests: a freeze of six months taken on 2 March.
+clock = test_deadlines.clock
+case = test_deadlines.case
+measure = test_deadlines.measure
 
 pytestmark = pytest.mark.django_db
 
