@@ -79,6 +79,7 @@ urlpatterns = [
         name="certificate-pdf",
     ),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
+    path("alerts/acknowledge/", alert_views.acknowledge_many, name="alert-acknowledge-many"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("inbox/", alert_views.inbox, name="inbox"),
     path("inbox/<int:pk>/", alert_views.inbox_item, name="inbox-item"),
