@@ -54,6 +54,8 @@ DATE_TESTS ?= tests/enforcement/test_dates.py tests/enforcement/test_deadlines.p
 	tests/enforcement/test_alert_pages.py tests/intake/test_pages.py tests/portal/test_appointments.py \
 	tests/portal/test_progress.py tests/portal/test_progress_api.py tests/demo/test_seed_demo.py \
 	tests/demo/test_clock.py tests/portal/test_lobby.py tests/portal/test_lobby_browser.py \
+	tests/enforcement/test_digest.py tests/custody/test_ladder.py \
+	tests/enforcement/test_bulk_acknowledge.py \
 	tests/assignment/test_browser.py tests/custody/test_browser.py tests/payments/test_browser.py \
 	tests/enforcement/test_browser.py tests/enforcement/test_case_urgency.py \
 	tests/enforcement/test_workbench_queries.py tests/enforcement/test_indicators.py \

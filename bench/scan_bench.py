@@ -27,7 +27,7 @@ What it does, in one run and one database:
    indexes), INSERT of the outbox rows (alerts x channels), then the two UPDATEs of the deadlines'
    status. Inserting before updating is the cheapest order for plain statements (after the UPDATE no
    index finds the changed rows by status), so the baseline is the fastest honest way, not a straw man.
-6. Ratio scan / baseline (target <= 3) and the second scan's time (target < 1 s).
+6. Ratio scan / baseline (target <= 2) and the second scan's time (target < 50 ms), issue 15.
 7. The scan's batch size: the first scan again with batch_size 5000 (the default), 20000 and 100000.
 
 State between measurements: before every timed scan or baseline the deadlines are refilled (TRUNCATE
@@ -60,8 +60,8 @@ from benchdb import (
 )
 
 MARKER = "bench_scan_marker"
-SCAN_TARGET_RATIO = 3.0
-SECOND_SCAN_TARGET_S = 1.0
+SCAN_TARGET_RATIO = 2.0  # issue 15: the first scan stays within 2x the bare SQL
+SECOND_SCAN_TARGET_S = 0.05  # issue 15: an idle rescan at 1M open deadlines in tens of milliseconds
 BATCH_SIZES = (5000, 20000, 100000)
 
 
@@ -70,7 +70,7 @@ BATCH_SIZES = (5000, 20000, 100000)
 
 class Bench:
     def __init__(self, deadlines: int, changing: float, now: datetime.datetime) -> None:
-        from enforcement.models import Alert, Case, Deadline, OutboxMessage
+        from enforcement.models import Alert, Case, Deadline, OutboxMessage, Reminder, ScanState
 
         self.n = deadlines
         self.cases = max(1, deadlines // 2)
@@ -81,6 +81,8 @@ class Bench:
             "case": Case._meta.db_table,
             "alert": Alert._meta.db_table,
             "outbox": OutboxMessage._meta.db_table,
+            "reminder": Reminder._meta.db_table,
+            "state": ScanState._meta.db_table,
         }
         self.channels = tuple(OutboxMessage.Channel.values)
 
@@ -99,8 +101,9 @@ class Bench:
         execute(
             """
             INSERT INTO enforcement_court (code, name, level, parent_id, division_code, service_phone,
-                                           address, is_active)
-            SELECT '蒙03' || lpad(i::text, 2, '0'), '基准测试法院' || i, 'basic', NULL, '', '', '', true
+                                           address, is_active, digest_time)
+            SELECT '蒙03' || lpad(i::text, 2, '0'), '基准测试法院' || i, 'basic', NULL, '', '', '', true,
+                   TIME '08:30'
             FROM generate_series(1, 5) AS i
             """
         )
@@ -133,7 +136,8 @@ class Bench:
                  ct AS (SELECT id FROM enforcement_casetype WHERE code = '执')
             INSERT INTO {self.t["case"]} (
                 court_id, case_type_id, year, seq, number, status, stream, team_id, responsible_judge_id,
-                closed_at, closure, closure_note, received_on, filed_at, filed_by_id,
+                closed_at, closure, closure_note, closure_ground, closure_ruling_number, received_on,
+                filed_at, filed_by_id,
                 title_court_name, title_case_number, title_case_number_key, title_kind,
                 title_effective_date, claim_kind, claim_amount, claim_description,
                 preservation_in_place, preservation_amount, preservation_detail,
@@ -141,7 +145,7 @@ class Bench:
             SELECT courts.ids[1 + i %% cardinality(courts.ids)], ct.id, 2025, i,
                    '(2025)蒙03执' || i || '号', 'filed', '',
                    teams.ids[1 + i %% cardinality(teams.ids)], judges.ids[1 + i %% cardinality(judges.ids)],
-                   NULL, '', '', DATE '2025-01-02', %(now)s, NULL,
+                   NULL, '', '', '', '', DATE '2025-01-02', %(now)s, NULL,
                    '基准测试人民法院', '(2024)蒙03民初' || i || '号', '(2024)蒙03民初' || i || '号',
                    'judgment', DATE '2024-12-01', 'money', 10000.00, '',
                    false, NULL, '', '', NULL, %(now)s, %(now)s
@@ -200,9 +204,50 @@ class Bench:
     def refill_deadlines(self) -> None:
         """The same deadlines again, same ids: empties alerts and outbox too (CASCADE)."""
         execute(f"TRUNCATE {self.t['deadline']} RESTART IDENTITY CASCADE")
+        # No watermark: every measured scan is a first scan (the ladder reads every rung's window).
+        execute(f"DELETE FROM {self.t['state']}")
         with without_fk_checks(), indexes_built_after(self.t["deadline"]):
             self.fill_deadlines()
-        vacuum(self.t["deadline"], self.t["alert"], self.t["outbox"])
+        vacuum(self.t["deadline"], self.t["alert"], self.t["outbox"], self.t["reminder"])
+
+    def ladder(self) -> list[tuple[str, dict[str, Any]]]:
+        """The ladder's windows of a first scan as (SQL condition on ``d``, parameters), from the scan's
+        own window computation (``scan_ladder.ladder_windows``): the rungs are data, so is this."""
+        from django.db import connection
+
+        from enforcement.scan_ladder import ladder_windows
+
+        adapt = connection.ops.adapt_datetimefield_value
+        windows = []
+        for days, lower, upper, node_types in ladder_windows(self.now, None):
+            ids = ", ".join(str(int(pk)) for pk in node_types)
+            condition = (
+                f"d.node_type_id IN ({ids}) AND d.status IN ('open', 'nearing') AND NOT d.paused"
+                " AND d.due_at > %(lower)s AND d.due_at <= %(upper)s"
+            )
+            windows.append((condition, {"days": days, "lower": adapt(lower), "upper": adapt(upper)}))
+        return windows
+
+    def expected_messages(self) -> tuple[int, int, int]:
+        """(reminders, urgent alerts, urgent reminders) a first scan writes: outbox rows are for the
+        urgent nodes' alerts and reminders only (the others go in the daily digest)."""
+        reminders = urgent_reminders = 0
+        for condition, params in self.ladder():
+            reminders += int(scalar(f"SELECT count(*) FROM {self.t['deadline']} d WHERE {condition}", params))
+            urgent_reminders += int(
+                scalar(
+                    f"SELECT count(*) FROM {self.t['deadline']} d JOIN enforcement_nodetype n"
+                    f" ON n.id = d.node_type_id AND n.urgent WHERE {condition}",
+                    params,
+                )
+            )
+        urgent_alerts = scalar(
+            f"SELECT count(*) FROM {self.t['deadline']} d JOIN enforcement_nodetype n"
+            " ON n.id = d.node_type_id AND n.urgent WHERE d.status IN ('open', 'nearing') AND NOT d.paused"
+            " AND d.warn_at <= %(now)s",
+            self.params(),
+        )
+        return reminders, int(urgent_alerts), urgent_reminders
 
     def expected(self) -> tuple[int, int]:
         nearing = scalar(
@@ -216,6 +261,9 @@ class Bench:
             self.params(),
         )
         return int(nearing), int(overdue)
+
+    def reminders(self) -> int:
+        return int(scalar(f"SELECT count(*) FROM {self.t['reminder']}"))
 
     def counts(self) -> tuple[int, int, int, int]:
         alerts = int(scalar(f"SELECT count(*) FROM {self.t['alert']}"))
@@ -255,12 +303,37 @@ class Bench:
         with timed(spent), transaction.atomic():
             execute(alerts.format(condition=nearing), {**p, "level": "nearing"})
             execute(alerts.format(condition=overdue), {**p, "level": "overdue"})
+            # Messages at once for the urgent nodes' alerts only.
             execute(
                 f"""
                 INSERT INTO {t["outbox"]} (alert_id, channel, status, attempts, next_attempt_at, created_at,
                                            last_error)
                 SELECT a.id, ch.channel, 'pending', 0, %(now)s, %(now)s, ''
-                FROM {t["alert"]} a CROSS JOIN (VALUES {channels}) AS ch(channel)
+                FROM {t["alert"]} a JOIN enforcement_nodetype n ON n.id = a.node_type_id AND n.urgent
+                CROSS JOIN (VALUES {channels}) AS ch(channel)
+                """,
+                p,
+            )
+            # The ladder: one INSERT ... SELECT per rung window, on the same predicates as the scan's.
+            for condition, window in self.ladder():
+                execute(
+                    f"""
+                    INSERT INTO {t["reminder"]} (deadline_id, days_before, generation, case_id, court_id,
+                                                 node_type_id, due_at, raised_at)
+                    SELECT d.id, %(days)s, d.generation, d.case_id, c.court_id, d.node_type_id, d.due_at,
+                           %(now)s
+                    FROM {t["deadline"]} d JOIN {t["case"]} c ON c.id = d.case_id
+                    WHERE {condition}
+                    """,
+                    {**p, **window},
+                )
+            execute(
+                f"""
+                INSERT INTO {t["outbox"]} (reminder_id, channel, status, attempts, next_attempt_at,
+                                           created_at, last_error)
+                SELECT r.id, ch.channel, 'pending', 0, %(now)s, %(now)s, ''
+                FROM {t["reminder"]} r JOIN enforcement_nodetype n ON n.id = r.node_type_id AND n.urgent
+                CROSS JOIN (VALUES {channels}) AS ch(channel)
                 """,
                 p,
             )
@@ -302,11 +375,14 @@ def run(args: argparse.Namespace) -> int:
         vacuum("enforcement_court", "enforcement_team", "auth_user", bench.t["case"], bench.t["deadline"])
     nearing, overdue = bench.expected()
     changed = nearing + overdue
+    reminders, urgent_alerts, urgent_reminders = bench.expected_messages()
+    messages = (urgent_alerts + urgent_reminders) * len(bench.channels)
     print(f"PostgreSQL: {scalar('SHOW server_version')}")
     print(
         f"filled: {bench.cases:,} cases, {filled:,} open deadlines in {fill[0]:.1f} s (+ VACUUM ANALYZE "
         f"{fill[1]:.1f} s); to change: {nearing:,} nearing + {overdue:,} overdue = {changed:,} "
-        f"({changed / max(filled, 1):.1%})"
+        f"({changed / max(filled, 1):.1%}); ladder reminders {reminders:,}; outbox rows at once {messages:,} "
+        f"(urgent alerts {urgent_alerts:,}, urgent reminders {urgent_reminders:,})"
     )
 
     scans: list[float] = []
@@ -322,24 +398,28 @@ def run(args: argparse.Namespace) -> int:
             if what == "baseline":
                 times[what] = bench.baseline()
                 alerts, outbox, *_ = bench.counts()
-                if (alerts, outbox) != (changed, changed * len(bench.channels)):
-                    print(f"FAIL baseline wrote {alerts} alerts, {outbox} outbox rows")
+                if (alerts, outbox, bench.reminders()) != (changed, messages, reminders):
+                    wrote = f"{alerts} alerts, {outbox} outbox rows, {bench.reminders()} reminders"
+                    print(f"FAIL baseline wrote {wrote}")
                     failures += 1
                 continue
             times[what] = bench.scan()
             alerts, outbox, now_nearing, now_overdue = bench.counts()
+            fired = bench.reminders()
             second = bench.scan()
             alerts2, outbox2, *_ = bench.counts()
             seconds.append(second)
-            expected = (changed, changed * len(bench.channels), nearing, overdue)
-            ok = (alerts, outbox, now_nearing, now_overdue) == expected and (alerts2, outbox2) == (
-                alerts,
-                outbox,
-            )
+            expected = (changed, messages, nearing, overdue, reminders)
+            ok = (alerts, outbox, now_nearing, now_overdue, fired) == expected and (
+                alerts2,
+                outbox2,
+                bench.reminders(),
+            ) == (alerts, outbox, fired)
             failures += not ok
             print(
                 f"  round {round_ + 1} scan: {times[what]:.2f} s; alerts {alerts:,} (expected {changed:,}), "
-                f"outbox {outbox:,} (expected {changed * len(bench.channels):,}), deadlines nearing "
+                f"outbox {outbox:,} (expected {messages:,}), reminders {fired:,} (expected {reminders:,}), "
+                f"deadlines nearing "
                 f"{now_nearing:,} / overdue {now_overdue:,}: {verdict(ok)}; second scan {second:.3f} s, "
                 f"after it alerts {alerts2:,} outbox {outbox2:,}"
             )
@@ -378,7 +458,7 @@ def run(args: argparse.Namespace) -> int:
             bench.refill_deadlines()
             spent = bench.scan(batch_size=size)
             alerts, outbox, *_ = bench.counts()
-            ok = (alerts, outbox) == (changed, changed * len(bench.channels))
+            ok = (alerts, outbox) == (changed, messages)
             failures += not ok
             print(
                 f"  batch_size {size:>6}: {spent:.2f} s, ratio to the median baseline "

@@ -41,6 +41,7 @@ from .models import (
     NodeType,
     OutboxMessage,
     Party,
+    ReminderRung,
     SmsMessage,
     Team,
     TeamKind,
@@ -89,7 +90,7 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, NoRevertMixin, SimpleHistoryAdmin
 
 @admin.register(Court)
 class CourtAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "level", "parent", "is_active"]
+    list_display = ["code", "name", "level", "parent", "digest_time", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["code", "name"]
 
@@ -367,9 +368,18 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
         self.message_user(request, message, messages.INFO)
 
 
+class ReminderRungInline(admin.TabularInline):
+    """The reminder ladder of a long clock: remind this many days before it runs out."""
+
+    model = ReminderRung
+    extra = 0
+
+
 @admin.register(NodeType)
 class NodeTypeAdmin(SimpleHistoryAdmin):
     """Time limits as data. A row with a court overrides the default (empty court) for that court."""
+
+    inlines = [ReminderRungInline]
 
     list_display = [
         "code",
@@ -382,6 +392,7 @@ class NodeTypeAdmin(SimpleHistoryAdmin):
         "public",
         "responsible",
         "extendable",
+        "urgent",
         "is_active",
     ]
     list_filter = [

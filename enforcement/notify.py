@@ -37,7 +37,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Alert, Case, InboxItem, NodeType, OutboxMessage, StaffProfile, Team, TeamMembership
+from .models import (
+    Alert,
+    Case,
+    Digest,
+    InboxItem,
+    NodeType,
+    OutboxMessage,
+    Reminder,
+    StaffProfile,
+    Team,
+    TeamMembership,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +75,16 @@ class Recipients:
     webhook_url: str
 
 
-def recipients_for(alert: Alert) -> Recipients:
-    """The responsible person by the node type; an overdue alert also reaches the leads and supervisors."""
+def recipients_for(alert: Alert | Reminder) -> Recipients:
+    """The responsible person by the node type; an overdue alert also reaches the leads and supervisors.
+    A reminder of the ladder is told as a nearing alert is."""
     case = alert.case
     if in_pool(case) and case.closed_at is not None and alert.deadline.opened_at >= case.closed_at:
         # A clock opened after the 终本 closure (a lead to verify) is the pool's work, not the old judge's.
         users = pool_keepers(case)
     else:
         users = _responsible(case, alert.node_type)
-    if alert.level == Alert.Level.OVERDUE:
+    if isinstance(alert, Alert) and alert.level == Alert.Level.OVERDUE:
         users += _team_leads(case) + _court_members(case, roles.SUPERVISOR)
     unique = list({user.pk: user for user in users if user.is_active}.values())
     return Recipients(users=unique, mobiles=_mobiles(unique), webhook_url=_webhook_url(case))
@@ -189,7 +201,7 @@ class Message:
     path: str
 
 
-def message_for(alert: Alert) -> Message:
+def message_for(alert: Alert | Reminder) -> Message:
     """The notice in the court's language (staff read Chinese whatever the worker's locale)."""
     path = reverse("case-detail", args=[alert.case_id])
     with translation.override(settings.LANGUAGE_CODE):
@@ -198,12 +210,15 @@ def message_for(alert: Alert) -> Message:
     return Message(title=title, text=f"{title}\n{link}", path=path)
 
 
-def _title(alert: Alert) -> str:
-    values = {
+def _title(alert: Alert | Reminder) -> str:
+    values: dict[str, object] = {
         "number": alert.case.number,
         "node": alert.node_type.name,
         "date": alert.deadline.due_date.isoformat(),
     }
+    if isinstance(alert, Reminder):
+        values["days"] = alert.days_before
+        return _("Case %(number)s “%(node)s” runs out in %(days)s days, on %(date)s") % values
     if alert.level == Alert.Level.OVERDUE:
         return _("Case %(number)s “%(node)s” was due on %(date)s and is overdue") % values
     return _("Case %(number)s “%(node)s” is due on %(date)s") % values
@@ -213,6 +228,16 @@ def _site_url() -> str:
     return str(getattr(settings, "SITE_URL", DEFAULT_SITE_URL)).rstrip("/")
 
 
+def digest_recipients(digest: Digest) -> Recipients:
+    """A person's digest goes to his inbox and mail; a team's to its robot, mentioning the people in it."""
+    users = [digest.user] if digest.user is not None and digest.user.is_active else []
+    return Recipients(users=users, mobiles=list(digest.mobiles), webhook_url=digest.webhook_url)
+
+
+def digest_message(digest: Digest) -> Message:
+    return Message(title=digest.title, text=f"{digest.title}\n{digest.body}", path=reverse("inbox"))
+
+
 # --- Channels -----------------------------------------------------------------------------------------
 
 
@@ -220,18 +245,19 @@ class DeliveryError(Exception):
     """The channel refused the message; the delivery tries again later."""
 
 
-def send_inbox(alert: Alert, recipients: Recipients, message: Message) -> bool:
+def send_inbox(alert: Alert | Reminder | Digest, recipients: Recipients, message: Message) -> bool:
     """One inbox item per user; get-or-create, so a message delivered twice shows once."""
     if not recipients.users:
         return False
     defaults = {"title": message.title[:200], "body": message.text, "url": message.path}
+    key = {type(alert).__name__.lower(): alert}
     with transaction.atomic():
         for user in recipients.users:
-            InboxItem.objects.get_or_create(user=user, alert=alert, defaults=defaults)
+            InboxItem.objects.get_or_create(user=user, **key, defaults=defaults)
     return True
 
 
-def send_email(alert: Alert, recipients: Recipients, message: Message) -> bool:
+def send_email(alert: Alert | Reminder | Digest, recipients: Recipients, message: Message) -> bool:
     addresses = list(dict.fromkeys(user.email for user in recipients.users if user.email))
     if not addresses:
         return False
@@ -240,7 +266,7 @@ def send_email(alert: Alert, recipients: Recipients, message: Message) -> bool:
     return True
 
 
-def send_webhook(alert: Alert, recipients: Recipients, message: Message) -> bool:
+def send_webhook(alert: Alert | Reminder | Digest, recipients: Recipients, message: Message) -> bool:
     if not recipients.webhook_url:
         return False
     payload = {
@@ -345,7 +371,12 @@ def _due(now: datetime.datetime) -> Q:
 
 def _claim(now: datetime.datetime, limit: int) -> list[OutboxMessage]:
     ids = _claim_locked(now, limit) if connection.vendor == "postgresql" else _claim_row_by_row(now, limit)
-    related = ("alert__case__team", "alert__case__responsible_judge", "alert__deadline", "alert__node_type")
+    related = [
+        f"{subject}__{path}"
+        for subject in ("alert", "reminder")
+        for path in ("case__team", "case__responsible_judge", "deadline", "node_type")
+    ]
+    related += ["digest__user"]
     return list(OutboxMessage.objects.filter(pk__in=ids).select_related(*related).order_by("pk"))
 
 
@@ -395,7 +426,11 @@ def _deliver(message: OutboxMessage, clock: BatchClock) -> str:
 
 
 def _send(message: OutboxMessage) -> bool:
-    alert = message.alert
+    if message.digest is not None:
+        digest = message.digest
+        return SENDERS[Channel(message.channel)](digest, digest_recipients(digest), digest_message(digest))
+    alert = message.alert or message.reminder
+    assert alert is not None  # noqa: S101 - the table's check constraint: one of the three is set
     if alert.resolved_at is not None:
         return False  # the step was done (or the clock stopped) before the notice went out: nothing to say
     return SENDERS[Channel(message.channel)](alert, recipients_for(alert), message_for(alert))

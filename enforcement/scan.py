@@ -7,6 +7,14 @@ Set-based and safe to run anywhere, any number of times, several at once:
 - on PostgreSQL the batch is one statement, and ``FOR UPDATE SKIP LOCKED`` lets two scans share the work
   instead of waiting for each other; a scan killed halfway loses only its open batch, which the next
   scan takes again;
+- only the alerts of urgent node types (``NodeType.urgent``) get outbox rows at once; the others are
+  listed in each person's daily digest (``enforcement.digest``);
+- the reminder ladder (``ReminderRung``) fires each rung crossed since the last scan once per deadline
+  and generation (``Reminder``'s unique key, ``ON CONFLICT DO NOTHING``); urgent nodes' reminders get
+  outbox rows at once, the others feed the digest;
+- the catch-up pass and the ladder read only what changed since the last scan (``ScanState``): the
+  deadlines closed since (partial index on ``closed_at``), the due times that crossed a rung since; the
+  paused deadlines are found by their partial index; so an idle rescan reads next to nothing;
 - the time comes from the application's clock and is passed into the queries (never the database's
   ``NOW()``), so tests and replays set it.
 """
@@ -19,13 +27,18 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Alert, Case, Deadline, OutboxMessage
+from .models import Alert, Case, Deadline, NodeType, OutboxMessage, Reminder, ScanState
+from .scan_ladder import fire_rungs
 from .services.deadlines import refresh_paused_deadlines
 from .urgency import refresh_case_urgency
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# The catch-up reads the deadlines closed since the last scan, less this margin: a transaction that
+# closed deadlines may commit a while after the time it stamped on them.
+CATCH_UP_MARGIN = datetime.timedelta(hours=1)
+STATE = "deadline_scan"
 CHANNELS = tuple(OutboxMessage.Channel.values)
 
 
@@ -36,6 +49,7 @@ class ScanResult:
     alerts: int
     resolved: int
     refreshed: int
+    reminders: int = 0
 
 
 # Which deadlines move to which level: (new status, alert level, condition on the deadline row).
@@ -58,6 +72,7 @@ _LEVELS = (
 
 def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> ScanResult:
     now = now or timezone.now()
+    since = ScanState.objects.filter(name=STATE).values_list("last_scan_at", flat=True).first()
     refreshed = refresh_paused_deadlines()
     moved = {Alert.Level.NEARING: 0, Alert.Level.OVERDUE: 0}
     alerts = 0
@@ -69,8 +84,13 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int = BA
             alerts += raised
             if changed < batch_size:
                 break
-    resolved = _resolve_alerts_of_closed_deadlines(now)
-    result = ScanResult(moved[Alert.Level.NEARING], moved[Alert.Level.OVERDUE], alerts, resolved, refreshed)
+    with transaction.atomic():
+        reminders = fire_rungs(now, since)
+        resolved = _resolve_alerts_of_closed_deadlines(now, since)
+        _record_scan(now)
+    result = ScanResult(
+        moved[Alert.Level.NEARING], moved[Alert.Level.OVERDUE], alerts, resolved, refreshed, reminders
+    )
     logger.info("deadline scan at %s: %s", now.isoformat(), result)
     return result
 
@@ -81,6 +101,7 @@ def _tables() -> dict[str, str]:
         "alert": Alert._meta.db_table,
         "case": Case._meta.db_table,
         "outbox": OutboxMessage._meta.db_table,
+        "node_type": NodeType._meta.db_table,
     }
 
 
@@ -132,6 +153,12 @@ _INSERT_OUTBOX = """
 """
 
 
+def no_jit(cursor: Any) -> None:
+    """The batch statements are estimated costly (a LIMIT over a big index) but read a few rows: PostgreSQL's
+    JIT compiler would spend 30-50 ms compiling each one, most of an idle scan. Off for this transaction."""
+    cursor.execute("SET LOCAL jit = off")
+
+
 def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int, list[int]]:
     channels = ", ".join(f"('{c}')" for c in CHANNELS)
     sql = f"""
@@ -145,9 +172,11 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
         ), r AS (
             {_INSERT_ALERTS} FROM d JOIN {{case}} c ON c.id = d.case_id
             ON CONFLICT (deadline_id, level, generation) DO NOTHING
-            RETURNING id
+            RETURNING id, node_type_id
         ), o AS (
-            {_INSERT_OUTBOX} FROM r CROSS JOIN (VALUES {channels}) AS ch(channel)
+            -- Urgent nodes only: the others' alerts wait for the daily digest.
+            {_INSERT_OUTBOX} FROM r JOIN {{node_type}} n ON n.id = r.node_type_id AND n.urgent
+            CROSS JOIN (VALUES {channels}) AS ch(channel)
             RETURNING 1
         ), superseded AS (
             -- One index probe per moved deadline on the alert's unique key; LIMIT 1 keeps the planner
@@ -165,6 +194,7 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
         SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r), ARRAY(SELECT DISTINCT case_id FROM d)
     """.format(**_tables())  # noqa: S608 - table names from model metadata, values as parameters
     with connection.cursor() as cursor:
+        no_jit(cursor)
         cursor.execute(sql, move.params())
         changed, raised, case_ids = cursor.fetchone()
     return int(changed), int(raised), list(case_ids)
@@ -198,16 +228,39 @@ def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int,
         if alert_ids:
             channels = " UNION ALL ".join(f"SELECT '{c}' AS channel" for c in CHANNELS)
             outbox = _INSERT_OUTBOX.format(**tables).replace("%(now)s", "%s")
+            # Urgent nodes only: the others' alerts wait for the daily digest.
+            urgent = f"SELECT id FROM {tables['node_type']} WHERE urgent"  # noqa: S608
             cursor.execute(
                 f"{outbox} FROM {tables['alert']} r CROSS JOIN ({channels}) ch"
-                f" WHERE r.id IN ({', '.join(['%s'] * len(alert_ids))})",
+                f" WHERE r.id IN ({', '.join(['%s'] * len(alert_ids))}) AND r.node_type_id IN ({urgent})",
                 [move.db_now, move.db_now, *alert_ids],
             )
     return len(ids), len(alert_ids), case_ids
 
 
-def _resolve_alerts_of_closed_deadlines(now: datetime.datetime) -> int:
-    """Catch-up: an alert whose deadline was met or cancelled is resolved (the services do it at once)."""
-    return Alert.objects.filter(
-        resolved_at__isnull=True, deadline__status__in=[Deadline.Status.MET, Deadline.Status.CANCELLED]
-    ).update(resolved_at=now)
+def _resolve_alerts_of_closed_deadlines(now: datetime.datetime, since: datetime.datetime | None) -> int:
+    """Catch-up: an alert (or reminder) whose deadline was met or cancelled is resolved (the services do
+    it at once). Driven by the deadlines closed since the last scan, found by their ``closed_at`` index;
+    the first scan (no state yet) looks at them all."""
+    closed = Deadline.objects.filter(closed_at__isnull=False)
+    if since is not None:
+        closed = closed.filter(closed_at__gte=since - CATCH_UP_MARGIN)
+    ids = closed.filter(status__in=[Deadline.Status.MET, Deadline.Status.CANCELLED]).values("id")
+    resolved = Alert.objects.filter(resolved_at__isnull=True, deadline_id__in=ids).update(resolved_at=now)
+    Reminder.objects.filter(resolved_at__isnull=True, deadline_id__in=ids).update(resolved_at=now)
+    return resolved
+
+
+def _record_scan(now: datetime.datetime) -> None:
+    """Move the watermark forward (never back: a replay of an earlier time leaves it).
+
+    The watermark is only a hint of where to start reading: losing its last move in a crash makes the
+    next scan read a little more (the ladder's unique key and the catch-up's ``resolved_at IS NULL``
+    absorb it). So on PostgreSQL its commit does not wait for the disk, which is most of an idle scan.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+    updated = ScanState.objects.filter(name=STATE, last_scan_at__lt=now).update(last_scan_at=now)
+    if not updated:
+        ScanState.objects.get_or_create(name=STATE, defaults={"last_scan_at": now})

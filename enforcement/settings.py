@@ -145,6 +145,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "enforcement.deliver_outbox",
         "schedule": float(OUTBOX_DELIVERY_INTERVAL_SECONDS),
     },
+    # Each court's daily digest, once its digest time (Court.digest_time) has passed; idempotent.
+    "send-digests": {"task": "enforcement.send_digests", "schedule": 300.0},
     # Each court's case balances against the last bank statement, once a day before work starts.
     "reconcile-money": {"task": "payments.reconcile", "schedule": crontab(hour=7, minute=30)},
     "flag-late-claims": {"task": "payments.flag_late_claims", "schedule": crontab(minute=15)},

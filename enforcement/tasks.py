@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import transaction
 from django.dispatch import receiver
 
+from .digest import send_due_digests
 from .notify import BATCH_SIZE, deliver_due_messages
 from .scan import scan_deadlines
 from .sms import BATCH_SIZE as SMS_BATCH_SIZE
@@ -30,6 +31,15 @@ def compute_indicators_task() -> dict[str, int]:
     from .indicators.compute import compute_indicators
 
     return asdict(compute_indicators())
+
+
+@shared_task(name="enforcement.send_digests")
+def send_digests_task() -> dict[str, int]:
+    """Each court's daily digest once its digest time has passed (the beat asks every few minutes)."""
+    written = send_due_digests()
+    if written:
+        transaction.on_commit(deliver_outbox_task.delay)
+    return {"digests": written}
 
 
 @shared_task(name="enforcement.deliver_outbox")

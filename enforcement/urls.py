@@ -82,6 +82,7 @@ urlpatterns = [
     ),
     path("supervision/", supervision_views.hub, name="supervision"),
     path("alerts/", alert_views.supervisor_alerts, name="supervisor-alerts"),
+    path("alerts/acknowledge/", alert_views.acknowledge_many, name="alert-acknowledge-many"),
     path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("indicators/", indicator_views.overview, name="indicators"),
     path("indicators/<str:code>/cases/", indicator_views.figure_cases, name="indicator-cases"),

@@ -214,6 +214,7 @@ REFERENCE_MIGRATIONS = (
     "custody.migrations.0003_measure_terms_outlive_the_case",
     "custody.migrations.0005_credit_node_types",
     "portal.migrations.0004_lobby",
+    "enforcement.migrations.0026_digest_and_ladder",
 )
 
 

@@ -19,7 +19,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enforcement', '0025_case_next_due'),
+        ('enforcement', '0026_digest_and_ladder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,7 @@ from .certificates import Certificate
 from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
 from .indicators import IndicatorFigure, IndicatorSettings, Petition
+from .digests import Digest, DigestRun, Reminder, ReminderRung, ScanState
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Deadline",
     "Deduction",
     "DeductionRule",
+    "Digest",
+    "DigestRun",
     "Extension",
     "InboxItem",
     "IndicatorFigure",
@@ -37,6 +40,9 @@ __all__ = [
     "Party",
     "Petition",
     "PropertyKind",
+    "Reminder",
+    "ReminderRung",
+    "ScanState",
     "SmsMessage",
     "StaffProfile",
     "Team",

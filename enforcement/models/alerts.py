@@ -90,7 +90,14 @@ class OutboxMessage(models.Model):
         SKIPPED = "skipped", _("Nobody to send to")
         FAILED = "failed", _("Failed")
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="outbox")
+    # Exactly one of the three: an alert or a reminder of an urgent node (sent at once), or a daily digest.
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
+    reminder = models.ForeignKey(
+        "Reminder", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    digest = models.ForeignKey(
+        "Digest", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -104,7 +111,19 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
-        constraints = [models.UniqueConstraint(fields=["alert", "channel"], name="one_message_per_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "channel"], name="one_message_per_channel"),
+            models.UniqueConstraint(fields=["reminder", "channel"], name="one_reminder_message_per_channel"),
+            models.UniqueConstraint(fields=["digest", "channel"], name="one_digest_message_per_channel"),
+            models.CheckConstraint(
+                condition=(
+                    Q(alert__isnull=False, reminder__isnull=True, digest__isnull=True)
+                    | Q(alert__isnull=True, reminder__isnull=False, digest__isnull=True)
+                    | Q(alert__isnull=True, reminder__isnull=True, digest__isnull=False)
+                ),
+                name="outbox_of_one_thing",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"], name="outbox_due", condition=Q(status__in=["pending", "sending"])
@@ -112,12 +131,20 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.digest_id is not None:
+            return f"{self.channel} {self.status} digest {self.digest_id}"
+        if self.reminder_id is not None:
+            return f"{self.channel} {self.status} reminder {self.reminder_id}"
         return f"{self.channel} {self.status} alert {self.alert_id}"
 
 
 class InboxItem(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
     alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reminder = models.ForeignKey(
+        "Reminder", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.ForeignKey("Digest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=200, blank=True)
@@ -128,7 +155,11 @@ class InboxItem(models.Model):
         verbose_name = _("inbox item")
         verbose_name_plural = _("inbox items")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "alert"], name="one_inbox_item_per_alert")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "alert"], name="one_inbox_item_per_alert"),
+            models.UniqueConstraint(fields=["user", "reminder"], name="one_inbox_item_per_reminder"),
+            models.UniqueConstraint(fields=["user", "digest"], name="one_inbox_item_per_digest"),
+        ]
         indexes = [models.Index(fields=["user"], name="inbox_unread", condition=Q(read_at__isnull=True))]
 
     def __str__(self) -> str:

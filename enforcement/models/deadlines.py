@@ -69,6 +69,8 @@ class NodeType(models.Model):
     # instead of cancelling them as it does the clocks of steps that will no longer be taken.
     met_on_closure = models.BooleanField(_("closing the case meets it"), default=False)
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    # Urgent: its alerts and reminders are sent at once; the others wait for the daily digest.
+    urgent = models.BooleanField(_("urgent: notify at once, not in the daily digest"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -153,6 +155,19 @@ class Deadline(models.Model):
                 fields=["due_at"],
                 name="deadline_to_expire",
                 condition=Q(status__in=["open", "nearing"], paused=False),
+            ),
+            # The reminder ladder: running deadlines of a node type whose due time is in a rung's window.
+            models.Index(
+                fields=["node_type", "due_at"],
+                name="deadline_ladder",
+                condition=Q(status__in=["open", "nearing"], paused=False),
+            ),
+            # The scan's catch-up (alerts of deadlines closed since the last scan) and paused refresh.
+            models.Index(fields=["closed_at"], name="deadline_closed", condition=Q(closed_at__isnull=False)),
+            models.Index(
+                fields=["id"],
+                name="deadline_paused",
+                condition=Q(paused=True, status__in=["open", "nearing", "overdue"]),
             ),
             models.Index(fields=["case", "status"], name="deadline_case_status"),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),

@@ -5,6 +5,8 @@ alert routing (the team lead, the team's group-chat robot) and the supervisor pa
 the assignment app decides which team and judge take a case.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -47,6 +49,8 @@ class Court(models.Model):
     service_phone = models.CharField(_("service phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # When, in the court's local time, each person gets his daily digest of nearing and overdue items.
+    digest_time = models.TimeField(_("daily digest time"), default=datetime.time(8, 30))
     # The team that keeps the 终本 pool (re-searches and leads after closure); empty: each case's judge.
     pool_team = models.ForeignKey(
         "Team",

@@ -1,6 +1,8 @@
 """Writes on alerts and the in-app inbox: acknowledging alerts, putting items in inboxes, reading them."""
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,8 @@ from ..models import Alert, CaseEvent, InboxItem
 from .events import record_event
 
 ACKNOWLEDGING_ROLES = (roles.SUPERVISOR, roles.PRESIDENT, roles.TEAM_LEAD)
+# Alerts acknowledged in one go at most (the page says how many were left for the next go).
+MAX_BULK = 500
 
 
 def may_acknowledge(actor: roles.AnyUser, alert: Alert) -> bool:
@@ -53,6 +57,60 @@ def acknowledge_alert(*, actor: User, alert: Alert, comment: str) -> Alert:
         data={"alert": locked.pk, "level": locked.level},
     )
     return locked
+
+
+@dataclass
+class BulkAcknowledgement:
+    acknowledged: list[Alert] = field(default_factory=list)
+    # Why the others were left: "not_allowed", "acknowledged" (already), "resolved".
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@transaction.atomic
+def acknowledge_alerts(*, actor: User, alerts: Iterable[Alert | int], comment: str) -> BulkAcknowledgement:
+    """Acknowledge many alerts with one comment. Each is locked and re-checked as ``acknowledge_alert``
+    does; those the actor may not acknowledge, already acknowledged or resolved are skipped and counted,
+    not refused: the others go through. Each acknowledged one is audited on its case's timeline."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what is being done about it: a comment is required.")})
+    ids = sorted({a if isinstance(a, int) else a.pk for a in alerts})
+    if not ids:
+        raise ValidationError(_("Tick at least one alert."), code="empty")
+    if len(ids) > MAX_BULK:
+        raise ValidationError(_("At most %(max)d alerts at once.") % {"max": MAX_BULK}, code="too_many")
+    locked = list(
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("case", "node_type")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    result = BulkAcknowledgement()
+    allowed: dict[int, bool] = {}
+    now = timezone.now()
+    for alert in locked:
+        if not allowed.setdefault(alert.court_id, may_acknowledge(actor, alert)):
+            result.skipped["not_allowed"] += 1
+        elif alert.acknowledged_at is not None:
+            result.skipped["acknowledged"] += 1
+        elif alert.resolved_at is not None:
+            result.skipped["resolved"] += 1
+        else:
+            alert.acknowledged_at, alert.acknowledged_by, alert.acknowledgement = now, actor, comment
+            result.acknowledged.append(alert)
+    Alert.objects.bulk_update(result.acknowledged, ["acknowledged_at", "acknowledged_by", "acknowledgement"])
+    for alert in result.acknowledged:
+        record_event(
+            case=alert.case,
+            kind=CaseEvent.Kind.ALERT_ACKNOWLEDGED,
+            actor=actor,
+            public=False,
+            detail=f"{alert.node_type.name}: {comment}",
+            data={"alert": alert.pk, "level": alert.level, "bulk": True},
+        )
+    if len(ids) > len(locked):
+        result.skipped["not_found"] = len(ids) - len(locked)
+    return result
 
 
 def mark_inbox_read(*, user: User, item_ids: Iterable[int] | None = None) -> int:

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from .. import access, roles
 from ..duedates import Budget, DeductedPeriod, compute_due_date, hours_after
-from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType
+from ..models import Alert, Case, Court, Deadline, Deduction, DeductionRule, Extension, NodeType, Reminder
 from ..urgency import refresh_case_urgency
 from ..workcalendar import WorkingCalendar
 
@@ -212,7 +212,9 @@ def end_case_deadlines(*, case: Case, actor: User | None) -> tuple[list[Deadline
 
 
 def _resolve_alerts(deadline_ids: list[int], now: datetime.datetime) -> None:
+    """The clock stopped or started again: its alerts, and the ladder's reminders still waiting, are done."""
     Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(resolved_at=now)
+    Reminder.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(resolved_at=now)
 
 
 # --- Recomputation ----------------------------------------------------------------------------------------

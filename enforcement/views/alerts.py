@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import panels, roles
@@ -79,6 +79,20 @@ class AlertFilterForm(forms.Form):
         }
 
 
+class BulkAcknowledgeForm(forms.Form):
+    """The ticked alerts (``alert``, repeated) or every one matching the page's filter (``scope``)."""
+
+    comment = forms.CharField(required=False, max_length=1000)
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("matching", "matching")], required=False)
+    alert = forms.TypedMultipleChoiceField(required=False, coerce=int)
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        # Any ids: which ones the user may see is the selector's business, not a choice list's.
+        ids = [value for value in data.getlist("alert") if value.isdigit() and len(value) < 12]
+        cast(forms.TypedMultipleChoiceField, self.fields["alert"]).choices = [(i, i) for i in ids]
+
+
 class AcknowledgeForm(forms.Form):
     # Not required here: the service refuses an empty comment, with its own message. The rows write the
     # input themselves (one form per row; a bound field would repeat its id on every row).
@@ -107,10 +121,79 @@ def supervisor_alerts(request: HttpRequest) -> HttpResponse:
         "count_tables": [(_("By team"), counts.teams, "team"), (_("By judge"), counts.judges, "judge")],
         "calendar_year": selectors.calendar_warning(timezone.localdate()),
         "next": request.get_full_path(),
+        "filter_items": _filter_items(request),
+        "max_bulk": services.MAX_BULK,
         "supervision_panels": panels.supervision_panels_for(request),
         **_row_context(user),
     }
     return render(request, "enforcement/alerts.html", context)
+
+
+FILTER_FIELDS = ("team", "judge", "node", "level", "open_only")
+
+
+def _filter_items(request: HttpRequest) -> list[tuple[str, str]]:
+    """The page's filter, carried by the bulk form so that "all matching" means what the page shows."""
+    return [(name, request.GET[name]) for name in FILTER_FIELDS if request.GET.get(name)]
+
+
+@login_required
+@require_POST
+def acknowledge_many(request: HttpRequest) -> HttpResponse:
+    """Acknowledge the ticked alerts, or all those matching the filter, with one comment."""
+    user = request.user
+    if not selectors.may_supervise_alerts(user):
+        raise PermissionDenied
+    form = BulkAcknowledgeForm(request.POST)
+    back = _safe_next(request)
+    if not form.is_valid():
+        messages.error(request, _("The alerts were not acknowledged: the form was not filled in correctly."))
+        return redirect(back)
+    visible = selectors.alerts_for_supervisor(user, **AlertFilterForm(request.POST, user=user).filters())
+    if form.cleaned_data["scope"] == "matching":
+        pending = visible.filter(acknowledged_at__isnull=True)
+        ids = list(pending.values_list("pk", flat=True)[: services.MAX_BULK])
+    else:
+        ids = list(
+            selectors.alerts_for_supervisor(user)
+            .filter(pk__in=form.cleaned_data["alert"])
+            .values_list("pk", flat=True)
+        )
+        ids += [0] * (len(set(form.cleaned_data["alert"])) - len(ids))  # not visible: counted as not found
+    try:
+        result = services.acknowledge_alerts(
+            actor=roles.acting_user(user),
+            alerts=[pk for pk in ids if pk],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as refused:
+        messages.error(
+            request, _("The alerts were not acknowledged: %(error)s") % {"error": " ".join(refused.messages)}
+        )
+        return redirect(back)
+    hidden = ids.count(0)
+    if hidden:
+        result.skipped["not_found"] += hidden
+    messages.success(request, _summary(result))
+    return redirect(back)
+
+
+SKIP_REASONS = {
+    "not_allowed": gettext_lazy("not yours to acknowledge"),
+    "acknowledged": gettext_lazy("already acknowledged"),
+    "resolved": gettext_lazy("met meanwhile"),
+    "not_found": gettext_lazy("not found"),
+}
+
+
+def _summary(result: services.BulkAcknowledgement) -> str:
+    done = ngettext(
+        "%(count)d alert acknowledged.", "%(count)d alerts acknowledged.", len(result.acknowledged)
+    ) % {"count": len(result.acknowledged)}
+    skipped = [f"{SKIP_REASONS[reason]} {count}" for reason, count in sorted(result.skipped.items()) if count]
+    if not skipped:
+        return done
+    return _("%(done)s Left as they were: %(skipped)s.") % {"done": done, "skipped": "; ".join(skipped)}
 
 
 def _row_context(user: roles.AnyUser) -> dict[str, Any]:

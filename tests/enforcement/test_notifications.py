@@ -38,6 +38,23 @@ from intake import services
 from tests.factories import CourtFactory, UserFactory
 from tests.intake.test_case_numbers import application
 
+
+@pytest.fixture(autouse=True)
+def _every_node_urgent(request: pytest.FixtureRequest) -> None:
+    """These tests are about immediate delivery, which only urgent nodes get (the others wait for the
+    daily digest, tested in test_digest.py): every node type is made urgent here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (marker or transactional or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("reference_data")
+    from enforcement.models import NodeType
+
+    NodeType.objects.update(urgent=True)
+
+
 LEAD_MOBILE = "13900000001"
 JUDGE_MOBILE = "13900000002"
 OK = (200, {"errcode": 0, "errmsg": "ok"})

@@ -28,6 +28,23 @@ from tests.enforcement.test_notifications import LEAD_MOBILE, Robot, make_team, 
 from tests.factories import CourtFactory, UserFactory
 from tests.intake.test_case_numbers import application
 
+
+@pytest.fixture(autouse=True)
+def _every_node_urgent(request: pytest.FixtureRequest) -> None:
+    """These tests are about immediate delivery, which only urgent nodes get (the others wait for the
+    daily digest, tested in test_digest.py): every node type is made urgent here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (marker or transactional or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("reference_data")
+    from enforcement.models import NodeType
+
+    NodeType.objects.update(urgent=True)
+
+
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 READY_SECONDS = 30
