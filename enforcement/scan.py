@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .models import Alert, Case, Deadline, NodeType, OutboxMessage, Reminder, ScanState
@@ -35,6 +35,8 @@ from .urgency import refresh_case_urgency
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# How long a batch waits for a case row a service holds, below PostgreSQL's deadlock_timeout (1 s).
+CASE_LOCK_WAIT_MS = 500
 # The catch-up reads the deadlines closed since the last scan, less this margin: a transaction that
 # closed deadlines may commit a while after the time it stamped on them.
 CATCH_UP_MARGIN = datetime.timedelta(hours=1)
@@ -78,8 +80,16 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int = BA
     alerts = 0
     for status, level, condition, order in _LEVELS:
         while True:
-            with transaction.atomic():
-                changed, raised = _advance(status, level, condition, order, now, batch_size)
+            try:
+                with transaction.atomic():
+                    changed, raised = _advance(status, level, condition, order, now, batch_size)
+            except OperationalError as error:
+                if not _yielded_to_a_writer(error):
+                    raise
+                # A service holds one of the batch's cases (closing it, say): the batch is rolled back
+                # whole and the next scan takes it again, instead of a deadlock the user would see.
+                logger.warning("deadline scan at %s: a batch gave way to a locked case", now.isoformat())
+                break
             moved[level] += changed
             alerts += raised
             if changed < batch_size:
@@ -93,6 +103,11 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int = BA
     )
     logger.info("deadline scan at %s: %s", now.isoformat(), result)
     return result
+
+
+def _yielded_to_a_writer(error: OperationalError) -> bool:
+    # 55P03 lock_not_available: the batch's lock_timeout ran out waiting for a case row.
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
 def _tables() -> dict[str, str]:
@@ -131,7 +146,12 @@ def _advance(
         changed, raised, case_ids = _advance_step_by_step(condition, order, move)
     # The moved deadlines' cases count their overdue and nearing deadlines again, in the batch's
     # transaction (lock order: the deadline rows, then their cases' rows). Their next due time does not
-    # move: the scan changes levels, never due times.
+    # move: the scan changes levels, never due times. The services lock a case before its deadlines, the
+    # scan the other way round: so the scan waits for a case only briefly, and gives way (the batch rolls
+    # back) rather than deadlock with a clerk's or judge's request.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{CASE_LOCK_WAIT_MS}ms'")
     refresh_case_urgency(case_ids)
     return changed, raised
 

@@ -6,8 +6,8 @@ from .cases import FIRST_ENFORCEMENT, Case, CaseEvent, CaseType, Party, Property
 from .certificates import Certificate
 from .closure import ClosureEvidence, ClosureInterview, ClosureProposal, ClosureRequirement, ClosureService
 from .deadlines import Deadline, Deduction, DeductionRule, Extension, NodeType
-from .indicators import IndicatorFigure, IndicatorSettings, Petition
 from .digests import Digest, DigestRun, Reminder, ReminderRung, ScanState
+from .indicators import IndicatorFigure, IndicatorSettings, Petition
 from .org import Court, CourtMembership, StaffProfile, Team, TeamKind, TeamMembership, court_code_validator
 
 __all__ = [

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from assignment import services
 from enforcement.models import Case, Deadline, Team, TeamKind, TeamMembership
+from enforcement.urgency import refresh_case_urgency
 from intake import services as intake
 from tests.conftest import TODAY_VARIABLE, chosen_now
 from tests.factories import UserFactory
@@ -160,6 +161,8 @@ def test_cases_due_at_the_same_time_come_in_filing_order_then_by_id(
     # Every running clock of the three cases ends at one moment: a tie on urgency.
     due = datetime.datetime(2026, 11, 17, 0, 0, tzinfo=BEIJING)
     Deadline.objects.filter(status__in=Deadline.ACTIVE).update(due_at=due)
+    # Written behind the engine's back: the cases' stored urgency is brought up to date as the engine would.
+    refresh_case_urgency(Case.objects.values_list("pk", flat=True))
 
     with _at("2026-11-11"):
         order = _queue(client, judge)
@@ -176,6 +179,7 @@ def test_the_more_urgent_case_still_leads_whatever_its_filing_date(
         newer = _assigned(court, clerk, lead_and_team, 2)
     Deadline.objects.filter(case=older).update(due_at=datetime.datetime(2026, 11, 20, tzinfo=BEIJING))
     Deadline.objects.filter(case=newer).update(due_at=datetime.datetime(2026, 11, 16, tzinfo=BEIJING))
+    refresh_case_urgency([older.pk, newer.pk])
 
     with _at("2026-11-11"):
         assert _queue(client, judge) == [newer.pk, older.pk]

@@ -190,3 +190,45 @@ def test_two_scans_at_once_on_postgresql_raise_exactly_one_alert_per_deadline():
     assert Alert.objects.count() == 60
     assert Alert.objects.values("deadline", "level").distinct().count() == 60
     assert OutboxMessage.objects.count() == 180
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_gives_way_to_a_request_that_holds_a_case_and_takes_the_batch_next_time():
+    """The services lock a case, then its deadlines; the scan locks deadlines, then their cases. Rather
+    than deadlock with a clerk closing a case, the scan's batch gives up after a short wait, is rolled back
+    whole, and the next scan raises the alert."""
+    from django.db import transaction
+
+    from enforcement.models import Case
+
+    court = CourtFactory(code="蒙0302")
+    clerk = UserFactory(roles=["clerk"], courts=[court])
+    file_cases(court, clerk, 1)
+    case = Case.objects.get()
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_case() -> None:
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=case.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_case)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        result = scan.scan_deadlines(now=OVERDUE_TIME)
+        assert result.overdue == 0
+        assert Alert.objects.count() == 0
+        assert Deadline.objects.get(node_type__code="assign_judge").status == "open"
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert scan.scan_deadlines(now=OVERDUE_TIME).overdue == 1
+    assert Alert.objects.get().level == "overdue"
+    case.refresh_from_db()
+    assert case.overdue_deadlines == 1
