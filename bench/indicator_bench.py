@@ -74,8 +74,9 @@ def fill(cases: int) -> float:
     }
     execute(
         f"""INSERT INTO {t["court"]} (code, name, level, parent_id, division_code, service_phone, address,
-                                     is_active)
-            VALUES ('蒙0302', '乌海市海勃湾区人民法院', 'basic', NULL, '150302', '', '', true)"""
+                                     is_active, digest_time)
+            VALUES ('蒙0302', '乌海市海勃湾区人民法院', 'basic', NULL, '150302', '', '', true,
+                    TIME '08:30')"""
     )
     execute(
         f"""INSERT INTO {t["team"]} (court_id, kind_id, name, service_phone, webhook_url, is_active)
@@ -129,7 +130,8 @@ def fill(cases: int) -> float:
                 title_case_number_key,
                 title_kind, title_effective_date, claim_kind, claim_amount, claim_description,
                 preservation_in_place, preservation_amount, preservation_detail,
-                query_code_hash, query_code_issued_at, created_at, updated_at)
+                query_code_hash, query_code_issued_at, created_at, updated_at,
+                next_due_at, overdue_deadlines, nearing_deadlines)
             SELECT court.id, ct.id, 2024, raw.i, '（2024）蒙0302执' || raw.i || '号',
                    CASE WHEN closed THEN 'closed' ELSE 'filed' END, 'complex', judges.team_id,
                    judges.judge_id,
@@ -142,7 +144,8 @@ def fill(cases: int) -> float:
                    raw.filed::date, raw.filed, NULL, '乌海市海勃湾区人民法院',
                    '（2023）蒙0302民初' || raw.i || '号',
                    '（2023）蒙0302民初' || raw.i || '号', 'judgment', DATE '2023-12-01', 'money',
-                   1000.00 + (raw.i %% 97) * 1000, '', false, NULL, '', '', NULL, %(now)s, %(now)s
+                   1000.00 + (raw.i %% 97) * 1000, '', false, NULL, '', '', NULL, %(now)s, %(now)s,
+                   NULL, 0, 0
             FROM (SELECT raw.*, (raw.i %% 3 > 0 AND raw.closing < %(now)s) AS closed FROM raw) AS raw
             JOIN judges ON judges.k = (raw.i - 1) %% %(judges)s
             CROSS JOIN ct CROSS JOIN court

@@ -113,8 +113,9 @@ class Fill:
         execute(
             f"""
             INSERT INTO {t["court"]} (code, name, level, parent_id, division_code, service_phone, address,
-                                      is_active)
-            VALUES ('蒙0302', '乌海市海勃湾区人民法院', 'basic', NULL, '150302', '0473-1234567', '', true)
+                                      is_active, digest_time)
+            VALUES ('蒙0302', '乌海市海勃湾区人民法院', 'basic', NULL, '150302', '0473-1234567', '', true,
+                    TIME '08:30')
             """
         )
         execute(

@@ -141,14 +141,16 @@ class Bench:
                 title_court_name, title_case_number, title_case_number_key, title_kind,
                 title_effective_date, claim_kind, claim_amount, claim_description,
                 preservation_in_place, preservation_amount, preservation_detail,
-                query_code_hash, query_code_issued_at, created_at, updated_at)
+                query_code_hash, query_code_issued_at, created_at, updated_at,
+                next_due_at, overdue_deadlines, nearing_deadlines)
             SELECT courts.ids[1 + i %% cardinality(courts.ids)], ct.id, 2025, i,
                    '(2025)蒙03执' || i || '号', 'filed', '',
                    teams.ids[1 + i %% cardinality(teams.ids)], judges.ids[1 + i %% cardinality(judges.ids)],
                    NULL, '', '', '', '', DATE '2025-01-02', %(now)s, NULL,
                    '基准测试人民法院', '(2024)蒙03民初' || i || '号', '(2024)蒙03民初' || i || '号',
                    'judgment', DATE '2024-12-01', 'money', 10000.00, '',
-                   false, NULL, '', '', NULL, %(now)s, %(now)s
+                   false, NULL, '', '', NULL, %(now)s, %(now)s,
+                   NULL, 0, 0
             FROM generate_series(1, %(cases)s) AS i, courts, teams, judges, ct
             """,
             self.params(),
@@ -206,9 +208,11 @@ class Bench:
         execute(f"TRUNCATE {self.t['deadline']} RESTART IDENTITY CASCADE")
         # No watermark: every measured scan is a first scan (the ladder reads every rung's window).
         execute(f"DELETE FROM {self.t['state']}")
+        # The cases' counts of nearing and overdue deadlines as they were: every deadline open again.
+        execute(f"UPDATE {self.t['case']} SET overdue_deadlines = 0, nearing_deadlines = 0")
         with without_fk_checks(), indexes_built_after(self.t["deadline"]):
             self.fill_deadlines()
-        vacuum(self.t["deadline"], self.t["alert"], self.t["outbox"], self.t["reminder"])
+        vacuum(self.t["deadline"], self.t["alert"], self.t["outbox"], self.t["reminder"], self.t["case"])
 
     def ladder(self) -> list[tuple[str, dict[str, Any]]]:
         """The ladder's windows of a first scan as (SQL condition on ``d``, parameters), from the scan's
@@ -349,6 +353,18 @@ class Bench:
             )
             execute(f"UPDATE {t['deadline']} d SET status = 'nearing' WHERE {nearing}", p)
             execute(f"UPDATE {t['deadline']} d SET status = 'overdue' WHERE {overdue}", p)
+            # The moved deadlines' cases count their nearing and overdue deadlines again (the queues read
+            # them from the case row), as the scan does in each batch.
+            execute(
+                f"""
+                UPDATE {t["case"]} c SET overdue_deadlines = x.o, nearing_deadlines = x.n
+                FROM (SELECT case_id, count(*) FILTER (WHERE status = 'overdue') AS o,
+                             count(*) FILTER (WHERE status = 'nearing') AS n
+                      FROM {t["deadline"]} WHERE status IN ('nearing', 'overdue') GROUP BY case_id) x
+                WHERE c.id = x.case_id
+                """,
+                p,
+            )
         return spent[0]
 
 

@@ -141,17 +141,11 @@ def _advance(
 ) -> tuple[int, int]:
     move = _Move(status, level, now, batch)
     if connection.vendor == "postgresql":
-        changed, raised, case_ids = _advance_in_one_statement(condition, order, move)
-    else:
-        changed, raised, case_ids = _advance_step_by_step(condition, order, move)
+        return _advance_in_one_statement(condition, order, move)
+    changed, raised, case_ids = _advance_step_by_step(condition, order, move)
     # The moved deadlines' cases count their overdue and nearing deadlines again, in the batch's
-    # transaction (lock order: the deadline rows, then their cases' rows). Their next due time does not
-    # move: the scan changes levels, never due times. The services lock a case before its deadlines, the
-    # scan the other way round: so the scan waits for a case only briefly, and gives way (the batch rolls
-    # back) rather than deadlock with a clerk's or judge's request.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{CASE_LOCK_WAIT_MS}ms'")
+    # transaction (SQLite serialises writes: no lock order to mind). Their next due time does not move:
+    # the scan changes levels, never due times.
     refresh_case_urgency(case_ids)
     return changed, raised
 
@@ -179,16 +173,32 @@ def no_jit(cursor: Any) -> None:
     cursor.execute("SET LOCAL jit = off")
 
 
-def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int, list[int]]:
+def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[int, int]:
     channels = ", ".join(f"('{c}')" for c in CHANNELS)
     sql = f"""
         WITH d AS (
             UPDATE {{deadline}} AS t SET status = %(status)s
-            WHERE t.id IN (
-                SELECT id FROM {{deadline}} WHERE {condition}
+            FROM (
+                SELECT id, status AS was FROM {{deadline}} WHERE {condition}
                 ORDER BY {order} LIMIT %(batch)s FOR UPDATE SKIP LOCKED
-            )
-            RETURNING t.id, t.case_id, t.node_type_id, t.due_at, t.generation
+            ) AS s
+            WHERE t.id = s.id
+            RETURNING t.id, t.case_id, t.node_type_id, t.due_at, t.generation, s.was
+        ), counts AS (
+            -- The cases' counts of overdue and nearing deadlines follow the moves (the queues read them
+            -- from the case row): one update per case, from the batch alone. The due times do not move.
+            UPDATE {{case}} AS k
+            SET overdue_deadlines = k.overdue_deadlines + m.overdue,
+                nearing_deadlines = k.nearing_deadlines + m.nearing
+            FROM (
+                SELECT case_id,
+                       count(*) FILTER (WHERE %(status)s = 'overdue') AS overdue,
+                       count(*) FILTER (WHERE %(status)s = 'nearing')
+                         - count(*) FILTER (WHERE was = 'nearing') AS nearing
+                FROM d GROUP BY case_id
+            ) AS m
+            WHERE k.id = m.case_id
+            RETURNING 1
         ), r AS (
             {_INSERT_ALERTS} FROM d JOIN {{case}} c ON c.id = d.case_id
             ON CONFLICT (deadline_id, level, generation) DO NOTHING
@@ -211,13 +221,17 @@ def _advance_in_one_statement(condition: str, order: str, move: _Move) -> tuple[
             WHERE %(level)s = 'overdue' AND a.id = n.id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r), ARRAY(SELECT DISTINCT case_id FROM d)
+        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM r), (SELECT count(*) FROM counts)
     """.format(**_tables())  # noqa: S608 - table names from model metadata, values as parameters
     with connection.cursor() as cursor:
         no_jit(cursor)
+        # The services lock a case before its deadlines, the scan the other way round: so the batch waits
+        # for a case row only briefly, and gives way (it rolls back whole) rather than deadlock with a
+        # clerk's or judge's request.
+        cursor.execute(f"SET LOCAL lock_timeout = '{CASE_LOCK_WAIT_MS}ms'")
         cursor.execute(sql, move.params())
-        changed, raised, case_ids = cursor.fetchone()
-    return int(changed), int(raised), list(case_ids)
+        changed, raised, _cases = cursor.fetchone()
+    return int(changed), int(raised)
 
 
 def _advance_step_by_step(condition: str, order: str, move: _Move) -> tuple[int, int, list[int]]:
