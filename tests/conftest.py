@@ -215,6 +215,7 @@ REFERENCE_MIGRATIONS = (
     "custody.migrations.0005_credit_node_types",
     "portal.migrations.0004_lobby",
     "enforcement.migrations.0026_digest_and_ladder",
+    "enforcement.migrations.0027_indicators",
 )
 
 
